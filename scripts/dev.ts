@@ -1,0 +1,73 @@
+/**
+ * `npm run dev`: the whole API on this machine with no account anywhere.
+ * 1. .dev.vars from .dev.vars.example when missing;
+ * 2. the local Neon endpoint on the port NEON_LOCAL_ENDPOINT names, on PGlite persisted in .local/
+ *    (or LOCAL_POSTGRES_URL's server);
+ * 3. migrations, and the sample catalogue when the database has none;
+ * 4. `wrangler dev` on 127.0.0.1:8787. Ctrl-C stops all of it.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { count } from 'drizzle-orm'
+import { skills } from '../src/db/schema.ts'
+import { connect } from './lib/database.ts'
+import { ensureDevVars, readDevVars } from './lib/dev-vars.ts'
+import { migrate } from './lib/migrate.ts'
+import { createBackend, startLocalNeon } from './local-neon/index.ts'
+import { seed } from './seed.ts'
+
+const started = performance.now()
+if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example.')
+const vars = readDevVars()
+const endpoint = new URL(vars.NEON_LOCAL_ENDPOINT || 'http://127.0.0.1:4444/sql')
+const postgresUrl = process.env.LOCAL_POSTGRES_URL
+const pgliteDir = '.local/pglite'
+if (!postgresUrl) mkdirSync(pgliteDir, { recursive: true })
+
+const server = await startLocalNeon({
+  backend: await createBackend({ postgresUrl, pgliteDir }),
+  port: Number(endpoint.port),
+  delayMs: Number(process.env.LOCAL_NEON_DELAY_MS ?? 0),
+  log: process.env.LOCAL_NEON_LOG ? (line) => console.log(`[local-neon] ${line}`) : undefined,
+})
+console.log(
+  `Local Neon endpoint on ${server.sqlEndpoint} (${postgresUrl ? 'PostgreSQL' : `PGlite in ${pgliteDir}`}).`,
+)
+
+const { db, sql } = connect({
+  DATABASE_URL: vars.DATABASE_URL || 'postgres://app:local-only@db.localtest.me/app',
+  NEON_LOCAL_ENDPOINT: server.sqlEndpoint,
+})
+const applied = await migrate(sql)
+const [{ skillCount = 0 } = {}] = await db.select({ skillCount: count() }).from(skills)
+if (skillCount === 0) await seed(db)
+console.log(
+  `Database ready: ${applied} migration(s) applied, ${skillCount === 0 ? 'sample catalogue seeded' : `${skillCount} skill(s) kept`} ` +
+    `in ${Math.round(performance.now() - started)} ms.`,
+)
+
+// Run wrangler's own script with this Node: `npx` would leave wrangler running when it is killed.
+const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json')
+const wranglerBin = join(dirname(wranglerPackage), 'bin', 'wrangler.js')
+const wrangler = spawn(
+  process.execPath,
+  [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787'],
+  {
+    stdio: 'inherit',
+    // The Request.cf lookup and telemetry are wrangler dev's only calls to the internet; neither is needed.
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+  },
+)
+
+let stopping = false
+async function stop(code: number) {
+  if (stopping) return
+  stopping = true
+  if (wrangler.exitCode === null) wrangler.kill('SIGTERM')
+  await server.close()
+  process.exit(code)
+}
+wrangler.on('exit', (code) => void stop(code ?? 0))
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0))

@@ -1,0 +1,98 @@
+/**
+ * The format of `activities.content`: questions with their answer keys, graded on the server.
+ * Validated before anything is stored, so grading can trust what it reads back.
+ */
+import { z } from '@hono/zod-openapi'
+
+/** Postgres text rejects NUL, so it is refused here rather than failing as a 500 at insert time. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+
+const questionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1–64 letters, digits, "_" or "-"')
+  .openapi({ example: 'q1' })
+
+const choice = z.strictObject({ id: questionId, text: text(500) })
+
+const questionBase = {
+  id: questionId,
+  prompt: text(2000),
+  points: z.int().min(1).max(100).default(1),
+  explanation: text(2000).optional(),
+}
+
+const uniqueChoiceIds = (choices: { id: string }[]) =>
+  new Set(choices.map((c) => c.id)).size === choices.length
+
+export const singleChoiceQuestion = z
+  .strictObject({
+    ...questionBase,
+    kind: z.literal('single_choice'),
+    choices: z.array(choice).min(2).max(20),
+    answer: questionId,
+  })
+  .refine((q) => uniqueChoiceIds(q.choices), { message: 'choice ids must be unique', path: ['choices'] })
+  .refine((q) => q.choices.some((c) => c.id === q.answer), {
+    message: 'answer must be one of the choice ids',
+    path: ['answer'],
+  })
+
+export const multipleChoiceQuestion = z
+  .strictObject({
+    ...questionBase,
+    kind: z.literal('multiple_choice'),
+    choices: z.array(choice).min(2).max(20),
+    /** All-or-nothing: the response must select exactly these ids. */
+    answers: z.array(questionId).min(1).max(20),
+  })
+  .refine((q) => uniqueChoiceIds(q.choices), { message: 'choice ids must be unique', path: ['choices'] })
+  .refine((q) => q.answers.every((a) => q.choices.some((c) => c.id === a)), {
+    message: 'every answer must be one of the choice ids',
+    path: ['answers'],
+  })
+
+export const numericQuestion = z.strictObject({
+  ...questionBase,
+  kind: z.literal('numeric'),
+  answer: z.number().finite(),
+  /** A response within ±tolerance of the answer is correct. */
+  tolerance: z.number().finite().min(0).default(0),
+})
+
+export const shortTextQuestion = z.strictObject({
+  ...questionBase,
+  kind: z.literal('short_text'),
+  /** Compared trimmed and case-insensitively. */
+  acceptedAnswers: z.array(text(200)).min(1).max(20),
+})
+
+export const question = z.discriminatedUnion('kind', [
+  singleChoiceQuestion,
+  multipleChoiceQuestion,
+  numericQuestion,
+  shortTextQuestion,
+])
+
+export const activityContent = z
+  .strictObject({
+    instructions: text(2000).optional(),
+    /** Share of the maximum score needed to pass, in [0, 1]. */
+    passingScore: z.number().min(0).max(1).default(0.7),
+    questions: z.array(question).min(1).max(50),
+  })
+  .refine((content) => new Set(content.questions.map((q) => q.id)).size === content.questions.length, {
+    message: 'question ids must be unique',
+    path: ['questions'],
+  })
+  .openapi('ActivityContent')
+
+export type Question = z.infer<typeof question>
+export type ActivityContent = z.infer<typeof activityContent>
+/** What an author sends: defaults (points, passingScore, tolerance) may be left out. */
+export type ActivityContentInput = z.input<typeof activityContent>

@@ -1,0 +1,39 @@
+/**
+ * What a database failure means for the client. neon-http throws a `NeonDbError` (with a SQLSTATE
+ * `code` for Postgres errors, or none for network and HTTP failures); Drizzle wraps single queries in
+ * a `DrizzleQueryError` whose message holds SQL and params, so only its `cause` is read here.
+ */
+export type DatabaseFailure =
+  | { kind: 'unavailable'; sqlstate?: string }
+  | { kind: 'unique_violation'; sqlstate: string }
+  | { kind: 'foreign_key_violation'; sqlstate: string }
+  | { kind: 'other'; sqlstate?: string }
+  | { kind: 'not_database'; sqlstate?: undefined }
+
+/** Connection lost, server shutting down or starting, serialization failure or deadlock: worth a retry. */
+const TRANSIENT = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '40001', '40P01'])
+
+function neonError(error: unknown): (Error & { code?: string; sourceError?: unknown }) | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 3; depth++) {
+    if (current.name === 'NeonDbError') return current
+    current = current.cause
+  }
+  return undefined
+}
+
+export function classifyDatabaseError(error: unknown): DatabaseFailure {
+  const neon = neonError(error)
+  if (!neon) return { kind: 'not_database' }
+  const sqlstate = typeof neon.code === 'string' ? neon.code : undefined
+  if (!sqlstate) {
+    // No SQLSTATE: the request never reached Postgres ("Error connecting to database: …") or the
+    // proxy refused it ("Server error (HTTP status N): …"); only a proxy-side 5xx is worth retrying.
+    const httpStatus = Number(/HTTP status (\d{3})/.exec(neon.message)?.[1] ?? 0)
+    const unreachable = !httpStatus || (httpStatus >= 500 && httpStatus !== 507)
+    return unreachable ? { kind: 'unavailable' } : { kind: 'other' }
+  }
+  if (TRANSIENT.has(sqlstate)) return { kind: 'unavailable', sqlstate }
+  if (sqlstate === '23505') return { kind: 'unique_violation', sqlstate }
+  if (sqlstate === '23503') return { kind: 'foreign_key_violation', sqlstate }
+  return { kind: 'other', sqlstate }
+}

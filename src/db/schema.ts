@@ -1,0 +1,197 @@
+/**
+ * The learning-platform model: a catalogue (skills → units → activities) and what anonymous learners
+ * do with it (attempts, skill states). TypeScript names are camelCase; `casing: 'snake_case'` in both
+ * `drizzle()` and drizzle.config.ts makes every SQL name snake_case.
+ * `updated_at` is kept current by a trigger (drizzle/0001_updated_at_trigger.sql), so raw SQL updates
+ * in CTEs cannot forget it.
+ */
+import { relations, sql } from 'drizzle-orm'
+import {
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+export const activityType = pgEnum('activity_type', ['practice', 'quiz', 'test', 'challenge'])
+export const skillStateStatus = pgEnum('skill_state_status', [
+  'not_started',
+  'in_progress',
+  'mastered',
+  'review_needed',
+])
+export const attemptStatus = pgEnum('attempt_status', ['in_progress', 'completed', 'abandoned'])
+
+export type Metadata = Record<string, unknown>
+
+const id = () => uuid().primaryKey().defaultRandom()
+const metadata = () => jsonb().$type<Metadata>().notNull().default({})
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
+const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
+
+export const learners = pgTable('learners', {
+  id: id(),
+  /** SHA-256 (hex) of the session ID in the learner's cookie, never the ID itself. */
+  sessionId: text().notNull().unique('learners_session_id_unique'),
+  displayName: text(),
+  metadata: metadata(),
+  createdAt: createdAt(),
+  lastActiveAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+})
+
+export const skills = pgTable(
+  'skills',
+  {
+    id: id(),
+    name: text().notNull(),
+    description: text(),
+    /** Difficulty band, 1 (introductory) and up. */
+    level: integer().notNull().default(1),
+    metadata: metadata(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('skills_level_positive', sql`${t.level} >= 1`)],
+)
+
+export const units = pgTable(
+  'units',
+  {
+    id: id(),
+    skillId: uuid()
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    description: text(),
+    order: integer().notNull().default(0),
+    metadata: metadata(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('units_skill_id_idx').on(t.skillId)],
+)
+
+export const activities = pgTable(
+  'activities',
+  {
+    id: id(),
+    unitId: uuid()
+      .notNull()
+      .references(() => units.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    description: text(),
+    type: activityType().notNull().default('practice'),
+    order: integer().notNull().default(0),
+    /** Questions with their answer keys; see src/content/schema.ts for the format. */
+    content: jsonb().$type<unknown>().notNull(),
+    metadata: metadata(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('activities_unit_id_idx').on(t.unitId)],
+)
+
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: id(),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    status: attemptStatus().notNull().default('in_progress'),
+    score: integer(),
+    maxScore: integer(),
+    response: jsonb().$type<unknown>(),
+    feedback: jsonb().$type<unknown>(),
+    metadata: metadata(),
+    startedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('attempts_learner_id_idx').on(t.learnerId),
+    index('attempts_activity_id_idx').on(t.activityId),
+    check('attempts_max_score_non_negative', sql`${t.maxScore} >= 0`),
+    check('attempts_score_within_max', sql`${t.score} >= 0 AND ${t.score} <= ${t.maxScore}`),
+    check(
+      'attempts_completed_is_graded',
+      sql`${t.status} <> 'completed' OR (${t.completedAt} IS NOT NULL AND ${t.score} IS NOT NULL)`,
+    ),
+    check('attempts_completed_after_start', sql`${t.completedAt} >= ${t.startedAt}`),
+  ],
+)
+
+export const skillStates = pgTable(
+  'skill_states',
+  {
+    id: id(),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    skillId: uuid()
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    status: skillStateStatus().notNull().default('not_started'),
+    /** Share of the skill's activities completed at or above their passing score, in [0, 1]. */
+    progress: doublePrecision().notNull().default(0),
+    masteryScore: doublePrecision().notNull().default(0),
+    metadata: metadata(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('skill_states_learner_skill_unique').on(t.learnerId, t.skillId),
+    index('skill_states_status_idx').on(t.status),
+    check('skill_states_progress_ratio', sql`${t.progress} BETWEEN 0 AND 1`),
+    check('skill_states_mastery_ratio', sql`${t.masteryScore} BETWEEN 0 AND 1`),
+  ],
+)
+
+export const learnersRelations = relations(learners, ({ many }) => ({
+  attempts: many(attempts),
+  skillStates: many(skillStates),
+}))
+
+export const skillsRelations = relations(skills, ({ many }) => ({
+  units: many(units),
+  skillStates: many(skillStates),
+}))
+
+export const unitsRelations = relations(units, ({ one, many }) => ({
+  skill: one(skills, { fields: [units.skillId], references: [skills.id] }),
+  activities: many(activities),
+}))
+
+export const activitiesRelations = relations(activities, ({ one, many }) => ({
+  unit: one(units, { fields: [activities.unitId], references: [units.id] }),
+  attempts: many(attempts),
+}))
+
+export const attemptsRelations = relations(attempts, ({ one }) => ({
+  learner: one(learners, { fields: [attempts.learnerId], references: [learners.id] }),
+  activity: one(activities, { fields: [attempts.activityId], references: [activities.id] }),
+}))
+
+export const skillStatesRelations = relations(skillStates, ({ one }) => ({
+  learner: one(learners, { fields: [skillStates.learnerId], references: [learners.id] }),
+  skill: one(skills, { fields: [skillStates.skillId], references: [skills.id] }),
+}))
+
+export type Learner = typeof learners.$inferSelect
+export type Skill = typeof skills.$inferSelect
+export type NewSkill = typeof skills.$inferInsert
+export type Unit = typeof units.$inferSelect
+export type NewUnit = typeof units.$inferInsert
+export type Activity = typeof activities.$inferSelect
+export type NewActivity = typeof activities.$inferInsert
+export type Attempt = typeof attempts.$inferSelect
+export type SkillState = typeof skillStates.$inferSelect

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+
+/** An unset optional binding may arrive as an empty string (e.g. `KEY=` in .dev.vars). */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
+
+/** The bindings every request needs, checked once per isolate at the Worker boundary. */
+export const EnvSchema = z.object({
+  ENVIRONMENT: z.enum(['development', 'test', 'production']).default('production'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  NEON_LOCAL_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+})
+
+export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>
+
+export type EnvResult = { ok: true; env: Env } | { ok: false; invalidKeys: string[] }
+
+const parsed = new WeakMap<object, EnvResult>()
+
+/**
+ * Validates the bindings, failing closed: on failure only the names of the bad keys come back, never
+ * their values (a zod message could quote a secret). Cached per bindings object, which is stable
+ * for an isolate's lifetime.
+ */
+export function parseEnv(bindings: CloudflareBindings): EnvResult {
+  const cached = parsed.get(bindings)
+  if (cached) return cached
+  const result = EnvSchema.safeParse(bindings)
+  const outcome: EnvResult = result.success
+    ? { ok: true, env: { ...bindings, ...result.data } }
+    : { ok: false, invalidKeys: [...new Set(result.error.issues.map((issue) => String(issue.path[0])))] }
+  parsed.set(bindings, outcome)
+  return outcome
+}
