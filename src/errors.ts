@@ -8,7 +8,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
-import { classifyDatabaseError } from './db/errors.ts'
+import { classifyDatabaseError, describeForLog } from './db/errors.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -125,15 +125,14 @@ const codeForStatus: Partial<Record<number, ProblemCode>> = {
 }
 
 function logServerFault(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
-  const name = error instanceof Error ? error.name : typeof error
   console.error(
     JSON.stringify({
       level: 'error',
       requestId: c.get('requestId'),
       method: c.req.method,
       path: new URL(c.req.url).pathname,
-      error: name,
       ...extra,
+      ...describeForLog(error),
     }),
   )
 }
@@ -156,7 +155,7 @@ export const onError: ErrorHandler = (error, c) => {
   }
   const database = classifyDatabaseError(error)
   if (database.kind === 'unavailable') {
-    logServerFault(c, error, { sqlstate: database.sqlstate })
+    logServerFault(c, error)
     return problemResponse(c, 'database_unavailable', 'The database is unreachable; try again shortly.', {
       headers: { 'Retry-After': '1' },
     })
@@ -167,7 +166,7 @@ export const onError: ErrorHandler = (error, c) => {
   if (database.kind === 'foreign_key_violation') {
     return problemResponse(c, 'unprocessable', 'A referenced resource does not exist.')
   }
-  logServerFault(c, error, { sqlstate: database.sqlstate })
+  logServerFault(c, error)
   return problemResponse(
     c,
     'internal',

@@ -84,6 +84,9 @@ export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNe
       body = await readBody(req, maxRequestBytes)
     } catch (error) {
       if (!(error instanceof TooLarge)) throw error
+      // Drain without keeping it, so the client is not cut off mid-upload.
+      req.resume()
+      await new Promise((resolve) => req.once('end', resolve).once('error', resolve))
       return send(res, 413, { message: `request is too large (max is ${maxRequestBytes} bytes)` })
     }
     const headers = toHeaders(req)

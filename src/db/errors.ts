@@ -37,3 +37,19 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (sqlstate === '23503') return { kind: 'foreign_key_violation', sqlstate }
   return { kind: 'other', sqlstate }
 }
+
+/**
+ * What may be logged about a failure. A Postgres message can quote parameter values, and a
+ * DrizzleQueryError's message is SQL plus params, so database errors log only their SQLSTATE, or,
+ * when Postgres was never reached, the driver's own connection message.
+ */
+export function describeForLog(error: unknown): { error: string; sqlstate?: string; message?: string } {
+  const neon = neonError(error)
+  if (neon) {
+    return typeof neon.code === 'string'
+      ? { error: neon.name, sqlstate: neon.code }
+      : { error: neon.name, message: neon.message.slice(0, 200) }
+  }
+  if (error instanceof Error) return { error: error.name, message: error.message.slice(0, 200) }
+  return { error: typeof error }
+}

@@ -1,0 +1,63 @@
+import { createExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
+import { api, countRoundTrips, expectProblem } from './helpers.ts'
+
+/** Calls the Worker entry with altered bindings, as a misconfigured deployment would. */
+function fetchWith(bindings: Partial<Record<keyof typeof env, unknown>>, path: string) {
+  return worker.fetch(
+    new Request(`http://api.test${path}`),
+    { ...env, ...bindings } as CloudflareBindings,
+    createExecutionContext(),
+  )
+}
+
+describe('GET /health', () => {
+  it('answers without touching the database', async () => {
+    const { result: res, roundTrips } = await countRoundTrips(() => api('/health'))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ status: 'ok' })
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(roundTrips).toBe(0)
+  })
+})
+
+describe('GET /health/db', () => {
+  it('makes exactly one round trip and reports its latency', async () => {
+    const { result: res, roundTrips } = await countRoundTrips(() => api('/health/db'))
+    const body = (await res.json()) as { status: string; latencyMs: number }
+    expect(res.status, JSON.stringify(body)).toBe(200)
+    expect(body.status).toBe('ok')
+    expect(body.latencyMs).toBeGreaterThanOrEqual(0)
+    expect(roundTrips).toBe(1)
+  })
+
+  it('is a 503 problem with Retry-After when the database is unreachable', async () => {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    const res = await fetchWith({ NEON_LOCAL_ENDPOINT: 'http://127.0.0.1:9/sql' }, '/health/db')
+    const problem = await expectProblem(res, 503)
+    expect(problem.type).toMatch(/database_unavailable$/)
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+  })
+})
+
+describe('bindings are validated at the Worker boundary', () => {
+  it('fails closed with a 500 problem naming the missing key', async () => {
+    const res = await fetchWith({ DATABASE_URL: undefined }, '/health')
+    const problem = await expectProblem(res, 500)
+    expect(problem.type).toMatch(/misconfigured$/)
+    expect(problem.detail).toContain('DATABASE_URL')
+  })
+
+  it('names an invalid key but never echoes its value', async () => {
+    const secret = 'mysql://admin:hunter2-very-secret@db.example/app'
+    const res = await fetchWith({ DATABASE_URL: secret, NEON_LOCAL_ENDPOINT: 'not a url' }, '/health')
+    const text = await res.clone().text()
+    const problem = await expectProblem(res, 500)
+    expect(problem.detail).toContain('DATABASE_URL')
+    expect(problem.detail).toContain('NEON_LOCAL_ENDPOINT')
+    expect(text).not.toContain('hunter2')
+    expect(text).not.toContain('not a url')
+  })
+})

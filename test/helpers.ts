@@ -1,0 +1,46 @@
+import { env, exports } from 'cloudflare:workers'
+import { expect } from 'vitest'
+import { createDb } from '../src/db/client.ts'
+import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
+
+/** The same Drizzle-over-Neon-HTTP client the Worker uses, pointed at the local endpoint. */
+export const testDb = () => createDb(env)
+
+/** A request through the real Worker entry (env validation, middleware, routes). */
+export function api(path: string, init?: RequestInit) {
+  return exports.default.fetch(new Request(`http://api.test${path}`, init))
+}
+
+/** Neon round trips (HTTP requests to the local endpoint) made while `fn` runs. */
+export async function countRoundTrips<T>(fn: () => Promise<T>): Promise<{ result: T; roundTrips: number }> {
+  const read = async () => {
+    const res = await fetch(`${env.LOCAL_NEON_URL}/_local/stats`)
+    return ((await res.json()) as { requests: number }).requests
+  }
+  const before = await read()
+  const result = await fn()
+  return { result, roundTrips: (await read()) - before }
+}
+
+export type ProblemBody = {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance: string
+  requestId: string
+  errors?: { pointer?: string; parameter?: string; detail: string }[]
+}
+
+/** Asserts an RFC 9457 problem response with this status and returns its body. */
+export async function expectProblem(res: Response, status: number): Promise<ProblemBody> {
+  const text = await res.text()
+  expect(res.status, text).toBe(status)
+  expect(res.headers.get('content-type')).toBe(PROBLEM_CONTENT_TYPE)
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  const body = JSON.parse(text) as ProblemBody
+  expect(body).toMatchObject({ status, type: expect.stringMatching(/^tag:/), title: expect.any(String) })
+  expect(body.requestId).toBe(res.headers.get('x-request-id'))
+  expect(text).not.toMatch(/Failed query|params:|at .*\.ts:\d+|postgres:\/\//)
+  return body
+}

@@ -1,0 +1,12 @@
+// Values the Node-side global setup hands to the Workers-side tests and config.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The local endpoint's /sql URL: the Worker's NEON_LOCAL_ENDPOINT. */
+    neonEndpoint: string
+    /** The local endpoint's base URL, for its request counter at /_local/stats. */
+    localNeonUrl: string
+    databaseBackend: 'pglite' | 'postgres'
+  }
+}
+
+export {}

@@ -1,0 +1,61 @@
+import { count } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { seed, seedActivities } from '../scripts/seed.ts'
+import { activityContent } from '../src/content/schema.ts'
+import { activities, skills, units } from '../src/db/schema.ts'
+import { testDb } from './helpers.ts'
+
+const db = testDb()
+
+const snapshot = async () => ({
+  skills: await db.select().from(skills).orderBy(skills.id),
+  units: await db.select().from(units).orderBy(units.id),
+  activities: await db.select().from(activities).orderBy(activities.id),
+})
+
+describe('db:seed', () => {
+  it('creates the sample catalogue: 2 skills, 3 units, 5 activities', async () => {
+    await seed(db)
+    const [skillCount] = await db.select({ n: count() }).from(skills)
+    const [unitCount] = await db.select({ n: count() }).from(units)
+    const [activityCount] = await db.select({ n: count() }).from(activities)
+    expect([skillCount?.n, unitCount?.n, activityCount?.n]).toEqual([2, 3, 5])
+    const names = (await db.select({ name: units.name }).from(units)).map((u) => u.name).sort()
+    expect(names).toEqual(['Addition', 'Scientific Method', 'Subtraction'])
+  })
+
+  it('is idempotent: a second run changes nothing, not even timestamps', async () => {
+    await seed(db)
+    const first = await snapshot()
+    await seed(db)
+    expect(await snapshot()).toEqual(first)
+  })
+
+  it('keeps edits made since the first run', async () => {
+    await seed(db)
+    await db.update(skills).set({ name: 'Arithmetic' })
+    await seed(db)
+    const names = (await db.select({ name: skills.name }).from(skills)).map((s) => s.name)
+    expect(names).toEqual(['Arithmetic', 'Arithmetic'])
+  })
+
+  it('ships gradable content: every activity passes the content schema and has answers', async () => {
+    for (const activity of seedActivities) {
+      const content = activityContent.parse(activity.content)
+      expect(content.questions.length).toBeGreaterThanOrEqual(3)
+      for (const question of content.questions) {
+        const key =
+          'answer' in question
+            ? question.answer
+            : 'answers' in question
+              ? question.answers
+              : question.acceptedAnswers
+        expect(key, `${activity.name} ${question.id}`).toBeDefined()
+      }
+    }
+    const kinds = new Set(
+      seedActivities.flatMap((a) => activityContent.parse(a.content).questions.map((q) => q.kind)),
+    )
+    expect([...kinds].sort()).toEqual(['multiple_choice', 'numeric', 'short_text', 'single_choice'])
+  })
+})

@@ -1,0 +1,32 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: './wrangler.toml' },
+      miniflare: {
+        // Provided by test/global-setup.ts, which starts the local endpoint before the Workers start.
+        bindings: {
+          ENVIRONMENT: 'test',
+          DATABASE_URL: 'postgres://test:test@db.localtest.me/test',
+          NEON_LOCAL_ENDPOINT: inject('neonEndpoint'),
+          LOCAL_NEON_URL: inject('localNeonUrl'),
+          DATABASE_BACKEND: inject('databaseBackend'),
+        },
+      },
+    })),
+  ],
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/global-setup.ts'],
+    setupFiles: ['./test/setup.ts'],
+    // One database for the whole run, reset before each test: files run one after another.
+    fileParallelism: false,
+    testTimeout: 20_000,
+    // Under CI, also a JSON report, from which .ci/run prints plain totals.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.local/vitest-report.json' },
+    hookTimeout: 60_000,
+  },
+})
