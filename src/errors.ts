@@ -59,7 +59,7 @@ export class ApiError extends HTTPException {
 
 /** RFC 6901: `~` and `/` inside a key are escaped. */
 const pointerFor = (path: PropertyKey[]) =>
-  `#/${path.map((key) => String(key).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`
+  ['#', ...path.map((key) => String(key).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/')
 
 /** Turns a zod failure into a 400 problem with one entry per issue; the input itself is never echoed. */
 export function validationError(error: ZodError, target: string): ApiError {

@@ -366,3 +366,19 @@ describe('concurrency', () => {
     expect(await standalone`SELECT 'ok' AS status`).toEqual([{ status: 'ok' }])
   })
 })
+
+describe('development options', () => {
+  it('injects a delay before every request, adjustable at run time', async () => {
+    const setDelay = (ms: number) => fetch(`${env.LOCAL_NEON_URL}/_local/delay?ms=${ms}`, { method: 'PUT' })
+    expect((await setDelay(120)).status).toBe(200)
+    try {
+      // The Workers clock advances across I/O, so this measures the round trip.
+      const started = performance.now()
+      await sql`SELECT 1`
+      expect(performance.now() - started).toBeGreaterThanOrEqual(120)
+    } finally {
+      await setDelay(0)
+    }
+    expect((await setDelay(-1)).status).toBe(400)
+  })
+})

@@ -72,7 +72,8 @@ function toHeaders(req: IncomingMessage): Headers {
  * @see ../../../shared/neon-http-protocol.md
  */
 export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNeon> {
-  const { backend, delayMs = 0, maxRequestBytes = 10 * MIB, maxResponseBytes = 10 * MIB, log } = options
+  const { backend, maxRequestBytes = 10 * MIB, maxResponseBytes = 10 * MIB, log } = options
+  let delayMs = options.delayMs ?? 0
   const stats: LocalNeonStats = { requests: 0, statements: 0, transactions: 0, errors: 0 }
 
   async function handleSql(req: IncomingMessage, res: ServerResponse) {
@@ -129,10 +130,17 @@ export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNe
   }
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    const { pathname: path, searchParams } = new URL(req.url ?? '/', 'http://localhost')
     const handle = async () => {
       if (req.method === 'POST' && path === '/sql') return handleSql(req, res)
       if (req.method === 'GET' && path === '/_local/stats') return send(res, 200, stats)
+      if (req.method === 'PUT' && path === '/_local/delay') {
+        // Benchmarks and tests change the injected delay without restarting the endpoint.
+        const value = Number(searchParams.get('ms') ?? Number.NaN)
+        if (!(value >= 0 && value <= 60_000)) return send(res, 400, { message: 'ms must be 0–60000' })
+        delayMs = value
+        return send(res, 200, { delayMs })
+      }
       if (req.method === 'GET' && path === '/_local/health') return send(res, 200, { backend: backend.name })
       return send(res, 404, { message: 'not found' })
     }
