@@ -13,6 +13,8 @@ export default defineConfig({
           NEON_LOCAL_ENDPOINT: inject('neonEndpoint'),
           LOCAL_NEON_URL: inject('localNeonUrl'),
           DATABASE_BACKEND: inject('databaseBackend'),
+          SESSION_SECRETS: 'test-session-secret-current-0123456789,test-session-secret-previous-012345678',
+          ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
         },
       },
     })),

@@ -1,8 +1,16 @@
 import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
 import { notFound, onError } from './errors.ts'
+import { jsonOnly, limitBody } from './middleware/body.ts'
 import { database } from './middleware/db.ts'
 import { createRouter } from './router.ts'
+import { admin } from './routes/admin.ts'
+import { attemptRoutes } from './routes/attempts.ts'
+import { catalogue } from './routes/catalogue.ts'
+import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
+import { me } from './routes/me.ts'
+import { session } from './routes/session.ts'
 
 /**
  * The one app factory: the Worker entry and the tests both build the API here, so tests exercise
@@ -11,20 +19,49 @@ import { health } from './routes/health.ts'
 export function createApp() {
   const app = createRouter()
   app.use(requestId())
+  app.use(secureHeaders())
+  app.use('/v1/*', limitBody)
+  app.use('/v1/*', jsonOnly)
   app.use(database)
   app.onError(onError)
   app.notFound(notFound)
 
-  const routes = app.route('/', health)
+  const routes = app
+    .route('/', health)
+    .route('/', catalogue)
+    .route('/', session)
+    .route('/', me)
+    .route('/', attemptRoutes)
+    .route('/', admin)
+    .route('/', docs)
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of ADMIN_TOKENS.',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sid',
+    description:
+      'Set by POST /v1/session; named `__Host-sid` over https. HttpOnly, so browsers send it by themselves.',
+  })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Learning progress API',
       version: '0.1.0',
       description:
-        'A learning catalogue (skills → units → activities) and what anonymous learners do with it.',
+        'A learning catalogue (skills → units → activities) and what anonymous learners do with it. ' +
+        'Errors are RFC 9457 problem details (`application/problem+json`).',
     },
+    tags: [
+      { name: 'Catalogue', description: 'Public, cacheable, no cookie read.' },
+      { name: 'Session', description: 'Anonymous sessions in a signed, HttpOnly cookie.' },
+      { name: 'Learner', description: 'The learner behind the session.' },
+      { name: 'Progress', description: 'Attempts, server-side grading and skill states.' },
+    ],
   })
   return routes
 }

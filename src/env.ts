@@ -9,6 +9,11 @@ export const EnvSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('production'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   NEON_LOCAL_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  // Checked where they are used, so that a bad value only takes down what needs it (fail closed there):
+  /** Comma-separated, first signs, all verify; each ≥ 32 bytes. Without it, session routes are 500s. */
+  SESSION_SECRETS: optional(z.string()),
+  /** Comma-separated bearer tokens for /v1/admin. Without it, admin routes are 500s. */
+  ADMIN_TOKENS: optional(z.string()),
 })
 
 export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>

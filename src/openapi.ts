@@ -48,3 +48,14 @@ export function problemResponses(...statuses: number[]) {
     ]),
   )
 }
+
+/** A JSON response for a route's OpenAPI definition: `{ 200: jsonResponse(Schema, 'The thing') }`. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+})
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+})

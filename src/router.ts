@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { validationError } from './errors.ts'
+import { ApiError, validationError } from './errors.ts'
+import { isJson } from './middleware/body.ts'
 import type { AppEnv } from './types.ts'
 
 /**
@@ -8,8 +9,13 @@ import type { AppEnv } from './types.ts'
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, result.target)
+    defaultHook: (result, c) => {
+      if (result.success) return
+      // A JSON route sent something else (or nothing, with no Content-Type): 415, not a 400 about `{}`.
+      if (result.target === 'json' && !isJson(c.req.header('content-type'))) {
+        throw new ApiError('unsupported_media_type', 'Send the body as application/json.')
+      }
+      throw validationError(result.error, result.target)
     },
   })
 }

@@ -1,5 +1,6 @@
 import type { Db } from './db/client.ts'
 import type { Env } from './env.ts'
+import type { Session } from './session/middleware.ts'
 
 /** The one Hono environment type: validated bindings plus what middleware puts on the context. */
 export type AppEnv = {
@@ -7,5 +8,9 @@ export type AppEnv = {
   Variables: {
     db: Db
     requestId: string
+    /** Set on session routes: the verified session, or null. */
+    session: Session | null
+    /** Whether the request carried a session cookie at all (a bad one is cleared on 401). */
+    sessionCookiePresent: boolean
   }
 }

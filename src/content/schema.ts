@@ -13,9 +13,12 @@ export const text = (max: number) =>
     .max(max)
     .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
 
+/** Question and choice ids. Starting with a letter or digit rules out keys such as `__proto__`. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
+
 const questionId = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1–64 letters, digits, "_" or "-"')
+  .regex(ID_PATTERN, 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit')
   .openapi({ example: 'q1' })
 
 const choice = z.strictObject({ id: questionId, text: text(500) })

@@ -1,0 +1,116 @@
+/**
+ * Server-side grading. Pure: the content (with its answer keys) and the learner's answers in, the
+ * score and per-question feedback out. Unanswered questions score zero; answers of the wrong shape
+ * for their question, or for questions the activity does not have, are reported as invalid so the
+ * route can refuse them before writing anything.
+ */
+import type { ActivityContent, Question } from '../content/schema.ts'
+import type { InvalidParam } from '../errors.ts'
+
+export type AnswerValue = string | number | string[]
+
+export type QuestionFeedback = {
+  questionId: string
+  correct: boolean
+  answered: boolean
+  pointsAwarded: number
+  points: number
+  /** The expected answer: a choice id, choice ids, a number, or the first accepted text. */
+  expected: AnswerValue
+  explanation?: string
+}
+
+export type Grade = {
+  score: number
+  maxScore: number
+  /** score / maxScore, in [0, 1]. */
+  ratio: number
+  passed: boolean
+  feedback: QuestionFeedback[]
+}
+
+const normalise = (text: string) => text.trim().toLocaleLowerCase('en')
+
+function expectedAnswer(question: Question): AnswerValue {
+  switch (question.kind) {
+    case 'single_choice':
+      return question.answer
+    case 'multiple_choice':
+      return [...question.answers].sort()
+    case 'numeric':
+      return question.answer
+    case 'short_text':
+      return question.acceptedAnswers[0] as string
+  }
+}
+
+/** Whether `value` has the shape `question` takes; the reason when it has not. */
+function shapeError(question: Question, value: AnswerValue): string | undefined {
+  switch (question.kind) {
+    case 'single_choice':
+      return typeof value === 'string' ? undefined : 'must be one choice id (a string)'
+    case 'multiple_choice':
+      return Array.isArray(value) ? undefined : 'must be a list of choice ids'
+    case 'numeric':
+      return typeof value === 'number' ? undefined : 'must be a number'
+    case 'short_text':
+      return typeof value === 'string' ? undefined : 'must be a string'
+  }
+}
+
+function isCorrect(question: Question, value: AnswerValue): boolean {
+  switch (question.kind) {
+    case 'single_choice':
+      return value === question.answer
+    case 'multiple_choice': {
+      // All or nothing: exactly the right set, in any order, no extras.
+      const given = new Set(value as string[])
+      return given.size === question.answers.length && question.answers.every((id) => given.has(id))
+    }
+    case 'numeric':
+      // A hair of slack so that 0.1 + 0.2 style rounding never fails an exact answer.
+      return (
+        Math.abs((value as number) - question.answer) <=
+        question.tolerance + 1e-9 * Math.max(1, Math.abs(question.answer))
+      )
+    case 'short_text':
+      return question.acceptedAnswers.some((accepted) => normalise(accepted) === normalise(value as string))
+  }
+}
+
+/** Answers that cannot be graded: each with a JSON pointer into the submit body. */
+export function invalidAnswers(
+  content: ActivityContent,
+  answers: Record<string, AnswerValue>,
+): InvalidParam[] {
+  const byId = new Map(content.questions.map((q) => [q.id, q]))
+  const errors: InvalidParam[] = []
+  for (const [questionId, value] of Object.entries(answers)) {
+    const pointer = `#/response/answers/${questionId}`
+    const question = byId.get(questionId)
+    const problem = question ? shapeError(question, value) : 'this activity has no such question'
+    if (problem) errors.push({ pointer, detail: problem })
+  }
+  return errors
+}
+
+export function grade(content: ActivityContent, answers: Record<string, AnswerValue>): Grade {
+  const feedback = content.questions.map((question): QuestionFeedback => {
+    const value = Object.hasOwn(answers, question.id) ? answers[question.id] : undefined
+    const answered = value !== undefined
+    const correct = answered && isCorrect(question, value)
+    return {
+      questionId: question.id,
+      correct,
+      answered,
+      pointsAwarded: correct ? question.points : 0,
+      points: question.points,
+      expected: expectedAnswer(question),
+      ...(question.explanation !== undefined && { explanation: question.explanation }),
+    }
+  })
+  const score = feedback.reduce((sum, f) => sum + f.pointsAwarded, 0)
+  const maxScore = feedback.reduce((sum, f) => sum + f.points, 0)
+  const ratio = maxScore === 0 ? 0 : score / maxScore
+  return { score, maxScore, ratio, passed: ratio >= content.passingScore, feedback }
+}

@@ -1,0 +1,83 @@
+/**
+ * Progress statements, written to run inside a learner's batch: the learner is found by session
+ * hash (learnerIdOf) in the same transaction, so each request stays one round trip.
+ */
+import { and, asc, count, eq, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import { activities, attempts, skillStates, skills, units } from '../db/schema.ts'
+import { learnerIdOf } from '../session/learner.ts'
+
+/** An activity's passing ratio; content is validated with its default before storage, the fallback is defensive. */
+const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
+
+/** The ratio of a completed attempt, compared as `score / maxScore >= passingScore`, the same division grading does. */
+const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
+
+/** Every skill with this learner's state, if any (LEFT JOIN: no row means not started). */
+export function mySkills(db: Db, hash: string, skillId?: string) {
+  return db
+    .select({ skill: skills, state: skillStates })
+    .from(skills)
+    .leftJoin(
+      skillStates,
+      and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerIdOf(hash))),
+    )
+    .where(skillId ? eq(skills.id, skillId) : undefined)
+    .orderBy(asc(skills.name), asc(skills.id))
+}
+
+/** Per unit of a skill: how many activities it has, and how many this learner completed and passed. */
+export function unitProgress(db: Db, hash: string, skillId: string) {
+  const completed = (passing: boolean) => sql`EXISTS (
+    SELECT 1 FROM ${attempts}
+    WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
+      AND ${attempts.status} = 'completed' ${passing ? sql`AND ${attemptRatio} >= ${passingRatio}` : sql``})`
+  return db
+    .select({
+      unitId: units.id,
+      name: units.name,
+      order: units.order,
+      activityCount: count(activities.id),
+      completedCount: sql<number>`count(${activities.id}) FILTER (WHERE ${completed(false)})`.mapWith(Number),
+      passedCount: sql<number>`count(${activities.id}) FILTER (WHERE ${completed(true)})`.mapWith(Number),
+    })
+    .from(units)
+    .leftJoin(activities, eq(activities.unitId, units.id))
+    .where(eq(units.skillId, skillId))
+    .groupBy(units.id)
+    .orderBy(asc(units.order), asc(units.id))
+}
+
+/**
+ * Recomputes the learner's state for a skill from the attempts table, but only when `attemptId` was
+ * completed by this very transaction (`completed_at = now()`: now() is the transaction's start time),
+ * so a submit that lost a race changes nothing.
+ * - progress: share of the skill's activities with a completed attempt at or above their passing ratio;
+ * - masteryScore: mean over those activities of the best completed ratio (0 when never completed);
+ * - status: mastered when every activity is passed, in_progress otherwise.
+ * The mastery issue replaces masteryScore and status with a real model.
+ */
+export function recomputeSkillState(db: Db, learnerId: string, skillId: string, attemptId: string) {
+  return db.execute(sql`
+    INSERT INTO ${skillStates} (learner_id, skill_id, status, progress, mastery_score)
+    SELECT ${learnerId}, ${skillId},
+      (CASE WHEN totals.passed = totals.total THEN 'mastered' ELSE 'in_progress' END)::skill_state_status,
+      totals.passed::float8 / totals.total, totals.mastery
+    FROM (
+      SELECT count(*) AS total,
+        count(*) FILTER (WHERE best.ratio >= best.passing) AS passed,
+        coalesce(avg(coalesce(best.ratio, 0)), 0) AS mastery
+      FROM ${activities} JOIN ${units} ON ${units.id} = ${activities.unitId}
+      CROSS JOIN LATERAL (
+        SELECT max(${attemptRatio}) AS ratio, ${passingRatio} AS passing FROM ${attempts}
+        WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerId}
+          AND ${attempts.status} = 'completed'
+      ) best
+      WHERE ${units.skillId} = ${skillId}
+    ) totals
+    WHERE totals.total > 0 AND EXISTS (
+      SELECT 1 FROM ${attempts} WHERE ${attempts.id} = ${attemptId} AND ${attempts.completedAt} = now()
+    )
+    ON CONFLICT (learner_id, skill_id) DO UPDATE SET
+      status = excluded.status, progress = excluded.progress, mastery_score = excluded.mastery_score`)
+}

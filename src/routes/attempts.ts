@@ -1,0 +1,252 @@
+/**
+ * Attempts: start, submit (graded on the server), abandon, and the learner's history.
+ * Budget: one round trip each, two for submit (read what grading needs; then one batch that writes
+ * the attempt, the skill state and the learner's activity, as one transaction).
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { activityContent } from '../content/schema.ts'
+import { activities, attempts, learners, skillStates, units } from '../db/schema.ts'
+import { ApiError } from '../errors.ts'
+import { grade, invalidAnswers } from '../grading/grade.ts'
+import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
+import { recomputeSkillState } from '../progress/queries.ts'
+import { createRouter } from '../router.ts'
+import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
+import { PRIVATE } from '../schemas/learner.ts'
+import {
+  AttemptSchema,
+  AttemptStatus,
+  presentAttempt,
+  presentSkillState,
+  SubmitAttemptSchema,
+  SubmitResultSchema,
+} from '../schemas/progress.ts'
+import { identify, learnerIdOf } from '../session/learner.ts'
+import { noSession, readSession, requireSession } from '../session/middleware.ts'
+
+const app = createRouter()
+app.use('/v1/activities/:activityId/attempts', readSession)
+app.use('/v1/attempts/*', readSession)
+app.use('/v1/me/attempts', readSession)
+app.use('/v1/me/attempts/*', readSession)
+
+const mine = (hash: string, attemptId: string) =>
+  and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))
+
+/** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
+const AttemptCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.uuid()])
+const startedAtKey = sql<string>`to_char(${attempts.startedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+export const attemptRoutes = app
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/activities/{activityId}/attempts',
+      tags: ['Progress'],
+      summary: 'Start an attempt at an activity',
+      request: { params: uuidParam('activityId') },
+      responses: {
+        201: jsonResponse(AttemptSchema, 'The attempt, in progress'),
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const { hash } = requireSession(c)
+      const { activityId } = c.req.valid('param')
+      const db = c.var.db
+      // The id is chosen here so the same batch can read the row back through the typed query builder.
+      const attemptId = crypto.randomUUID()
+      const [, [learner], , [attempt]] = await db.batch([
+        ...identify(db, hash),
+        db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
+          SELECT ${attemptId}, ${learnerIdOf(hash)}, ${activities.id} FROM ${activities}
+          WHERE ${activities.id} = ${activityId} AND EXISTS ${learnerIdOf(hash)}`),
+        db.select().from(attempts).where(eq(attempts.id, attemptId)),
+      ])
+      if (!learner) throw noSession(c)
+      if (!attempt) throw new ApiError('not_found', 'No activity with this id.')
+      return c.json(presentAttempt(attempt), 201, { ...PRIVATE, Location: `/v1/me/attempts/${attempt.id}` })
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/attempts/{attemptId}/submit',
+      tags: ['Progress'],
+      summary: 'Submit answers: graded on the server, skill state updated in the same transaction',
+      request: {
+        params: uuidParam('attemptId'),
+        ...jsonBody(SubmitAttemptSchema),
+      },
+      responses: {
+        200: jsonResponse(SubmitResultSchema, 'The graded attempt and the new skill state'),
+        ...problemResponses(400, 401, 404, 409, 413, 415),
+      },
+    }),
+    async (c) => {
+      const { hash } = requireSession(c)
+      const { attemptId } = c.req.valid('param')
+      const { answers } = c.req.valid('json').response
+      const db = c.var.db
+
+      const [, [learner], [target]] = await db.batch([
+        ...identify(db, hash),
+        db
+          .select({ status: attempts.status, content: activities.content, skillId: units.skillId })
+          .from(attempts)
+          .innerJoin(activities, eq(activities.id, attempts.activityId))
+          .innerJoin(units, eq(units.id, activities.unitId))
+          .where(mine(hash, attemptId)),
+      ])
+      if (!learner) throw noSession(c)
+      if (!target) throw new ApiError('not_found', 'No attempt with this id.')
+      if (target.status !== 'in_progress')
+        throw new ApiError('conflict', `The attempt is already ${target.status}.`)
+      const content = activityContent.parse(target.content)
+      const errors = invalidAnswers(content, answers)
+      if (errors.length > 0)
+        throw new ApiError('validation_failed', 'Some answers cannot be graded.', { errors })
+      const result = grade(content, answers)
+
+      const [, [attempt], , [state]] = await db.batch([
+        // Locks the learner's row first: this learner's submits run one after another, and each
+        // statement after it sees every submit committed before.
+        db.update(learners).set({ lastActiveAt: sql`now()` }).where(eq(learners.id, learner.id)),
+        db
+          .update(attempts)
+          .set({
+            status: 'completed',
+            score: result.score,
+            maxScore: result.maxScore,
+            response: { answers },
+            feedback: result.feedback,
+            completedAt: sql`now()`,
+          })
+          .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
+          .returning(),
+        recomputeSkillState(db, learner.id, target.skillId, attemptId),
+        db
+          .select()
+          .from(skillStates)
+          .where(and(eq(skillStates.learnerId, learner.id), eq(skillStates.skillId, target.skillId))),
+      ])
+      if (!attempt) throw new ApiError('conflict', 'The attempt was completed or abandoned meanwhile.')
+      return c.json(
+        {
+          attempt: presentAttempt(attempt),
+          passed: result.passed,
+          skillState: presentSkillState(target.skillId, state ?? null),
+        },
+        200,
+        PRIVATE,
+      )
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/attempts/{attemptId}/abandon',
+      tags: ['Progress'],
+      summary: 'Abandon an attempt in progress',
+      request: { params: uuidParam('attemptId') },
+      responses: {
+        200: jsonResponse(AttemptSchema, 'The abandoned attempt'),
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { hash } = requireSession(c)
+      const { attemptId } = c.req.valid('param')
+      const db = c.var.db
+      const [, [learner], [before], [abandoned]] = await db.batch([
+        ...identify(db, hash),
+        db.select({ status: attempts.status }).from(attempts).where(mine(hash, attemptId)),
+        db
+          .update(attempts)
+          .set({ status: 'abandoned' })
+          .where(and(mine(hash, attemptId), eq(attempts.status, 'in_progress')))
+          .returning(),
+      ])
+      if (!learner) throw noSession(c)
+      if (!before) throw new ApiError('not_found', 'No attempt with this id.')
+      if (!abandoned) throw new ApiError('conflict', `The attempt is already ${before.status}.`)
+      return c.json(presentAttempt(abandoned), 200, PRIVATE)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/attempts',
+      tags: ['Progress'],
+      summary: 'This learner’s attempts, newest first (keyset pagination)',
+      request: {
+        query: z.object({
+          activityId: z
+            .uuid()
+            .optional()
+            .openapi({ param: { name: 'activityId', in: 'query' } }),
+          status: AttemptStatus.optional().openapi({ param: { name: 'status', in: 'query' } }),
+          limit: limitQuery,
+          cursor: cursorQuery,
+        }),
+      },
+      responses: {
+        200: jsonResponse(page(AttemptSchema, 'AttemptPage'), 'A page of attempts'),
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const { hash } = requireSession(c)
+      const { activityId, status, limit, cursor } = c.req.valid('query')
+      const after = decodeCursor(cursor, AttemptCursor)
+      const db = c.var.db
+      const [, [learner], rows] = await db.batch([
+        ...identify(db, hash),
+        db
+          .select({ attempt: attempts, key: startedAtKey })
+          .from(attempts)
+          .where(
+            and(
+              eq(attempts.learnerId, learnerIdOf(hash)),
+              activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
+              status ? eq(attempts.status, status) : undefined,
+              after &&
+                or(
+                  lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
+                  and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
+                ),
+            ),
+          )
+          .orderBy(desc(attempts.startedAt), desc(attempts.id))
+          .limit(limit + 1),
+      ])
+      if (!learner) throw noSession(c)
+      const items = rows.slice(0, limit)
+      const last = items.at(-1)
+      const nextCursor = rows.length > limit && last ? encodeCursor([last.key, last.attempt.id]) : null
+      return c.json({ items: items.map((row) => presentAttempt(row.attempt)), nextCursor }, 200, PRIVATE)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/me/attempts/{attemptId}',
+      tags: ['Progress'],
+      summary: 'One of this learner’s attempts',
+      request: { params: uuidParam('attemptId') },
+      responses: { 200: jsonResponse(AttemptSchema, 'The attempt'), ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { hash } = requireSession(c)
+      const { attemptId } = c.req.valid('param')
+      const db = c.var.db
+      const [, [learner], [attempt]] = await db.batch([
+        ...identify(db, hash),
+        db.select().from(attempts).where(mine(hash, attemptId)),
+      ])
+      if (!learner) throw noSession(c)
+      if (!attempt) throw new ApiError('not_found', 'No attempt with this id.')
+      return c.json(presentAttempt(attempt), 200, PRIVATE)
+    },
+  )

@@ -1,0 +1,125 @@
+/**
+ * The public catalogue: no cookie is read, every read is one round trip, and responses are
+ * cacheable. Learners never see answer keys: activity content goes through learnerView().
+ */
+import { createRoute, z } from '@hono/zod-openapi'
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { activities, skills, units } from '../db/schema.ts'
+import { ApiError } from '../errors.ts'
+import { jsonResponse, problemResponses } from '../openapi.ts'
+import { createRouter } from '../router.ts'
+import {
+  ActivitySchema,
+  presentActivity,
+  presentSkill,
+  presentUnitWithActivities,
+  SkillSchema,
+  SkillTreeSchema,
+  UnitWithActivitiesSchema,
+} from '../schemas/catalogue.ts'
+import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
+
+/** Browsers and shared caches may keep catalogue reads briefly; edits show within a minute. */
+const CACHEABLE = { 'Cache-Control': 'public, max-age=60' }
+
+/** Summaries of a unit's activities, ordered, without shipping their content over the wire. */
+const activitySummaries = {
+  columns: { id: true, unitId: true, name: true, description: true, type: true, order: true } as const,
+  extras: {
+    questionCount: sql<number>`jsonb_array_length(${activities.content}->'questions')`.as('question_count'),
+  },
+  orderBy: [asc(activities.order), asc(activities.id)],
+}
+
+const SkillCursor = z.tuple([z.string(), z.uuid()])
+
+export const catalogue = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/skills',
+      tags: ['Catalogue'],
+      summary: 'List skills, by name (keyset pagination)',
+      request: { query: z.object({ limit: limitQuery, cursor: cursorQuery }) },
+      responses: {
+        200: jsonResponse(page(SkillSchema, 'SkillPage'), 'A page of skills'),
+        ...problemResponses(400),
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query')
+      const after = decodeCursor(cursor, SkillCursor)
+      const rows = await c.var.db
+        .select()
+        .from(skills)
+        .where(
+          after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
+        )
+        .orderBy(asc(skills.name), asc(skills.id))
+        .limit(limit + 1)
+      const items = rows.slice(0, limit)
+      const last = items.at(-1)
+      const nextCursor = rows.length > limit && last ? encodeCursor([last.name, last.id]) : null
+      return c.json({ items: items.map(presentSkill), nextCursor }, 200, CACHEABLE)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/skills/{skillId}',
+      tags: ['Catalogue'],
+      summary: 'A skill with its units and their activities, ordered (one query)',
+      request: { params: uuidParam('skillId') },
+      responses: { 200: jsonResponse(SkillTreeSchema, 'The skill tree'), ...problemResponses(400, 404) },
+    }),
+    async (c) => {
+      const { skillId } = c.req.valid('param')
+      const skill = await c.var.db.query.skills.findFirst({
+        where: eq(skills.id, skillId),
+        with: {
+          units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
+        },
+      })
+      if (!skill) throw new ApiError('not_found', 'No skill with this id.')
+      return c.json(
+        { ...presentSkill(skill), units: skill.units.map(presentUnitWithActivities) },
+        200,
+        CACHEABLE,
+      )
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/units/{unitId}',
+      tags: ['Catalogue'],
+      summary: 'A unit with its activities, ordered',
+      request: { params: uuidParam('unitId') },
+      responses: { 200: jsonResponse(UnitWithActivitiesSchema, 'The unit'), ...problemResponses(400, 404) },
+    }),
+    async (c) => {
+      const { unitId } = c.req.valid('param')
+      const unit = await c.var.db.query.units.findFirst({
+        where: eq(units.id, unitId),
+        with: { activities: activitySummaries },
+      })
+      if (!unit) throw new ApiError('not_found', 'No unit with this id.')
+      return c.json(presentUnitWithActivities(unit), 200, CACHEABLE)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/activities/{activityId}',
+      tags: ['Catalogue'],
+      summary: 'An activity with its questions (no answer keys)',
+      request: { params: uuidParam('activityId') },
+      responses: { 200: jsonResponse(ActivitySchema, 'The activity'), ...problemResponses(400, 404) },
+    }),
+    async (c) => {
+      const { activityId } = c.req.valid('param')
+      const [activity] = await c.var.db.select().from(activities).where(eq(activities.id, activityId))
+      if (!activity) throw new ApiError('not_found', 'No activity with this id.')
+      return c.json(presentActivity(activity), 200, CACHEABLE)
+    },
+  )

@@ -1,0 +1,67 @@
+/**
+ * Request bodies of the admin API: strict objects (unknown keys are 400s), bounded strings and
+ * numbers. Each resource lists its fields once; creation adds defaults, an update takes any
+ * non-empty subset.
+ */
+import { z } from '@hono/zod-openapi'
+import { activityContent, text } from '../content/schema.ts'
+import { MetadataInput } from './common.ts'
+
+const id = z.uuid().transform((value) => value.toLowerCase())
+const order = z.int().min(0).max(100_000)
+const level = z.int().min(1).max(10)
+const description = text(2000).nullable()
+const ActivityType = z.enum(['practice', 'quiz', 'test', 'challenge'])
+
+function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) {
+  const optional = Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()]))
+  return z
+    .strictObject(optional as { [K in keyof T]: z.ZodOptional<T[K]> })
+    .refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' })
+    .openapi(name)
+}
+
+const skill = { name: text(200), description, level, metadata: MetadataInput }
+const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
+const activity = {
+  unitId: id,
+  name: text(200),
+  description,
+  type: ActivityType,
+  order,
+  content: activityContent,
+  metadata: MetadataInput,
+}
+
+export const CreateSkillSchema = z
+  .strictObject({
+    ...skill,
+    description: description.optional(),
+    level: level.default(1),
+    metadata: MetadataInput.default({}),
+  })
+  .openapi('CreateSkill', {
+    example: { name: 'Fractions', description: 'Halves, thirds and quarters.', level: 2 },
+  })
+export const UpdateSkillSchema = updateOf(skill, 'UpdateSkill')
+
+export const CreateUnitSchema = z
+  .strictObject({
+    ...unit,
+    description: description.optional(),
+    order: order.default(0),
+    metadata: MetadataInput.default({}),
+  })
+  .openapi('CreateUnit')
+export const UpdateUnitSchema = updateOf(unit, 'UpdateUnit')
+
+export const CreateActivitySchema = z
+  .strictObject({
+    ...activity,
+    description: description.optional(),
+    type: ActivityType.default('practice'),
+    order: order.default(0),
+    metadata: MetadataInput.default({}),
+  })
+  .openapi('CreateActivity')
+export const UpdateActivitySchema = updateOf(activity, 'UpdateActivity')

@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi'
+import { ApiError } from '../errors.ts'
+
+/** A UUID path parameter, lower-cased so `ABC…` and `abc…` name the same row. Checked before any query. */
+export const uuidParam = <K extends string>(name: K) =>
+  z.object({
+    [name]: z
+      .uuid({ message: 'must be a UUID' })
+      .transform((value) => value.toLowerCase())
+      .openapi({ param: { name, in: 'path' }, example: '00000000-0000-4000-8000-000000000001' }),
+  } as Record<K, z.ZodPipe<z.ZodUUID, z.ZodTransform<string, string>>>)
+
+export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00.000Z' })
+
+/** `limit` 1–100 (default 20), given once, digits only: `1e3`, `abc`, `-1` and `limit=1&limit=2` are 400s. */
+export const limitQuery = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+  .transform(Number)
+  .pipe(z.int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+  .default(20)
+  .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', example: 20 })
+
+export const cursorQuery = z
+  .string()
+  .max(512)
+  .optional()
+  .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page.' })
+
+/**
+ * Keyset cursors are opaque to clients: base64url of the last row's sort key. A cursor that does
+ * not decode to the expected shape is a 400, never a query with garbage in it.
+ */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(key))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
+}
+
+export function decodeCursor<T extends z.ZodType>(
+  cursor: string | undefined,
+  shape: T,
+): z.infer<T> | undefined {
+  if (cursor === undefined) return undefined
+  try {
+    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'))
+    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
+    )
+    const parsed = shape.safeParse(JSON.parse(json))
+    if (parsed.success) return parsed.data
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new ApiError('validation_failed', 'The cursor is invalid.', {
+    errors: [{ parameter: 'cursor', detail: 'not a cursor this API issued' }],
+  })
+}
+
+export const page = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+    })
+    .openapi(name)
+
+/**
+ * Free-form JSON for clients, bounded: at most 4 KiB serialised, and no NUL anywhere (Postgres
+ * jsonb refuses `\u0000`, which would otherwise surface as a 500).
+ */
+export const MetadataInput = z
+  .record(z.string().max(64), z.json())
+  .refine((value) => JSON.stringify(value).length <= 4096, 'must serialise to at most 4096 characters')
+  .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters')

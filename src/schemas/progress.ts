@@ -1,0 +1,116 @@
+/** Request and response shapes of learner progress, and presenters from rows to them. */
+import { z } from '@hono/zod-openapi'
+import { ID_PATTERN } from '../content/schema.ts'
+import type { Attempt, SkillState } from '../db/schema.ts'
+import { Timestamp } from './common.ts'
+
+const questionId = z.string().regex(ID_PATTERN, 'not a question or choice id')
+const answerText = z
+  .string()
+  .max(500)
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+
+export const AnswerValue = z
+  .union([answerText, z.number().finite(), z.array(questionId).max(20)])
+  .openapi('AnswerValue', {
+    description:
+      'single_choice: a choice id; multiple_choice: choice ids; numeric: a number; short_text: text.',
+  })
+
+export const SubmitAttemptSchema = z
+  .strictObject({
+    response: z.strictObject({
+      answers: z
+        .record(questionId, AnswerValue)
+        .refine((answers) => Object.keys(answers).length <= 50, 'at most 50 answers'),
+    }),
+  })
+  .openapi('SubmitAttempt', {
+    example: { response: { answers: { q1: 5, q2: 'b', q3: ['a', 'c'], q4: 'hypothesis' } } },
+  })
+
+export const AttemptStatus = z.enum(['in_progress', 'completed', 'abandoned'])
+export const SkillStateStatus = z.enum(['not_started', 'in_progress', 'mastered', 'review_needed'])
+
+export const QuestionFeedbackSchema = z
+  .object({
+    questionId: z.string(),
+    correct: z.boolean(),
+    answered: z.boolean(),
+    pointsAwarded: z.int(),
+    points: z.int(),
+    expected: AnswerValue,
+    explanation: z.string().optional(),
+  })
+  .openapi('QuestionFeedback')
+
+export const AttemptSchema = z
+  .object({
+    id: z.uuid(),
+    activityId: z.uuid(),
+    status: AttemptStatus,
+    score: z.int().nullable(),
+    maxScore: z.int().nullable(),
+    response: z.object({ answers: z.record(z.string(), AnswerValue) }).nullable(),
+    feedback: z.array(QuestionFeedbackSchema).nullable(),
+    startedAt: Timestamp,
+    completedAt: Timestamp.nullable(),
+  })
+  .openapi('Attempt')
+
+export const SkillStateSchema = z
+  .object({
+    skillId: z.uuid(),
+    status: SkillStateStatus,
+    progress: z.number().openapi({ description: 'Share of the skill’s activities passed, in [0, 1].' }),
+    masteryScore: z
+      .number()
+      .openapi({ description: 'Mean best score ratio over the skill’s activities, in [0, 1].' }),
+    updatedAt: Timestamp.nullable().openapi({ description: 'Null while not started.' }),
+  })
+  .openapi('SkillState')
+
+export const SubmitResultSchema = z
+  .object({ attempt: AttemptSchema, passed: z.boolean(), skillState: SkillStateSchema })
+  .openapi('SubmitResult')
+
+export const MySkillSchema = SkillStateSchema.extend({ name: z.string(), level: z.int() }).openapi('MySkill')
+
+export const UnitProgressSchema = z
+  .object({
+    unitId: z.uuid(),
+    name: z.string(),
+    order: z.int(),
+    activityCount: z.int(),
+    completedCount: z.int().openapi({ description: 'Activities with at least one completed attempt.' }),
+    passedCount: z.int().openapi({ description: 'Activities completed at or above their passing score.' }),
+  })
+  .openapi('UnitProgress')
+
+export const MySkillDetailSchema = MySkillSchema.extend({ units: z.array(UnitProgressSchema) }).openapi(
+  'MySkillDetail',
+)
+
+type Feedback = z.infer<typeof QuestionFeedbackSchema>[]
+type Response = z.infer<typeof AttemptSchema>['response']
+
+export const presentAttempt = (attempt: Attempt) => ({
+  id: attempt.id,
+  activityId: attempt.activityId,
+  status: attempt.status,
+  score: attempt.score,
+  maxScore: attempt.maxScore,
+  response: (attempt.response ?? null) as Response,
+  feedback: (attempt.feedback ?? null) as Feedback | null,
+  startedAt: attempt.startedAt.toISOString(),
+  completedAt: attempt.completedAt?.toISOString() ?? null,
+})
+
+/** A skill with no row yet is `not_started`, at zero. */
+export const presentSkillState = (skillId: string, state: SkillState | null) => ({
+  skillId,
+  status: state?.status ?? ('not_started' as const),
+  progress: state?.progress ?? 0,
+  masteryScore: state?.masteryScore ?? 0,
+  updatedAt: state?.updatedAt.toISOString() ?? null,
+})

@@ -1,0 +1,120 @@
+/**
+ * Session cookies over Web Crypto: `<session id>.<HMAC-SHA256 signature>`, signed with the first of
+ * SESSION_SECRETS and verified with any of them (key rotation).
+ *
+ * Our own format rather than Hono's signed cookies, which take one secret and accept four spellings
+ * of each signature (the last base64 character has spare bits). Here the whole value must match one
+ * strict pattern, the signature must be canonical base64url, and `crypto.subtle.verify` compares in
+ * constant time.
+ * @see ../../../shared/SECURITY.md (session cookie facts)
+ */
+import { serialize } from 'hono/utils/cookie'
+
+const encoder = new TextEncoder()
+const SESSION_ID_BYTES = 32
+const MIN_SECRET_BYTES = 32
+/** One year, within the 400-day ceiling browsers (and Hono's serializer) enforce. */
+export const SESSION_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
+
+const COOKIE_VALUE = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{43})$/
+
+export type SessionKeys = { signing: CryptoKey; verifying: CryptoKey[] }
+
+const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+
+function toBase64Url(bytes: Uint8Array) {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
+}
+
+/** SESSION_SECRETS is a comma-separated list; each secret needs at least 32 bytes. Null when unusable. */
+export function parseSecrets(value: string | undefined): string[] | null {
+  const secrets = (value ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter(Boolean)
+  if (secrets.length === 0) return null
+  return secrets.every((secret) => encoder.encode(secret).length >= MIN_SECRET_BYTES) ? secrets : null
+}
+
+let cached: { source: string; keys: Promise<SessionKeys | null> } | undefined
+
+/** HMAC keys for SESSION_SECRETS, imported once per isolate (per distinct value). */
+export function sessionKeys(value: string | undefined): Promise<SessionKeys | null> {
+  const source = value ?? ''
+  if (cached?.source !== source) {
+    const secrets = parseSecrets(value)
+    const keys = secrets
+      ? Promise.all(
+          secrets.map((secret) =>
+            crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+              'sign',
+              'verify',
+            ]),
+          ),
+        ).then(([signing, ...rest]) => ({
+          signing: signing as CryptoKey,
+          verifying: [signing as CryptoKey, ...rest],
+        }))
+      : Promise.resolve(null)
+    cached = { source, keys }
+  }
+  return cached.keys
+}
+
+/** 32 bytes from the CSPRNG, as 64 hex characters. */
+export function newSessionId(): string {
+  return toHex(crypto.getRandomValues(new Uint8Array(SESSION_ID_BYTES)))
+}
+
+/** What the database stores: SHA-256 of the session id, so a leaked table yields no usable cookie. */
+export async function hashSessionId(sessionId: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(sessionId))))
+}
+
+export async function signSessionId(sessionId: string, key: CryptoKey): Promise<string> {
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(sessionId)))
+  return `${sessionId}.${toBase64Url(signature)}`
+}
+
+/**
+ * The session id in a cookie value, and which key verified it (0 = the current signing key), or
+ * null for anything else: unsigned, malformed, non-canonical, oversize, or signed with no known key.
+ */
+export async function verifySessionCookie(
+  value: string,
+  keys: SessionKeys,
+): Promise<{ sessionId: string; keyIndex: number } | null> {
+  const match = COOKIE_VALUE.exec(value)
+  if (!match) return null
+  const [, sessionId = '', encoded = ''] = match
+  const signature = fromBase64Url(encoded)
+  if (toBase64Url(signature) !== encoded) return null
+  const data = encoder.encode(sessionId)
+  for (const [keyIndex, key] of keys.verifying.entries()) {
+    if (await crypto.subtle.verify('HMAC', key, signature, data)) return { sessionId, keyIndex }
+  }
+  return null
+}
+
+/** `__Host-sid` over https; plain `sid` on http://localhost, where browsers refuse Secure cookies. */
+export function cookieName(url: string) {
+  return new URL(url).protocol === 'https:' ? '__Host-sid' : 'sid'
+}
+
+const attributes = (url: string, maxAge: number) => {
+  const secure = new URL(url).protocol === 'https:'
+  return { path: '/', httpOnly: true, sameSite: 'Lax', maxAge, ...(secure && { secure: true }) } as const
+}
+
+export const sessionCookie = (url: string, signedValue: string) =>
+  serialize(cookieName(url), signedValue, attributes(url, SESSION_MAX_AGE_SECONDS))
+
+export const clearedSessionCookie = (url: string) => serialize(cookieName(url), '', attributes(url, 0))
