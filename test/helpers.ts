@@ -44,3 +44,38 @@ export async function expectProblem(res: Response, status: number): Promise<Prob
   expect(text).not.toMatch(/Failed query|params:|at .*\.ts:\d+|postgres:\/\//)
   return body
 }
+
+/** The `name=value` pair of a Set-Cookie header, to send back as a Cookie header. */
+export function cookieFrom(res: Response): string {
+  const header = res.headers.get('set-cookie')
+  if (!header) throw new Error(`no Set-Cookie on ${res.status}`)
+  return header.split(';')[0] as string
+}
+
+/** A new anonymous learner: their cookie and id. */
+export async function newLearner(): Promise<{ cookie: string; id: string }> {
+  const res = await api('/v1/session', { method: 'POST' })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return { cookie: cookieFrom(res), id: ((await res.json()) as { id: string }).id }
+}
+
+export const ADMIN_TOKEN = 'test-admin-token-current'
+
+/** A JSON request, with a session cookie or the admin token when given. */
+export function send(
+  method: string,
+  path: string,
+  { body, cookie, admin }: { body?: unknown; cookie?: string; admin?: boolean } = {},
+) {
+  const headers: Record<string, string> = {}
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (cookie) headers.Cookie = cookie
+  if (admin) headers.Authorization = `Bearer ${ADMIN_TOKEN}`
+  return api(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+}
+
+export async function json<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
+  const text = await res.text()
+  expect(res.status, text).toBe(status)
+  return JSON.parse(text) as T
+}

@@ -78,7 +78,7 @@ export const session = app
       description:
         'Clears the cookie and revokes the session: the learner row stays (its attempts still count in ' +
         'activity statistics) but no cookie can reach it again. Idempotent: 204 with or without a session.',
-      responses: { 204: { description: 'Session ended; cookie cleared' }, ...problemResponses(500) },
+      responses: { 204: { description: 'Session ended; cookie cleared' }, ...problemResponses(415, 500) },
     }),
     async (c) => {
       const current = c.var.session

@@ -75,6 +75,8 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
  * jsonb refuses `\u0000`, which would otherwise surface as a 500).
  */
 export const MetadataInput = z
-  .record(z.string().max(64), z.json())
+  // Values are whatever JSON.parse produced; z.json() would be exact but its recursion defeats the OpenAPI generator.
+  .record(z.string().max(64), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 4096, 'must serialise to at most 4096 characters')
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters')
+  .openapi({ description: 'Free-form JSON object, at most 4 KiB.' })

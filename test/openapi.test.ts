@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { api, json } from './helpers.ts'
+
+type Operation = { responses: Record<string, unknown>; summary?: string }
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: object } }
+
+describe('GET /openapi.json', () => {
+  it('documents every route in OpenAPI 3.1, each with a summary and its error responses', async () => {
+    const doc = await json<Document>(await api('/openapi.json'), 200)
+    expect(doc.openapi).toBe('3.1.0')
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    )
+    expect(operations.map((o) => o.route).sort()).toEqual(
+      [
+        'GET /health',
+        'GET /health/db',
+        'GET /v1/skills',
+        'GET /v1/skills/{skillId}',
+        'GET /v1/units/{unitId}',
+        'GET /v1/activities/{activityId}',
+        'POST /v1/session',
+        'DELETE /v1/session',
+        'GET /v1/me',
+        'PATCH /v1/me',
+        'DELETE /v1/me',
+        'GET /v1/me/skills',
+        'GET /v1/me/skills/{skillId}',
+        'POST /v1/activities/{activityId}/attempts',
+        'POST /v1/attempts/{attemptId}/submit',
+        'POST /v1/attempts/{attemptId}/abandon',
+        'GET /v1/me/attempts',
+        'GET /v1/me/attempts/{attemptId}',
+        'POST /v1/admin/skills',
+        'PATCH /v1/admin/skills/{skillId}',
+        'DELETE /v1/admin/skills/{skillId}',
+        'POST /v1/admin/units',
+        'PATCH /v1/admin/units/{unitId}',
+        'DELETE /v1/admin/units/{unitId}',
+        'POST /v1/admin/activities',
+        'GET /v1/admin/activities/{activityId}',
+        'PATCH /v1/admin/activities/{activityId}',
+        'DELETE /v1/admin/activities/{activityId}',
+      ].sort(),
+    )
+    for (const { route, op } of operations) {
+      expect(op.summary, route).toBeTruthy()
+      if (route.includes('/v1/')) expect(Object.keys(op.responses).some((s) => s.startsWith('4')), route).toBe(true)
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Problem', 'ActivityContent', 'LearnerContent', 'Attempt', 'SkillState', 'Skill']),
+    )
+  })
+})
+
+describe('GET /docs', () => {
+  it('serves the API reference page, whose script is served by this Worker', async () => {
+    const res = await api('/docs')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await res.text()
+    expect(html).toContain('data-url="/openapi.json"')
+    expect(html).toContain('src="/docs/scalar.js"')
+    expect(html).not.toMatch(/https?:\/\//)
+  })
+})
