@@ -10,12 +10,16 @@ type Page = { items: { id: string; name: string }[]; nextCursor: string | null }
 describe('GET /v1/skills', () => {
   it('pages through every skill by name with keyset cursors, never repeating one', async () => {
     // Duplicate names: the id breaks the tie, so the cursor is exact.
-    for (const name of ['Delta', 'Alpha', 'Charlie', 'Bravo', 'Bravo', 'Echo', 'Bravo']) await insertSkill(db, { name })
+    for (const name of ['Delta', 'Alpha', 'Charlie', 'Bravo', 'Bravo', 'Echo', 'Bravo'])
+      await insertSkill(db, { name })
     const seen: string[] = []
     let cursor: string | null = null
     let pages = 0
     do {
-      const page: Page = await json<Page>(await api(`/v1/skills?limit=2${cursor ? `&cursor=${cursor}` : ''}`), 200)
+      const page: Page = await json<Page>(
+        await api(`/v1/skills?limit=2${cursor ? `&cursor=${cursor}` : ''}`),
+        200,
+      )
       expect(page.items.length).toBeLessThanOrEqual(2)
       seen.push(...page.items.map((s) => s.id))
       cursor = page.nextCursor
@@ -25,7 +29,15 @@ describe('GET /v1/skills', () => {
     expect(new Set(seen).size).toBe(7)
     const all = await json<Page>(await api('/v1/skills?limit=100'), 200)
     expect(all.items.map((s) => s.id)).toEqual(seen)
-    expect(all.items.map((s) => s.name)).toEqual(['Alpha', 'Bravo', 'Bravo', 'Bravo', 'Charlie', 'Delta', 'Echo'])
+    expect(all.items.map((s) => s.name)).toEqual([
+      'Alpha',
+      'Bravo',
+      'Bravo',
+      'Bravo',
+      'Charlie',
+      'Delta',
+      'Echo',
+    ])
     expect(all.nextCursor).toBeNull()
   })
 
@@ -37,7 +49,17 @@ describe('GET /v1/skills', () => {
   })
 
   it('refuses bad limits and cursors before any query', async () => {
-    for (const query of ['limit=0', 'limit=-1', 'limit=abc', 'limit=1e3', 'limit=101', 'limit=1&limit=2', 'limit=1.5', 'cursor=not-a-cursor', `cursor=${btoa('["a","not-a-uuid"]')}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=-1',
+      'limit=abc',
+      'limit=1e3',
+      'limit=101',
+      'limit=1&limit=2',
+      'limit=1.5',
+      'cursor=not-a-cursor',
+      `cursor=${btoa('["a","not-a-uuid"]')}`,
+    ]) {
       const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/skills?${query}`))
       const problem = await expectProblem(res, 400)
       expect(problem.errors?.[0]?.parameter, query).toMatch(/^(limit|cursor)$/)
@@ -84,7 +106,9 @@ describe('GET /v1/skills/{skillId}', () => {
 
   it('refuses malformed ids with a 400 before any query', async () => {
     for (const id of ['not-a-uuid', '123', '%00', `${crypto.randomUUID()}0`, "1' OR '1'='1"]) {
-      const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/skills/${encodeURIComponent(id)}`))
+      const { result: res, roundTrips } = await countRoundTrips(() =>
+        api(`/v1/skills/${encodeURIComponent(id)}`),
+      )
       const problem = await expectProblem(res, 400)
       expect(problem.errors).toEqual([{ parameter: 'skillId', detail: 'must be a UUID' }])
       expect(roundTrips).toBe(0)
@@ -114,7 +138,10 @@ describe('GET /v1/activities/{activityId}', () => {
     const id = '00000000-0000-4000-8000-000000001004' // has numeric tolerance, explanations and choices
     const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/activities/${id}`))
     const text = await res.clone().text()
-    const activity = await json<{ content: { passingScore: number; questions: Record<string, unknown>[] } }>(res, 200)
+    const activity = await json<{ content: { passingScore: number; questions: Record<string, unknown>[] } }>(
+      res,
+      200,
+    )
     expect(roundTrips).toBe(1)
     expect(activity.content.passingScore).toBe(0.8)
     expect(activity.content.questions.map((q) => Object.keys(q).sort())).toEqual([
@@ -122,7 +149,14 @@ describe('GET /v1/activities/{activityId}', () => {
       ['id', 'kind', 'points', 'prompt'],
       ['choices', 'id', 'kind', 'points', 'prompt'],
     ])
-    for (const secret of ['"answer"', '"answers"', 'acceptedAnswers', 'tolerance', 'explanation', '50 − 18 = 32']) {
+    for (const secret of [
+      '"answer"',
+      '"answers"',
+      'acceptedAnswers',
+      'tolerance',
+      'explanation',
+      '50 − 18 = 32',
+    ]) {
       expect(text).not.toContain(secret)
     }
   })

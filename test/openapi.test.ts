@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { api, json } from './helpers.ts'
 
 type Operation = { responses: Record<string, unknown>; summary?: string }
-type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: object } }
+type Document = {
+  openapi: string
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: object }
+}
 
 describe('GET /openapi.json', () => {
   it('documents every route in OpenAPI 3.1, each with a summary and its error responses', async () => {
@@ -45,10 +49,21 @@ describe('GET /openapi.json', () => {
     )
     for (const { route, op } of operations) {
       expect(op.summary, route).toBeTruthy()
-      if (route.includes('/v1/')) expect(Object.keys(op.responses).some((s) => s.startsWith('4')), route).toBe(true)
+      if (route.includes('/v1/'))
+        expect(
+          Object.keys(op.responses).some((s) => s.startsWith('4')),
+          route,
+        ).toBe(true)
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Problem', 'ActivityContent', 'LearnerContent', 'Attempt', 'SkillState', 'Skill']),
+      expect.arrayContaining([
+        'Problem',
+        'ActivityContent',
+        'LearnerContent',
+        'Attempt',
+        'SkillState',
+        'Skill',
+      ]),
     )
   })
 })

@@ -32,7 +32,9 @@ describe('POST /v1/session', () => {
     const res = await api('/v1/session', { method: 'POST' })
     const learner = await json<{ id: string; displayName: null }>(res.clone(), 201)
     const setCookie = res.headers.get('set-cookie') ?? ''
-    expect(setCookie).toMatch(/^sid=[0-9a-f]{64}\.[A-Za-z0-9_-]{43}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/)
+    expect(setCookie).toMatch(
+      /^sid=[0-9a-f]{64}\.[A-Za-z0-9_-]{43}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/,
+    )
     expect(res.headers.get('cache-control')).toBe('private, no-store')
     expect(learner.displayName).toBeNull()
     expect(await learnerCount()).toBe(1)
@@ -110,7 +112,10 @@ describe('GET /v1/me', () => {
     ['44 non-base64 characters', (c) => `${c.split('.')[0]}.${'!'.repeat(44)}`],
     ['bad % escapes', () => 'sid=%E0%A4%A'],
     ['an 8 KB value', () => `sid=${'a'.repeat(8192)}`],
-    ['a signature from an unknown key', (c) => signedWith('another-deployment-secret-0123456789abcdef', c.slice(4, 68))],
+    [
+      'a signature from an unknown key',
+      (c) => signedWith('another-deployment-secret-0123456789abcdef', c.slice(4, 68)),
+    ],
     ['a non-canonical signature spelling', (c) => `${c.slice(0, -1)}${c.endsWith('A') ? 'B' : 'A'}`],
   ]
   for (const [what, spoil] of badCookies) {
@@ -182,7 +187,10 @@ describe('PATCH /v1/me', () => {
   it('changes the display name, keeping emoji and combining characters intact', async () => {
     const { cookie } = await newLearner()
     const name = 'Zoë 🎓 e\u0301'
-    const updated = await json<{ displayName: string }>(await send('PATCH', '/v1/me', { cookie, body: { displayName: name } }), 200)
+    const updated = await json<{ displayName: string }>(
+      await send('PATCH', '/v1/me', { cookie, body: { displayName: name } }),
+      200,
+    )
     expect(updated.displayName).toBe(name)
     const me = await json<{ displayName: string }>(await send('GET', '/v1/me', { cookie }), 200)
     expect(me.displayName).toBe(name)
@@ -190,7 +198,12 @@ describe('PATCH /v1/me', () => {
 
   it('refuses unknown keys, NUL characters and over-long names', async () => {
     const { cookie } = await newLearner()
-    for (const body of [{ displayName: 'ok', admin: true }, { displayName: 'a\u0000b' }, { displayName: 'x'.repeat(81) }, {}]) {
+    for (const body of [
+      { displayName: 'ok', admin: true },
+      { displayName: 'a\u0000b' },
+      { displayName: 'x'.repeat(81) },
+      {},
+    ]) {
       await expectProblem(await send('PATCH', '/v1/me', { cookie, body }), 400)
     }
   })

@@ -1,0 +1,357 @@
+import { and, eq } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { seed } from '../scripts/seed.ts'
+import { attempts, skillStates } from '../src/db/schema.ts'
+import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+
+const db = testDb()
+
+const MATH = '00000000-0000-4000-8000-000000000001'
+const SCIENCE = '00000000-0000-4000-8000-000000000002'
+const activity = {
+  addition: '00000000-0000-4000-8000-000000001001',
+  additionQuiz: '00000000-0000-4000-8000-000000001002',
+  takeAway: '00000000-0000-4000-8000-000000001003',
+  challenge: '00000000-0000-4000-8000-000000001004',
+  scientificMethod: '00000000-0000-4000-8000-000000001005',
+}
+/** All-correct answers for the seeded activities. */
+const perfect: Record<string, Record<string, unknown>> = {
+  [activity.addition]: { q1: 5, q2: 8, q3: 9 },
+  [activity.additionQuiz]: { q1: 'b', q2: ['c', 'a'], q3: 42 },
+  [activity.takeAway]: { q1: 5, q2: 7, q3: ' Zero ' },
+  [activity.challenge]: { q1: 63, q2: 4.5, q3: 'b' },
+  [activity.scientificMethod]: { q1: 'a', q2: ['a', 'b'], q3: 'hypothesis' },
+}
+
+type Attempt = {
+  id: string
+  status: string
+  score: number | null
+  maxScore: number | null
+  startedAt: string
+}
+type SubmitResult = {
+  attempt: Attempt & { feedback: Record<string, unknown>[] }
+  passed: boolean
+  skillState: { status: string; progress: number; masteryScore: number }
+}
+
+async function start(cookie: string, activityId: string) {
+  return json<Attempt>(await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }), 201)
+}
+
+async function submit(cookie: string, attemptId: string, answers: Record<string, unknown>) {
+  return send('POST', `/v1/attempts/${attemptId}/submit`, { cookie, body: { response: { answers } } })
+}
+
+async function complete(cookie: string, activityId: string, answers = perfect[activityId] ?? {}) {
+  const attempt = await start(cookie, activityId)
+  return json<SubmitResult>(await submit(cookie, attempt.id, answers), 200)
+}
+
+const attemptRow = async (id: string) => (await db.select().from(attempts).where(eq(attempts.id, id)))[0]
+const stateRow = async (learnerId: string, skillId: string) =>
+  (
+    await db
+      .select()
+      .from(skillStates)
+      .where(and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillId)))
+  )[0]
+
+beforeEach(async () => {
+  await seed(db)
+})
+
+describe('POST /v1/activities/{activityId}/attempts', () => {
+  it('starts an attempt in one round trip', async () => {
+    const { cookie } = await newLearner()
+    const { result: res, roundTrips } = await countRoundTrips(() =>
+      send('POST', `/v1/activities/${activity.addition}/attempts`, { cookie }),
+    )
+    const attempt = await json<Attempt>(res.clone(), 201)
+    expect(attempt).toMatchObject({ status: 'in_progress', score: null, maxScore: null })
+    expect(res.headers.get('location')).toBe(`/v1/me/attempts/${attempt.id}`)
+    expect(roundTrips).toBe(1)
+  })
+
+  it('is a 404 for an unknown activity and a 401 without a session, creating nothing', async () => {
+    const { cookie } = await newLearner()
+    await expectProblem(await send('POST', `/v1/activities/${crypto.randomUUID()}/attempts`, { cookie }), 404)
+    await expectProblem(await send('POST', `/v1/activities/${activity.addition}/attempts`), 401)
+    expect(await db.select().from(attempts)).toEqual([])
+  })
+})
+
+describe('POST /v1/attempts/{attemptId}/submit', () => {
+  it('grades on the server, stores the response and feedback, and updates the skill state, in two round trips', async () => {
+    const { cookie, id: learnerId } = await newLearner()
+    const attempt = await start(cookie, activity.additionQuiz)
+    const { result: res, roundTrips } = await countRoundTrips(() =>
+      submit(cookie, attempt.id, { q1: 'b', q2: ['a'], q3: 42 }),
+    )
+    const result = await json<SubmitResult>(res, 200)
+    expect(roundTrips).toBe(2)
+    expect(result.attempt).toMatchObject({ status: 'completed', score: 3, maxScore: 4 })
+    expect(result.passed).toBe(true) // 3/4 = 0.75, the quiz's passing score
+    expect(result.attempt.feedback.map((f) => [f.questionId, f.correct, f.expected])).toEqual([
+      ['q1', true, 'b'],
+      ['q2', false, ['a', 'c']],
+      ['q3', true, 42],
+    ])
+    expect(result.attempt.feedback[0]).toHaveProperty('explanation', '12 + 8 = 20, and one more is 21.')
+    // Basic Mathematics has 4 activities: one passed, best ratios 0.75, 0, 0, 0.
+    expect(result.skillState).toEqual({
+      skillId: MATH,
+      status: 'in_progress',
+      progress: 0.25,
+      masteryScore: 0.1875,
+      updatedAt: expect.any(String),
+    })
+    const row = await attemptRow(attempt.id)
+    expect(row).toMatchObject({ status: 'completed', score: 3, maxScore: 4 })
+    expect(row?.response).toEqual({ answers: { q1: 'b', q2: ['a'], q3: 42 } })
+    expect(row?.completedAt).toBeInstanceOf(Date)
+    expect(await stateRow(learnerId, MATH)).toMatchObject({ progress: 0.25, masteryScore: 0.1875 })
+  })
+
+  it('counts only passing attempts toward progress, and the best ratio toward mastery', async () => {
+    const { cookie } = await newLearner()
+    const failed = await complete(cookie, activity.addition, { q1: 5 })
+    expect(failed).toMatchObject({ passed: false, skillState: { progress: 0, masteryScore: 1 / 3 / 4 } })
+    const passed = await complete(cookie, activity.addition)
+    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+    const worseAgain = await complete(cookie, activity.addition, {})
+    expect(worseAgain.skillState).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+  })
+
+  it('marks a skill mastered once every activity is passed', async () => {
+    const { cookie } = await newLearner()
+    let last: SubmitResult | undefined
+    for (const id of [activity.addition, activity.additionQuiz, activity.takeAway, activity.challenge]) {
+      last = await complete(cookie, id)
+    }
+    expect(last?.skillState).toMatchObject({ status: 'mastered', progress: 1, masteryScore: 1 })
+    const science = await complete(cookie, activity.scientificMethod)
+    expect(science.skillState).toMatchObject({ skillId: SCIENCE, status: 'mastered', progress: 1 })
+  })
+
+  it('refuses a second submission with 409 and changes nothing', async () => {
+    const { cookie, id } = await newLearner()
+    const attempt = await start(cookie, activity.addition)
+    await json(await submit(cookie, attempt.id, perfect[activity.addition] ?? {}), 200)
+    const [attemptBefore, stateBefore] = [await attemptRow(attempt.id), await stateRow(id, MATH)]
+    const problem = await expectProblem(await submit(cookie, attempt.id, {}), 409)
+    expect(problem.detail).toMatch(/already completed/)
+    expect(await attemptRow(attempt.id)).toEqual(attemptBefore)
+    expect(await stateRow(id, MATH)).toEqual(stateBefore)
+  })
+
+  it('lets exactly one of ten concurrent submissions of one attempt win', async () => {
+    const { cookie, id } = await newLearner()
+    const attempt = await start(cookie, activity.addition)
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => submit(cookie, attempt.id, perfect[activity.addition] ?? {})),
+    )
+    expect(responses.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)])
+    expect(await stateRow(id, MATH)).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+  })
+
+  it('loses no update when attempts at different activities of one skill are submitted at once', async () => {
+    const { cookie, id } = await newLearner()
+    const math = [activity.addition, activity.additionQuiz, activity.takeAway, activity.challenge]
+    const started = await Promise.all(math.map((activityId) => start(cookie, activityId)))
+    const responses = await Promise.all(
+      started.map((attempt, i) => submit(cookie, attempt.id, perfect[math[i] as string] ?? {})),
+    )
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    expect(await stateRow(id, MATH)).toMatchObject({ status: 'mastered', progress: 1, masteryScore: 1 })
+  })
+
+  it('is a 404 for another learner’s attempt, and changes nothing', async () => {
+    const owner = await newLearner()
+    const intruder = await newLearner()
+    const attempt = await start(owner.cookie, activity.addition)
+    await expectProblem(await submit(intruder.cookie, attempt.id, perfect[activity.addition] ?? {}), 404)
+    await expectProblem(
+      await send('POST', `/v1/attempts/${attempt.id}/abandon`, { cookie: intruder.cookie }),
+      404,
+    )
+    await expectProblem(await send('GET', `/v1/me/attempts/${attempt.id}`, { cookie: intruder.cookie }), 404)
+    expect((await attemptRow(attempt.id))?.status).toBe('in_progress')
+    expect(await db.select().from(skillStates)).toEqual([])
+  })
+
+  it('refuses answers it cannot grade, listing each, and writes nothing', async () => {
+    const { cookie } = await newLearner()
+    const attempt = await start(cookie, activity.additionQuiz)
+    const problem = await expectProblem(await submit(cookie, attempt.id, { q1: ['b'], q3: '42', q9: 1 }), 400)
+    expect(problem.errors?.map((e) => e.pointer)).toEqual([
+      '#/response/answers/q1',
+      '#/response/answers/q3',
+      '#/response/answers/q9',
+    ])
+    expect((await attemptRow(attempt.id))?.status).toBe('in_progress')
+  })
+
+  it('refuses malformed bodies before any query', async () => {
+    const { cookie } = await newLearner()
+    const attempt = await start(cookie, activity.addition)
+    const path = `/v1/attempts/${attempt.id}/submit`
+    const post = (body: string, contentType?: string) =>
+      countRoundTrips(() =>
+        api(path, {
+          method: 'POST',
+          body,
+          headers: { Cookie: cookie, ...(contentType && { 'Content-Type': contentType }) },
+        }),
+      )
+    const valid = JSON.stringify({ response: { answers: { q1: 5 } } })
+    const cases: [string, string | undefined, number][] = [
+      ['{', 'application/json', 400],
+      [
+        JSON.stringify({ response: { answers: {} }, learnerId: crypto.randomUUID() }),
+        'application/json',
+        400,
+      ],
+      [JSON.stringify({ answers: { q1: 5 } }), 'application/json', 400],
+      [JSON.stringify({ response: { answers: { q1: 'x'.repeat(501) } } }), 'application/json', 400],
+      [JSON.stringify({ response: { answers: { q1: 'a\u0000' } } }), 'application/json', 400],
+      [valid, 'text/plain', 415],
+      [valid, 'application/x-www-form-urlencoded', 415],
+      [valid, undefined, 415],
+      [JSON.stringify({ response: { answers: { q1: 'x'.repeat(70_000) } } }), 'application/json', 413],
+    ]
+    for (const [body, contentType, status] of cases) {
+      const { result, roundTrips } = await post(body, contentType)
+      await expectProblem(result, status)
+      expect(roundTrips, `${contentType} ${body.slice(0, 40)}`).toBe(0)
+    }
+    const { result } = await post(valid, 'application/json; charset=utf-8')
+    expect(result.status).toBe(200)
+  })
+})
+
+describe('POST /v1/attempts/{attemptId}/abandon', () => {
+  it('abandons an attempt in progress once; then it can be neither abandoned nor submitted', async () => {
+    const { cookie } = await newLearner()
+    const attempt = await start(cookie, activity.addition)
+    const abandoned = await json<Attempt>(
+      await send('POST', `/v1/attempts/${attempt.id}/abandon`, { cookie }),
+      200,
+    )
+    expect(abandoned.status).toBe('abandoned')
+    await expectProblem(await send('POST', `/v1/attempts/${attempt.id}/abandon`, { cookie }), 409)
+    await expectProblem(await submit(cookie, attempt.id, {}), 409)
+    await expectProblem(await send('POST', `/v1/attempts/${crypto.randomUUID()}/abandon`, { cookie }), 404)
+  })
+})
+
+describe('GET /v1/me/attempts', () => {
+  type Page = { items: Attempt[]; nextCursor: string | null }
+
+  it('lists this learner’s attempts newest first, filtered, across pages', async () => {
+    const { cookie } = await newLearner()
+    const other = await newLearner()
+    await start(other.cookie, activity.addition)
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push((await start(cookie, activity.addition)).id)
+    ids.push((await complete(cookie, activity.takeAway)).attempt.id)
+
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: Page = await json<Page>(
+        await send('GET', `/v1/me/attempts?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { cookie }),
+        200,
+      )
+      seen.push(...page.items.map((a) => a.id))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toEqual([...ids].reverse())
+
+    const completed = await json<Page>(await send('GET', '/v1/me/attempts?status=completed', { cookie }), 200)
+    expect(completed.items.map((a) => a.id)).toEqual([ids[5]])
+    const addition = await json<Page>(
+      await send('GET', `/v1/me/attempts?activityId=${activity.addition}`, { cookie }),
+      200,
+    )
+    expect(addition.items).toHaveLength(5)
+  })
+
+  it('pages correctly through attempts started in the same transaction instant', async () => {
+    const { cookie, id } = await newLearner()
+    const startedAt = new Date('2026-01-01T00:00:00.000Z')
+    await db
+      .insert(attempts)
+      .values(Array.from({ length: 5 }, () => ({ learnerId: id, activityId: activity.addition, startedAt })))
+    const first = await json<Page>(await send('GET', '/v1/me/attempts?limit=3', { cookie }), 200)
+    const second = await json<Page>(
+      await send('GET', `/v1/me/attempts?limit=3&cursor=${first.nextCursor}`, { cookie }),
+      200,
+    )
+    expect(new Set([...first.items, ...second.items].map((a) => a.id)).size).toBe(5)
+    expect(second.nextCursor).toBeNull()
+  })
+
+  it('refuses unknown statuses, bad activity ids and tampered cursors', async () => {
+    const { cookie } = await newLearner()
+    for (const query of ['status=done', 'activityId=123', 'cursor=Zm9v', 'limit=0']) {
+      await expectProblem(await send('GET', `/v1/me/attempts?${query}`, { cookie }), 400)
+    }
+  })
+})
+
+describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
+  it('lists every skill, not_started where the learner has no state', async () => {
+    const { cookie } = await newLearner()
+    await complete(cookie, activity.scientificMethod)
+    const { result: res, roundTrips } = await countRoundTrips(() => send('GET', '/v1/me/skills', { cookie }))
+    const { items } = await json<{ items: Record<string, unknown>[] }>(res.clone(), 200)
+    expect(roundTrips).toBe(1)
+    expect(res.headers.get('cache-control')).toBe('private, no-store')
+    expect(items).toEqual([
+      {
+        skillId: MATH,
+        name: 'Basic Mathematics',
+        level: 1,
+        status: 'not_started',
+        progress: 0,
+        masteryScore: 0,
+        updatedAt: null,
+      },
+      expect.objectContaining({ skillId: SCIENCE, name: 'Science', status: 'mastered', progress: 1 }),
+    ])
+  })
+
+  it('shows progress per unit for one skill', async () => {
+    const { cookie } = await newLearner()
+    await complete(cookie, activity.addition)
+    await complete(cookie, activity.additionQuiz, {})
+    const { result: res, roundTrips } = await countRoundTrips(() =>
+      send('GET', `/v1/me/skills/${MATH}`, { cookie }),
+    )
+    const detail = await json<{ units: Record<string, unknown>[]; progress: number }>(res, 200)
+    expect(roundTrips).toBe(1)
+    expect(detail.progress).toBe(0.25)
+    expect(detail.units).toEqual([
+      {
+        unitId: expect.any(String),
+        name: 'Addition',
+        order: 1,
+        activityCount: 2,
+        completedCount: 2,
+        passedCount: 1,
+      },
+      {
+        unitId: expect.any(String),
+        name: 'Subtraction',
+        order: 2,
+        activityCount: 2,
+        completedCount: 0,
+        passedCount: 0,
+      },
+    ])
+    await expectProblem(await send('GET', `/v1/me/skills/${crypto.randomUUID()}`, { cookie }), 404)
+  })
+})

@@ -1,0 +1,94 @@
+/**
+ * The round-trip budget, measured per route at the local endpoint's request counter: 1 for every
+ * read, session creation and attempt start; 2 for submit; 1 for each admin write; 0 where no
+ * database is needed. The measured table is printed for the record.
+ */
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { seed } from '../scripts/seed.ts'
+import { api, countRoundTrips, json, newLearner, send, testDb } from './helpers.ts'
+
+const SKILL = '00000000-0000-4000-8000-000000000001'
+const UNIT = '00000000-0000-4000-8000-000000000101'
+const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const measured: [string, number][] = []
+
+async function expectTrips(route: string, budget: number, call: () => Promise<Response>) {
+  const { result, roundTrips } = await countRoundTrips(call)
+  expect(result.status, `${route}: ${await result.clone().text()}`).toBeLessThan(300)
+  measured.push([route, roundTrips])
+  expect(roundTrips, route).toBe(budget)
+  return result
+}
+
+beforeEach(async () => {
+  await seed(testDb())
+})
+
+afterAll(() => {
+  console.log(`round trips per route:\n${measured.map(([route, n]) => `  ${n}  ${route}`).join('\n')}`)
+})
+
+describe('round trips per request', () => {
+  it('stay within budget on every route', async () => {
+    await expectTrips('GET /health', 0, () => api('/health'))
+    await expectTrips('GET /openapi.json', 0, () => api('/openapi.json'))
+    await expectTrips('GET /health/db', 1, () => api('/health/db'))
+    await expectTrips('GET /v1/skills', 1, () => api('/v1/skills'))
+    await expectTrips('GET /v1/skills/{id}', 1, () => api(`/v1/skills/${SKILL}`))
+    await expectTrips('GET /v1/units/{id}', 1, () => api(`/v1/units/${UNIT}`))
+    await expectTrips('GET /v1/activities/{id}', 1, () => api(`/v1/activities/${ACTIVITY}`))
+
+    const created = await expectTrips('POST /v1/session (new)', 1, () =>
+      api('/v1/session', { method: 'POST' }),
+    )
+    expect(created.status).toBe(201)
+    const { cookie } = await newLearner()
+    await expectTrips('POST /v1/session (resume)', 1, () => send('POST', '/v1/session', { cookie }))
+    await expectTrips('GET /v1/me', 1, () => send('GET', '/v1/me', { cookie }))
+    await expectTrips('PATCH /v1/me', 1, () =>
+      send('PATCH', '/v1/me', { cookie, body: { displayName: 'Ada' } }),
+    )
+    const started = await expectTrips('POST /v1/activities/{id}/attempts', 1, () =>
+      send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie }),
+    )
+    const attempt = await json<{ id: string }>(started, 201)
+    await expectTrips('POST /v1/attempts/{id}/submit', 2, () =>
+      send('POST', `/v1/attempts/${attempt.id}/submit`, {
+        cookie,
+        body: { response: { answers: { q1: 5 } } },
+      }),
+    )
+    const second = await json<{ id: string }>(
+      await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie }),
+      201,
+    )
+    await expectTrips('POST /v1/attempts/{id}/abandon', 1, () =>
+      send('POST', `/v1/attempts/${second.id}/abandon`, { cookie }),
+    )
+    await expectTrips('GET /v1/me/attempts', 1, () => send('GET', '/v1/me/attempts', { cookie }))
+    await expectTrips('GET /v1/me/attempts/{id}', 1, () =>
+      send('GET', `/v1/me/attempts/${attempt.id}`, { cookie }),
+    )
+    await expectTrips('GET /v1/me/skills', 1, () => send('GET', '/v1/me/skills', { cookie }))
+    await expectTrips('GET /v1/me/skills/{id}', 1, () => send('GET', `/v1/me/skills/${SKILL}`, { cookie }))
+    await expectTrips('DELETE /v1/session', 1, () => send('DELETE', '/v1/session', { cookie }))
+    const other = await newLearner()
+    await expectTrips('DELETE /v1/me', 1, () => send('DELETE', '/v1/me', { cookie: other.cookie }))
+
+    const skill = await json<{ id: string }>(
+      await expectTrips('POST /v1/admin/skills', 1, () =>
+        send('POST', '/v1/admin/skills', { admin: true, body: { name: 'Geo' } }),
+      ),
+      201,
+    )
+    await expectTrips('PATCH /v1/admin/skills/{id}', 1, () =>
+      send('PATCH', `/v1/admin/skills/${skill.id}`, { admin: true, body: { level: 3 } }),
+    )
+    await expectTrips('GET /v1/admin/activities/{id}', 1, () =>
+      send('GET', `/v1/admin/activities/${ACTIVITY}`, { admin: true }),
+    )
+    await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
+      send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),
+    )
+  })
+})
