@@ -4,13 +4,18 @@ import { notFound, onError } from './errors.ts'
 import { jsonOnly, limitBody } from './middleware/body.ts'
 import { database } from './middleware/db.ts'
 import { createRouter } from './router.ts'
-import { admin } from './routes/admin.ts'
+import { adminActivities } from './routes/admin/activities.ts'
+import { adminAuth } from './routes/admin/shared.ts'
+import { adminSkills } from './routes/admin/skills.ts'
+import { adminUnits } from './routes/admin/units.ts'
 import { attemptRoutes } from './routes/attempts.ts'
 import { catalogue } from './routes/catalogue.ts'
 import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
+import { history } from './routes/history.ts'
 import { me } from './routes/me.ts'
 import { session } from './routes/session.ts'
+import { readSession } from './session/middleware.ts'
 
 /**
  * The one app factory: the Worker entry and the tests both build the API here, so tests exercise
@@ -23,6 +28,17 @@ export function createApp() {
   app.use('/v1/*', limitBody)
   app.use('/v1/*', jsonOnly)
   app.use(database)
+  // Credentials, declared once per path (a sub-app's own use() would run again for every sibling):
+  app.use('/v1/admin/*', adminAuth)
+  for (const path of [
+    '/v1/session',
+    '/v1/me',
+    '/v1/me/*',
+    '/v1/attempts/*',
+    '/v1/activities/:activityId/attempts',
+  ]) {
+    app.use(path, readSession)
+  }
   app.onError(onError)
   app.notFound(notFound)
 
@@ -32,7 +48,10 @@ export function createApp() {
     .route('/', session)
     .route('/', me)
     .route('/', attemptRoutes)
-    .route('/', admin)
+    .route('/', history)
+    .route('/', adminSkills)
+    .route('/', adminUnits)
+    .route('/', adminActivities)
     .route('/', docs)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {

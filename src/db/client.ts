@@ -1,5 +1,6 @@
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle } from 'drizzle-orm/neon-http'
+import { isRetryableConflict } from './errors.ts'
 import * as schema from './schema.ts'
 
 export type DatabaseConfig = {
@@ -10,6 +11,11 @@ export type DatabaseConfig = {
 
 const neonEndpoint = neonConfig.fetchEndpoint
 
+/** Attempts of one batch that Postgres aborted as a serialization failure or deadlock. */
+const BATCH_ATTEMPTS = 3
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 /**
  * A Drizzle client over Neon's HTTP driver. Cheap to create (no connection is opened), so every
  * request gets its own; each query is one HTTPS round trip and `db.batch()` one transaction.
@@ -19,7 +25,23 @@ export function createDb(config: DatabaseConfig) {
   // fetchEndpoint is only settable on the driver's global config, not per client. Every isolate
   // has one set of bindings, so writing it on each call is idempotent.
   neonConfig.fetchEndpoint = endpoint ? () => endpoint : neonEndpoint
-  return drizzle({ client: neon(config.DATABASE_URL), schema, casing: 'snake_case' })
+  const client = neon(config.DATABASE_URL)
+
+  // A batch is one transaction that Postgres rolled back whole when it reports 40001/40P01, so
+  // sending it again is safe; a few jittered retries turn a rare conflict into a slower success.
+  const transaction = client.transaction
+  client.transaction = (async (queries, options) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await transaction(queries, options)
+      } catch (error) {
+        if (attempt >= BATCH_ATTEMPTS || !isRetryableConflict(error)) throw error
+        await sleep(Math.random() * 20 * 2 ** attempt)
+      }
+    }
+  }) as typeof transaction
+
+  return drizzle({ client, schema, casing: 'snake_case' })
 }
 
 export type Db = ReturnType<typeof createDb>

@@ -21,6 +21,12 @@ function neonError(error: unknown): (Error & { code?: string; sourceError?: unkn
   return undefined
 }
 
+/** Postgres aborted the transaction (serialization failure, deadlock): nothing of it was applied. */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = neonError(error)?.code
+  return code === '40001' || code === '40P01'
+}
+
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   const neon = neonError(error)
   if (!neon) return { kind: 'not_database' }

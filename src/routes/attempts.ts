@@ -1,10 +1,10 @@
 /**
- * Attempts: start, submit (graded on the server), abandon, and the learner's history.
+ * Attempts: start, submit (graded on the server) and abandon; reads are in history.ts.
  * Budget: one round trip each, two for submit (read what grading needs; then one batch that writes
  * the attempt, the skill state and the learner's activity, as one transaction).
  */
-import { createRoute, z } from '@hono/zod-openapi'
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { createRoute } from '@hono/zod-openapi'
+import { and, eq, sql } from 'drizzle-orm'
 import { activityContent } from '../content/schema.ts'
 import { activities, attempts, learners, skillStates, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
@@ -12,33 +12,22 @@ import { grade, invalidAnswers } from '../grading/grade.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
 import { recomputeSkillState } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
-import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
+import { uuidParam } from '../schemas/common.ts'
 import { PRIVATE } from '../schemas/learner.ts'
 import {
   AttemptSchema,
-  AttemptStatus,
   presentAttempt,
   presentSkillState,
   SubmitAttemptSchema,
   SubmitResultSchema,
 } from '../schemas/progress.ts'
 import { identify, learnerIdOf } from '../session/learner.ts'
-import { noSession, readSession, requireSession } from '../session/middleware.ts'
-
-const app = createRouter()
-app.use('/v1/activities/:activityId/attempts', readSession)
-app.use('/v1/attempts/*', readSession)
-app.use('/v1/me/attempts', readSession)
-app.use('/v1/me/attempts/*', readSession)
+import { noSession, requireSession } from '../session/middleware.ts'
 
 const mine = (hash: string, attemptId: string) =>
   and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))
 
-/** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
-const AttemptCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.uuid()])
-const startedAtKey = sql<string>`to_char(${attempts.startedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-
-export const attemptRoutes = app
+export const attemptRoutes = createRouter()
   .openapi(
     createRoute({
       method: 'post',
@@ -172,81 +161,5 @@ export const attemptRoutes = app
       if (!before) throw new ApiError('not_found', 'No attempt with this id.')
       if (!abandoned) throw new ApiError('conflict', `The attempt is already ${before.status}.`)
       return c.json(presentAttempt(abandoned), 200, PRIVATE)
-    },
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/me/attempts',
-      tags: ['Progress'],
-      summary: 'This learner’s attempts, newest first (keyset pagination)',
-      request: {
-        query: z.object({
-          activityId: z
-            .uuid()
-            .optional()
-            .openapi({ param: { name: 'activityId', in: 'query' } }),
-          status: AttemptStatus.optional().openapi({ param: { name: 'status', in: 'query' } }),
-          limit: limitQuery,
-          cursor: cursorQuery,
-        }),
-      },
-      responses: {
-        200: jsonResponse(page(AttemptSchema, 'AttemptPage'), 'A page of attempts'),
-        ...problemResponses(400, 401),
-      },
-    }),
-    async (c) => {
-      const { hash } = requireSession(c)
-      const { activityId, status, limit, cursor } = c.req.valid('query')
-      const after = decodeCursor(cursor, AttemptCursor)
-      const db = c.var.db
-      const [, [learner], rows] = await db.batch([
-        ...identify(db, hash),
-        db
-          .select({ attempt: attempts, key: startedAtKey })
-          .from(attempts)
-          .where(
-            and(
-              eq(attempts.learnerId, learnerIdOf(hash)),
-              activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
-              status ? eq(attempts.status, status) : undefined,
-              after &&
-                or(
-                  lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
-                  and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
-                ),
-            ),
-          )
-          .orderBy(desc(attempts.startedAt), desc(attempts.id))
-          .limit(limit + 1),
-      ])
-      if (!learner) throw noSession(c)
-      const items = rows.slice(0, limit)
-      const last = items.at(-1)
-      const nextCursor = rows.length > limit && last ? encodeCursor([last.key, last.attempt.id]) : null
-      return c.json({ items: items.map((row) => presentAttempt(row.attempt)), nextCursor }, 200, PRIVATE)
-    },
-  )
-  .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/me/attempts/{attemptId}',
-      tags: ['Progress'],
-      summary: 'One of this learner’s attempts',
-      request: { params: uuidParam('attemptId') },
-      responses: { 200: jsonResponse(AttemptSchema, 'The attempt'), ...problemResponses(400, 401, 404) },
-    }),
-    async (c) => {
-      const { hash } = requireSession(c)
-      const { attemptId } = c.req.valid('param')
-      const db = c.var.db
-      const [, [learner], [attempt]] = await db.batch([
-        ...identify(db, hash),
-        db.select().from(attempts).where(mine(hash, attemptId)),
-      ])
-      if (!learner) throw noSession(c)
-      if (!attempt) throw new ApiError('not_found', 'No attempt with this id.')
-      return c.json(presentAttempt(attempt), 200, PRIVATE)
     },
   )

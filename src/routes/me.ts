@@ -11,11 +11,7 @@ import { LearnerSchema, PRIVATE, UpdateLearnerSchema } from '../schemas/learner.
 import { MySkillDetailSchema, MySkillSchema, presentSkillState } from '../schemas/progress.ts'
 import { clearedSessionCookie } from '../session/cookie.ts'
 import { identify, presentLearner } from '../session/learner.ts'
-import { noSession, readSession, requireSession } from '../session/middleware.ts'
-
-const app = createRouter()
-app.use('/v1/me', readSession)
-app.use('/v1/me/*', readSession)
+import { noSession, requireSession } from '../session/middleware.ts'
 
 const presentMySkill = ({ skill, state }: Awaited<ReturnType<typeof mySkills>>[number]) => ({
   ...presentSkillState(skill.id, state),
@@ -23,7 +19,7 @@ const presentMySkill = ({ skill, state }: Awaited<ReturnType<typeof mySkills>>[n
   level: skill.level,
 })
 
-export const me = app
+export const me = createRouter()
   .openapi(
     createRoute({
       method: 'get',

@@ -10,17 +10,14 @@ import { createRouter } from '../router.ts'
 import { LearnerSchema, PRIVATE } from '../schemas/learner.ts'
 import { clearedSessionCookie, hashSessionId, newSessionId } from '../session/cookie.ts'
 import { presentLearner } from '../session/learner.ts'
-import { issueSessionCookie, readSession } from '../session/middleware.ts'
+import { issueSessionCookie } from '../session/middleware.ts'
 
 const learnerResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: LearnerSchema } },
 })
 
-const app = createRouter()
-app.use('/v1/session', readSession)
-
-export const session = app
+export const session = createRouter()
   .openapi(
     createRoute({
       method: 'post',
