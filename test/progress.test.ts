@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { seed } from '../scripts/seed.ts'
 import { attempts, skillStates } from '../src/db/schema.ts'
+import { bktUpdate, DEFAULT_BKT, type Observation } from '../src/mastery/bkt.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
@@ -34,8 +35,23 @@ type Attempt = {
 type SubmitResult = {
   attempt: Attempt & { feedback: Record<string, unknown>[] }
   passed: boolean
-  skillState: { status: string; progress: number; masteryScore: number }
+  review: string | null
+  skillState: { status: string; progress: number; masteryScore: number; nextReviewAt: string | null }
 }
+
+/** BKT observations: `c` correct, `w` wrong; single-choice questions of 3 choices are guessed 1 in 3. */
+const obs = (pattern: string, guesses: number[] = []): Observation[] =>
+  [...pattern].map((ch, i) => ({ correct: ch === 'c', pGuess: guesses[i] ?? DEFAULT_BKT.pGuess }))
+/** All-correct observations of each seeded activity, with its guess probabilities. */
+const perfectObservations: Record<string, Observation[]> = {
+  [activity.addition]: obs('ccc'),
+  [activity.additionQuiz]: obs('ccc', [1 / 3]),
+  [activity.takeAway]: obs('ccc'),
+  [activity.challenge]: obs('ccc', [0.2, 0.2, 0.5]),
+  [activity.scientificMethod]: obs('ccc', [1 / 3]),
+}
+const mastery = (...observations: Observation[][]) =>
+  bktUpdate(DEFAULT_BKT.pInit, observations.flat(), DEFAULT_BKT)
 
 async function start(cookie: string, activityId: string) {
   return json<Attempt>(await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }), 201)
@@ -62,6 +78,13 @@ const stateRow = async (learnerId: string, skillId: string) =>
 beforeEach(async () => {
   await seed(db)
 })
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items]
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  )
+}
 
 describe('POST /v1/activities/{activityId}/attempts', () => {
   it('starts an attempt in one round trip', async () => {
@@ -100,38 +123,53 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
       ['q3', true, 42],
     ])
     expect(result.attempt.feedback[0]).toHaveProperty('explanation', '12 + 8 = 20, and one more is 21.')
-    // Basic Mathematics has 4 activities: one passed, best ratios 0.75, 0, 0, 0.
+    // Basic Mathematics has 4 activities, one passed; P(L) saw right (1 in 3 guessable), wrong, right.
+    const expected = mastery(obs('cwc', [1 / 3]))
     expect(result.skillState).toEqual({
       skillId: MATH,
       status: 'in_progress',
       progress: 0.25,
-      masteryScore: 0.1875,
+      masteryScore: expected,
+      nextReviewAt: null,
       updatedAt: expect.any(String),
     })
+    expect(result.review).toBeNull()
     const row = await attemptRow(attempt.id)
     expect(row).toMatchObject({ status: 'completed', score: 3, maxScore: 4 })
     expect(row?.response).toEqual({ answers: { q1: 'b', q2: ['a'], q3: 42 } })
     expect(row?.completedAt).toBeInstanceOf(Date)
-    expect(await stateRow(learnerId, MATH)).toMatchObject({ progress: 0.25, masteryScore: 0.1875 })
+    expect(await stateRow(learnerId, MATH)).toMatchObject({
+      progress: 0.25,
+      masteryScore: expected,
+      version: 1,
+    })
   })
 
-  it('counts only passing attempts toward progress, and the best ratio toward mastery', async () => {
+  it('counts only passing attempts toward progress, while every answer moves P(L)', async () => {
     const { cookie } = await newLearner()
     const failed = await complete(cookie, activity.addition, { q1: 5 })
-    expect(failed).toMatchObject({ passed: false, skillState: { progress: 0, masteryScore: 1 / 3 / 4 } })
+    expect(failed).toMatchObject({
+      passed: false,
+      skillState: { progress: 0, masteryScore: mastery(obs('cww')) },
+    })
     const passed = await complete(cookie, activity.addition)
-    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: mastery(obs('cww'), obs('ccc')) })
     const worseAgain = await complete(cookie, activity.addition, {})
-    expect(worseAgain.skillState).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+    expect(worseAgain.skillState).toMatchObject({
+      progress: 0.25,
+      masteryScore: mastery(obs('cww'), obs('ccc'), obs('www')),
+    })
   })
 
-  it('marks a skill mastered once every activity is passed', async () => {
+  it('masters a skill at P(L) ≥ 0.95 once every unit has a completed activity, and schedules its review', async () => {
     const { cookie } = await newLearner()
-    let last: SubmitResult | undefined
-    for (const id of [activity.addition, activity.additionQuiz, activity.takeAway, activity.challenge]) {
-      last = await complete(cookie, id)
-    }
-    expect(last?.skillState).toMatchObject({ status: 'mastered', progress: 1, masteryScore: 1 })
+    const addition = await complete(cookie, activity.addition)
+    expect(addition.skillState.masteryScore).toBeGreaterThan(0.95)
+    expect(addition.skillState).toMatchObject({ status: 'in_progress', nextReviewAt: null }) // Subtraction untouched
+    const takeAway = await complete(cookie, activity.takeAway)
+    expect(takeAway.skillState).toMatchObject({ status: 'mastered', progress: 0.5 })
+    expect(takeAway.review).toBe('easy')
+    expect(Date.parse(takeAway.skillState.nextReviewAt ?? '')).toBeGreaterThan(Date.now() + 86_400_000)
     const science = await complete(cookie, activity.scientificMethod)
     expect(science.skillState).toMatchObject({ skillId: SCIENCE, status: 'mastered', progress: 1 })
   })
@@ -154,7 +192,11 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
       Array.from({ length: 10 }, () => submit(cookie, attempt.id, perfect[activity.addition] ?? {})),
     )
     expect(responses.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)])
-    expect(await stateRow(id, MATH)).toMatchObject({ progress: 0.25, masteryScore: 0.25 })
+    expect(await stateRow(id, MATH)).toMatchObject({
+      progress: 0.25,
+      masteryScore: mastery(obs('ccc')),
+      version: 1,
+    })
   })
 
   it('loses no update when attempts at different activities of one skill are submitted at once', async () => {
@@ -165,7 +207,13 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
       started.map((attempt, i) => submit(cookie, attempt.id, perfect[math[i] as string] ?? {})),
     )
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
-    expect(await stateRow(id, MATH)).toMatchObject({ status: 'mastered', progress: 1, masteryScore: 1 })
+    const state = await stateRow(id, MATH)
+    expect(state).toMatchObject({ status: 'mastered', progress: 1, version: 4 })
+    // BKT steps do not commute: the result must be that of one of the 24 serial orders.
+    const orders = permutations(math).map((order) =>
+      mastery(...order.map((a) => perfectObservations[a] ?? [])),
+    )
+    expect(orders.some((value) => Math.abs(value - (state?.masteryScore ?? 0)) < 1e-12)).toBe(true)
   })
 
   it('is a 404 for another learner’s attempt, and changes nothing', async () => {
@@ -318,6 +366,7 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
         status: 'not_started',
         progress: 0,
         masteryScore: 0,
+        nextReviewAt: null,
         updatedAt: null,
       },
       expect.objectContaining({ skillId: SCIENCE, name: 'Science', status: 'mastered', progress: 1 }),

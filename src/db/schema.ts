@@ -14,6 +14,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  smallint,
   text,
   timestamp,
   unique,
@@ -143,7 +144,21 @@ export const skillStates = pgTable(
     status: skillStateStatus().notNull().default('not_started'),
     /** Share of the skill's activities completed at or above their passing score, in [0, 1]. */
     progress: doublePrecision().notNull().default(0),
+    /** P(L) of Bayesian Knowledge Tracing, in [0, 1]; see src/mastery/bkt.ts. */
     masteryScore: doublePrecision().notNull().default(0),
+    /** Incremented by every write: submits check it (optimistic concurrency, src/mastery). */
+    version: integer().notNull().default(0),
+    // The FSRS review card (ts-fsrs), once the skill has been mastered; null before.
+    due: timestamp({ withTimezone: true }),
+    stability: doublePrecision(),
+    difficulty: doublePrecision(),
+    /** ts-fsrs State: 0 new, 1 learning, 2 review, 3 relearning. */
+    cardState: smallint(),
+    scheduledDays: integer(),
+    learningSteps: integer(),
+    reps: integer().notNull().default(0),
+    lapses: integer().notNull().default(0),
+    lastReview: timestamp({ withTimezone: true }),
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -151,8 +166,15 @@ export const skillStates = pgTable(
   (t) => [
     unique('skill_states_learner_skill_unique').on(t.learnerId, t.skillId),
     index('skill_states_status_idx').on(t.status),
+    // The cron's "mastered and due" scan, and nothing else, lives in this small partial index.
+    index('skill_states_mastered_due_idx').on(t.due).where(sql`${t.status} = 'mastered'`),
     check('skill_states_progress_ratio', sql`${t.progress} BETWEEN 0 AND 1`),
     check('skill_states_mastery_ratio', sql`${t.masteryScore} BETWEEN 0 AND 1`),
+    check('skill_states_card_state', sql`${t.cardState} BETWEEN 0 AND 3`),
+    check(
+      'skill_states_mastered_has_due',
+      sql`${t.status} NOT IN ('mastered', 'review_needed') OR ${t.due} IS NOT NULL`,
+    ),
   ],
 )
 

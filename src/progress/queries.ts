@@ -47,37 +47,3 @@ export function unitProgress(db: Db, hash: string, skillId: string) {
     .groupBy(units.id)
     .orderBy(asc(units.order), asc(units.id))
 }
-
-/**
- * Recomputes the learner's state for a skill from the attempts table, but only when `attemptId` was
- * completed by this very transaction (`completed_at = now()`: now() is the transaction's start time),
- * so a submit that lost a race changes nothing.
- * - progress: share of the skill's activities with a completed attempt at or above their passing ratio;
- * - masteryScore: mean over those activities of the best completed ratio (0 when never completed);
- * - status: mastered when every activity is passed, in_progress otherwise.
- * The mastery issue replaces masteryScore and status with a real model.
- */
-export function recomputeSkillState(db: Db, learnerId: string, skillId: string, attemptId: string) {
-  return db.execute(sql`
-    INSERT INTO ${skillStates} (learner_id, skill_id, status, progress, mastery_score)
-    SELECT ${learnerId}, ${skillId},
-      (CASE WHEN totals.passed = totals.total THEN 'mastered' ELSE 'in_progress' END)::skill_state_status,
-      totals.passed::float8 / totals.total, totals.mastery
-    FROM (
-      SELECT count(*) AS total,
-        count(*) FILTER (WHERE best.ratio >= best.passing) AS passed,
-        coalesce(avg(coalesce(best.ratio, 0)), 0) AS mastery
-      FROM ${activities} JOIN ${units} ON ${units.id} = ${activities.unitId}
-      CROSS JOIN LATERAL (
-        SELECT max(${attemptRatio}) AS ratio, ${passingRatio} AS passing FROM ${attempts}
-        WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerId}
-          AND ${attempts.status} = 'completed'
-      ) best
-      WHERE ${units.skillId} = ${skillId}
-    ) totals
-    WHERE totals.total > 0 AND EXISTS (
-      SELECT 1 FROM ${attempts} WHERE ${attempts.id} = ${attemptId} AND ${attempts.completedAt} = now()
-    )
-    ON CONFLICT (learner_id, skill_id) DO UPDATE SET
-      status = excluded.status, progress = excluded.progress, mastery_score = excluded.mastery_score`)
-}

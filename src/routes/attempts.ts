@@ -5,12 +5,11 @@
  */
 import { createRoute } from '@hono/zod-openapi'
 import { and, eq, sql } from 'drizzle-orm'
-import { activityContent } from '../content/schema.ts'
-import { activities, attempts, learners, skillStates, units } from '../db/schema.ts'
+import { activities, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
-import { grade, invalidAnswers } from '../grading/grade.ts'
+import { ratingName } from '../mastery/review.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { recomputeSkillState } from '../progress/queries.ts'
+import { NoLearner, submitAttempt } from '../progress/submit.ts'
 import { createRouter } from '../router.ts'
 import { uuidParam } from '../schemas/common.ts'
 import { PRIVATE } from '../schemas/learner.ts'
@@ -77,59 +76,22 @@ export const attemptRoutes = createRouter()
       const { hash } = requireSession(c)
       const { attemptId } = c.req.valid('param')
       const { answers } = c.req.valid('json').response
-      const db = c.var.db
-
-      const [, [learner], [target]] = await db.batch([
-        ...identify(db, hash),
-        db
-          .select({ status: attempts.status, content: activities.content, skillId: units.skillId })
-          .from(attempts)
-          .innerJoin(activities, eq(activities.id, attempts.activityId))
-          .innerJoin(units, eq(units.id, activities.unitId))
-          .where(mine(hash, attemptId)),
-      ])
-      if (!learner) throw noSession(c)
-      if (!target) throw new ApiError('not_found', 'No attempt with this id.')
-      if (target.status !== 'in_progress')
-        throw new ApiError('conflict', `The attempt is already ${target.status}.`)
-      const content = activityContent.parse(target.content)
-      const errors = invalidAnswers(content, answers)
-      if (errors.length > 0)
-        throw new ApiError('validation_failed', 'Some answers cannot be graded.', { errors })
-      const result = grade(content, answers)
-
-      const [, [attempt], , [state]] = await db.batch([
-        // Locks the learner's row first: this learner's submits run one after another, and each
-        // statement after it sees every submit committed before.
-        db.update(learners).set({ lastActiveAt: sql`now()` }).where(eq(learners.id, learner.id)),
-        db
-          .update(attempts)
-          .set({
-            status: 'completed',
-            score: result.score,
-            maxScore: result.maxScore,
-            response: { answers },
-            feedback: result.feedback,
-            completedAt: sql`now()`,
-          })
-          .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
-          .returning(),
-        recomputeSkillState(db, learner.id, target.skillId, attemptId),
-        db
-          .select()
-          .from(skillStates)
-          .where(and(eq(skillStates.learnerId, learner.id), eq(skillStates.skillId, target.skillId))),
-      ])
-      if (!attempt) throw new ApiError('conflict', 'The attempt was completed or abandoned meanwhile.')
-      return c.json(
-        {
-          attempt: presentAttempt(attempt),
-          passed: result.passed,
-          skillState: presentSkillState(target.skillId, state ?? null),
-        },
-        200,
-        PRIVATE,
-      )
+      try {
+        const { attempt, result, state, rating } = await submitAttempt(c.var.db, hash, attemptId, answers)
+        return c.json(
+          {
+            attempt: presentAttempt(attempt),
+            passed: result.passed,
+            review: rating === null ? null : ratingName(rating),
+            skillState: presentSkillState(state.skillId, state),
+          },
+          200,
+          PRIVATE,
+        )
+      } catch (error) {
+        if (error instanceof NoLearner) throw noSession(c)
+        throw error
+      }
     },
   )
   .openapi(

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { ID_PATTERN } from '../content/schema.ts'
 import type { Attempt, SkillState } from '../db/schema.ts'
+import { effectiveStatus } from '../mastery/next-state.ts'
 import { Timestamp } from './common.ts'
 
 const questionId = z.string().regex(ID_PATTERN, 'not a question or choice id')
@@ -71,7 +72,14 @@ export const SkillStateSchema = z
   .openapi('SkillState')
 
 export const SubmitResultSchema = z
-  .object({ attempt: AttemptSchema, passed: z.boolean(), skillState: SkillStateSchema })
+  .object({
+    attempt: AttemptSchema,
+    passed: z.boolean(),
+    review: z.enum(['again', 'hard', 'good', 'easy']).nullable().openapi({
+      description: 'The FSRS rating, when this submission reviewed a mastered skill (or first mastered it).',
+    }),
+    skillState: SkillStateSchema,
+  })
   .openapi('SubmitResult')
 
 export const MySkillSchema = SkillStateSchema.extend({ name: z.string(), level: z.int() }).openapi('MySkill')
@@ -106,11 +114,12 @@ export const presentAttempt = (attempt: Attempt) => ({
   completedAt: attempt.completedAt?.toISOString() ?? null,
 })
 
-/** A skill with no row yet is `not_started`, at zero. */
-export const presentSkillState = (skillId: string, state: SkillState | null) => ({
+/** A skill with no row yet is `not_started`, at zero; a mastered skill past its due date reads review_needed. */
+export const presentSkillState = (skillId: string, state: SkillState | null, now = new Date()) => ({
   skillId,
-  status: state?.status ?? ('not_started' as const),
+  status: effectiveStatus(state ?? undefined, now),
   progress: state?.progress ?? 0,
   masteryScore: state?.masteryScore ?? 0,
+  nextReviewAt: state?.due?.toISOString() ?? null,
   updatedAt: state?.updatedAt.toISOString() ?? null,
 })

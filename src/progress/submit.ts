@@ -1,0 +1,170 @@
+/**
+ * Submitting an attempt: two round trips, retried as a whole when another submit of the same
+ * learner and skill committed in between.
+ *
+ * 1. One batch reads everything grading and the state machine need: the attempt with its activity
+ *    and skill, the stored skill state (with its version), and what the learner has done on each of
+ *    the skill's activities.
+ * 2. The Worker grades and computes the new state (src/mastery/next-state.ts).
+ * 3. One batch writes: it locks the learner row (this learner's submits queue there), fails with
+ *    SQLSTATE LP409 if the skill state's version is no longer the one read (or if the attempt was
+ *    abandoned meanwhile), completes the attempt, and upserts the state — all or nothing.
+ */
+import { and, eq, sql } from 'drizzle-orm'
+import { activityContent } from '../content/schema.ts'
+import type { Db } from '../db/client.ts'
+import { activities, attempts, learners, skillStates, skills, units } from '../db/schema.ts'
+import { ApiError } from '../errors.ts'
+import { type AnswerValue, grade, invalidAnswers } from '../grading/grade.ts'
+import { bktParameters, observationsFor } from '../mastery/bkt.ts'
+import { nextSkillState, type SkillActivity } from '../mastery/next-state.ts'
+import { identify, learnerIdOf } from '../session/learner.ts'
+
+const MAX_TRIES = 8
+const STALE_VERSION = 'LP409'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+export class NoLearner extends Error {}
+
+/** The skill of an attempt, as a subquery for statements of the same batch. */
+const skillOfAttempt = (attemptId: string) => sql`(
+  SELECT u.skill_id FROM ${attempts} t JOIN ${activities} a ON a.id = t.activity_id JOIN ${units} u ON u.id = a.unit_id
+  WHERE t.id = ${attemptId})`
+
+const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
+
+async function load(db: Db, hash: string, attemptId: string) {
+  const byLearner = (passing: boolean) => sql<boolean>`EXISTS (
+    SELECT 1 FROM ${attempts} WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
+      AND ${attempts.status} = 'completed'
+      ${passing ? sql`AND ${attempts.score}::float8 / nullif(${attempts.maxScore}, 0) >= ${passingRatio}` : sql``})`
+  const [, [learner], [target], [state], skillActivities] = await db.batch([
+    ...identify(db, hash),
+    db
+      .select({
+        status: attempts.status,
+        activityId: attempts.activityId,
+        content: activities.content,
+        skillId: units.skillId,
+        skillMetadata: skills.metadata,
+      })
+      .from(attempts)
+      .innerJoin(activities, eq(activities.id, attempts.activityId))
+      .innerJoin(units, eq(units.id, activities.unitId))
+      .innerJoin(skills, eq(skills.id, units.skillId))
+      .where(and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))),
+    db
+      .select()
+      .from(skillStates)
+      .where(
+        and(eq(skillStates.learnerId, learnerIdOf(hash)), eq(skillStates.skillId, skillOfAttempt(attemptId))),
+      ),
+    db
+      .select({
+        id: activities.id,
+        unitId: activities.unitId,
+        completed: byLearner(false),
+        passed: byLearner(true),
+      })
+      .from(activities)
+      .innerJoin(units, eq(units.id, activities.unitId))
+      .where(eq(units.skillId, skillOfAttempt(attemptId))),
+  ])
+  return { learner, target, state, skillActivities: skillActivities as SkillActivity[] }
+}
+
+function isStaleVersion(error: unknown) {
+  for (let e = error; e instanceof Error; e = e.cause)
+    if ((e as { code?: string }).code === STALE_VERSION) return true
+  return false
+}
+
+export async function submitAttempt(
+  db: Db,
+  hash: string,
+  attemptId: string,
+  answers: Record<string, AnswerValue>,
+) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await submitOnce(db, hash, attemptId, answers)
+    } catch (error) {
+      if (!isStaleVersion(error)) throw error
+      if (attempt >= MAX_TRIES) {
+        throw new ApiError('database_unavailable', 'Too many simultaneous submissions; try again.', {
+          cause: error,
+          headers: { 'Retry-After': '1' },
+        })
+      }
+      await sleep(Math.random() * 10 * 2 ** Math.min(attempt, 5))
+    }
+  }
+}
+
+async function submitOnce(db: Db, hash: string, attemptId: string, answers: Record<string, AnswerValue>) {
+  const { learner, target, state, skillActivities } = await load(db, hash, attemptId)
+  if (!learner) throw new NoLearner()
+  if (!target) throw new ApiError('not_found', 'No attempt with this id.')
+  if (target.status !== 'in_progress')
+    throw new ApiError('conflict', `The attempt is already ${target.status}.`)
+  const content = activityContent.parse(target.content)
+  const errors = invalidAnswers(content, answers)
+  if (errors.length > 0) throw new ApiError('validation_failed', 'Some answers cannot be graded.', { errors })
+
+  const result = grade(content, answers)
+  const parameters = bktParameters(target.skillMetadata)
+  const now = new Date()
+  const next = nextSkillState({
+    previous: state,
+    parameters,
+    observations: observationsFor(
+      content.questions,
+      result.feedback.map((f) => f.correct),
+      parameters,
+    ),
+    activityId: target.activityId,
+    ratio: result.ratio,
+    passingScore: content.passingScore,
+    passed: result.passed,
+    activities: skillActivities,
+    now,
+  })
+  const { rating: _rating, ...columns } = next
+
+  const [, , [completed], , , [saved]] = await db.batch([
+    db.update(learners).set({ lastActiveAt: sql`now()` }).where(eq(learners.id, learner.id)),
+    db.execute(sql`SELECT expect_version(
+      coalesce((SELECT ${skillStates.version} FROM ${skillStates}
+        WHERE ${skillStates.learnerId} = ${learner.id} AND ${skillStates.skillId} = ${target.skillId}), 0),
+      ${state?.version ?? 0})`),
+    db
+      .update(attempts)
+      .set({
+        status: 'completed',
+        score: result.score,
+        maxScore: result.maxScore,
+        response: { answers },
+        feedback: result.feedback,
+        completedAt: sql`now()`,
+      })
+      .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
+      .returning(),
+    // Abandoned meanwhile? Then nothing of this batch may stay: fail it (and the retry answers 409).
+    db.execute(sql`SELECT expect_version(
+      (SELECT count(*)::int FROM ${attempts} WHERE ${attempts.id} = ${attemptId} AND ${attempts.completedAt} = now()), 1)`),
+    db
+      .insert(skillStates)
+      .values({ learnerId: learner.id, skillId: target.skillId, ...columns, version: 1 })
+      .onConflictDoUpdate({
+        target: [skillStates.learnerId, skillStates.skillId],
+        set: { ...columns, version: sql`${skillStates.version} + 1` },
+      }),
+    db
+      .select()
+      .from(skillStates)
+      .where(and(eq(skillStates.learnerId, learner.id), eq(skillStates.skillId, target.skillId))),
+  ])
+  if (!completed || !saved) throw new Error('the submit batch committed without its rows')
+  return { attempt: completed, result, state: saved, rating: next.rating }
+}
