@@ -7,6 +7,7 @@ import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminAuth } from './routes/admin/shared.ts'
 import { adminSkills } from './routes/admin/skills.ts'
+import { adminStats } from './routes/admin/stats.ts'
 import { adminUnits } from './routes/admin/units.ts'
 import { attemptRoutes } from './routes/attempts.ts'
 import { catalogue } from './routes/catalogue.ts'
@@ -14,6 +15,7 @@ import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
 import { history } from './routes/history.ts'
 import { me } from './routes/me.ts'
+import { review } from './routes/review.ts'
 import { session } from './routes/session.ts'
 import { readSession } from './session/middleware.ts'
 
@@ -49,9 +51,11 @@ export function createApp() {
     .route('/', me)
     .route('/', attemptRoutes)
     .route('/', history)
+    .route('/', review)
     .route('/', adminSkills)
     .route('/', adminUnits)
     .route('/', adminActivities)
+    .route('/', adminStats)
     .route('/', docs)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {

@@ -1,6 +1,9 @@
 import { createApp } from './app.ts'
+import { createDb } from './db/client.ts'
+import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
+import { flipDueReviews } from './progress/reviews.ts'
 
 export type { AppType } from './app.ts'
 
@@ -18,5 +21,26 @@ export default {
       )
     }
     return app.fetch(request, result.env, ctx)
+  },
+
+  /** The Cron Trigger (wrangler.toml): due reviews flip to review_needed as of the scheduled time. */
+  async scheduled(controller, bindings) {
+    const result = parseEnv(bindings)
+    if (!result.ok) {
+      console.error(
+        JSON.stringify({ level: 'error', cron: controller.cron, invalidKeys: result.invalidKeys }),
+      )
+      return
+    }
+    const at = new Date(controller.scheduledTime)
+    try {
+      const flipped = await flipDueReviews(createDb(result.env), at)
+      console.log(
+        JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), reviewsDue: flipped }),
+      )
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', cron: controller.cron, ...describeForLog(error) }))
+      throw error
+    }
   },
 } satisfies ExportedHandler<CloudflareBindings>

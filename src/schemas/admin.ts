@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { activityContent, text } from '../content/schema.ts'
+import { BktOverrides } from '../mastery/bkt.ts'
 import { MetadataInput } from './common.ts'
 
 const id = z.uuid().transform((value) => value.toLowerCase())
@@ -21,7 +22,16 @@ function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) 
     .openapi(name)
 }
 
-const skill = { name: text(200), description, level, metadata: MetadataInput }
+/** A skill's metadata may carry its BKT parameters (`bkt`), which must then be valid. */
+const SkillMetadata = MetadataInput.superRefine((metadata, ctx) => {
+  if (!('bkt' in metadata)) return
+  const parsed = BktOverrides.safeParse(metadata.bkt)
+  for (const issue of parsed.error?.issues ?? []) {
+    ctx.addIssue({ code: 'custom', message: issue.message, path: ['bkt', ...issue.path] })
+  }
+})
+
+const skill = { name: text(200), description, level, metadata: SkillMetadata }
 const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
 const activity = {
   unitId: id,
@@ -38,7 +48,7 @@ export const CreateSkillSchema = z
     ...skill,
     description: description.optional(),
     level: level.default(1),
-    metadata: MetadataInput.default({}),
+    metadata: SkillMetadata.default({}),
   })
   .openapi('CreateSkill', {
     example: { name: 'Fractions', description: 'Halves, thirds and quarters.', level: 2 },

@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { activityContent } from '../../content/schema.ts'
+import { jsonResponse } from '../../openapi.ts'
+import { activityStats } from '../../progress/stats.ts'
+import { createRouter } from '../../router.ts'
+import { uuidParam } from '../../schemas/common.ts'
+import { failures, found, NO_STORE, route } from './shared.ts'
+
+const ratio = z.number().nullable()
+
+const ActivityStats = z
+  .object({
+    activityId: z.uuid(),
+    attempts: z.object({ started: z.int(), completed: z.int(), abandoned: z.int(), inProgress: z.int() }),
+    meanScoreRatio: ratio.openapi({ description: 'Mean score / maxScore over completed attempts.' }),
+    passRate: ratio.openapi({ description: 'Share of completed attempts at or above the passing score.' }),
+    questions: z.array(
+      z.object({
+        questionId: z.string(),
+        kind: z.string(),
+        prompt: z.string(),
+        responses: z.int(),
+        facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
+        discrimination: ratio.openapi({
+          description: 'Correlation of this question with the rest of the score (−1…1); null when undefined.',
+        }),
+      }),
+    ),
+  })
+  .openapi('ActivityStats')
+
+export const adminStats = createRouter().openapi(
+  createRoute({
+    ...route(
+      'get',
+      '/v1/admin/activities/{activityId}/stats',
+      'activities',
+      'Item statistics of an activity',
+    ),
+    description:
+      'Attempts started, completed and abandoned; mean score ratio and pass rate; per question the facility ' +
+      'index (share correct) and discrimination (correlation with the rest of the score), as in Moodle. One round trip.',
+    request: { params: uuidParam('activityId') },
+    responses: { 200: jsonResponse(ActivityStats, 'The statistics'), ...failures },
+  }),
+  async (c) => {
+    const { activityId } = c.req.valid('param')
+    const [activity, [totals], perQuestion] = await c.var.db.batch(activityStats(c.var.db, activityId))
+    const { content } = found(activity, 'activity')
+    const byId = new Map(perQuestion.rows.map((row) => [row.question_id, row]))
+    const questions = activityContent.parse(content).questions.map((question) => {
+      const row = byId.get(question.id)
+      return {
+        questionId: question.id,
+        kind: question.kind,
+        prompt: question.prompt,
+        responses: Number(row?.responses ?? 0),
+        facility: row?.facility ?? null,
+        discrimination: row?.discrimination ?? null,
+      }
+    })
+    const {
+      started = 0,
+      completed = 0,
+      abandoned = 0,
+      inProgress = 0,
+      meanScoreRatio = null,
+      passRate = null,
+    } = totals ?? {}
+    return c.json(
+      {
+        activityId,
+        attempts: { started, completed, abandoned, inProgress },
+        meanScoreRatio,
+        passRate,
+        questions,
+      },
+      200,
+      NO_STORE,
+    )
+  },
+)
