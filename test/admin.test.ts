@@ -290,3 +290,24 @@ describe('activities', () => {
     )
   })
 })
+
+describe('BKT parameters in skill metadata', () => {
+  it('are accepted when valid and refused with pointers when not', async () => {
+    const ok = await send('POST', '/v1/admin/skills', {
+      admin: true,
+      body: { name: 'Tuned', metadata: { bkt: { pInit: 0.3, pGuess: 0.25 } } },
+    })
+    expect(ok.status).toBe(201)
+    for (const [bkt, pointer] of [
+      [{ pInit: 1.5 }, '#/metadata/bkt/pInit'],
+      [{ pSlip: 0.6, pGuess: 0.5 }, '#/metadata/bkt'],
+      [{ pTransit: 0.1, extra: 1 }, '#/metadata/bkt'],
+    ] as const) {
+      const problem = await expectProblem(
+        await send('POST', '/v1/admin/skills', { admin: true, body: { name: 'Bad', metadata: { bkt } } }),
+        400,
+      )
+      expect(problem.errors?.map((e) => e.pointer)).toContain(pointer)
+    }
+  })
+})

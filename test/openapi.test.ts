@@ -35,6 +35,8 @@ describe('GET /openapi.json', () => {
         'POST /v1/attempts/{attemptId}/abandon',
         'GET /v1/me/attempts',
         'GET /v1/me/attempts/{attemptId}',
+        'GET /v1/me/review',
+        'GET /v1/admin/activities/{activityId}/stats',
         'POST /v1/admin/skills',
         'PATCH /v1/admin/skills/{skillId}',
         'DELETE /v1/admin/skills/{skillId}',

@@ -161,6 +161,18 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     })
   })
 
+  it('uses the skill’s own BKT parameters from its metadata', async () => {
+    const tuned = { pInit: 0.5, pTransit: 0.05, pSlip: 0.2, pGuess: 0.3 }
+    await json(
+      await send('PATCH', `/v1/admin/skills/${MATH}`, { admin: true, body: { metadata: { bkt: tuned } } }),
+      200,
+    )
+    const { cookie } = await newLearner()
+    const result = await complete(cookie, activity.addition, { q1: 5, q2: 0, q3: 9 })
+    const expected = bktUpdate(0.5, obs('cwc', [0.3, 0.3, 0.3]), tuned)
+    expect(result.skillState.masteryScore).toBeCloseTo(expected, 14)
+  })
+
   it('masters a skill at P(L) ≥ 0.95 once every unit has a completed activity, and schedules its review', async () => {
     const { cookie } = await newLearner()
     const addition = await complete(cookie, activity.addition)
