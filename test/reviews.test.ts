@@ -1,5 +1,5 @@
 /** Review scheduling: the cron in workerd with a controlled clock, fresh reads, and the review list. */
-import { createExecutionContext, createScheduledController } from 'cloudflare:test'
+import { createScheduledController } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
@@ -33,7 +33,7 @@ async function masteredSkill(learnerId: string, due: Date, name = 'Skill') {
 
 async function runCron(scheduledTime: Date) {
   const controller = createScheduledController({ scheduledTime, cron: '*/10 * * * *' })
-  await worker.scheduled(controller, env, createExecutionContext())
+  await worker.scheduled(controller, env)
 }
 
 const statusOf = async (id: string) =>
