@@ -71,6 +71,7 @@ describe('round trips per request', () => {
     )
     await expectTrips('GET /v1/me/skills', 1, () => send('GET', '/v1/me/skills', { cookie }))
     await expectTrips('GET /v1/me/skills/{id}', 1, () => send('GET', `/v1/me/skills/${SKILL}`, { cookie }))
+    await expectTrips('GET /v1/me/review', 1, () => send('GET', '/v1/me/review', { cookie }))
     await expectTrips('DELETE /v1/session', 1, () => send('DELETE', '/v1/session', { cookie }))
     const other = await newLearner()
     await expectTrips('DELETE /v1/me', 1, () => send('DELETE', '/v1/me', { cookie: other.cookie }))
@@ -86,6 +87,9 @@ describe('round trips per request', () => {
     )
     await expectTrips('GET /v1/admin/activities/{id}', 1, () =>
       send('GET', `/v1/admin/activities/${ACTIVITY}`, { admin: true }),
+    )
+    await expectTrips('GET /v1/admin/activities/{id}/stats', 1, () =>
+      send('GET', `/v1/admin/activities/${ACTIVITY}/stats`, { admin: true }),
     )
     await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),

@@ -63,6 +63,12 @@ export const attemptRoutes = createRouter()
       path: '/v1/attempts/{attemptId}/submit',
       tags: ['Progress'],
       summary: 'Submit answers: graded on the server, skill state updated in the same transaction',
+      description:
+        'Each graded question is one Bayesian Knowledge Tracing observation for the activity’s skill (masteryScore = P(L)). ' +
+        'The skill is mastered at P(L) ≥ 0.95 once every unit has a completed activity; from then on each submission ' +
+        'is an FSRS review (rating from the score ratio: below the passing score Again, below 0.9 Hard, below 1 Good, ' +
+        '1 Easy) that schedules the next one (nextReviewAt). Two round trips; simultaneous submits of one learner are ' +
+        'applied one after another.',
       request: {
         params: uuidParam('attemptId'),
         ...jsonBody(SubmitAttemptSchema),
