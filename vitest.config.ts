@@ -15,6 +15,7 @@ export default defineConfig({
           DATABASE_BACKEND: inject('databaseBackend'),
           SESSION_SECRETS: 'test-session-secret-current-0123456789,test-session-secret-previous-012345678',
           ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
+          CORS_ORIGINS: 'https://app.example,http://localhost:5173',
         },
       },
     })),

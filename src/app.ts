@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { notFound, onError } from './errors.ts'
 import { jsonOnly, limitBody } from './middleware/body.ts'
 import { database } from './middleware/db.ts'
+import { corsForAllowlist, sameOriginWrites } from './middleware/origin.ts'
 import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminAuth } from './routes/admin/shared.ts'
@@ -27,6 +28,8 @@ export function createApp() {
   const app = createRouter()
   app.use(requestId())
   app.use(secureHeaders())
+  app.use('/v1/*', corsForAllowlist)
+  app.use('/v1/*', sameOriginWrites)
   app.use('/v1/*', limitBody)
   app.use('/v1/*', jsonOnly)
   app.use(database)

@@ -14,6 +14,10 @@ export const EnvSchema = z.object({
   SESSION_SECRETS: optional(z.string()),
   /** Comma-separated bearer tokens for /v1/admin. Without it, admin routes are 500s. */
   ADMIN_TOKENS: optional(z.string()),
+  /** Comma-separated exact origins of browser front ends on other origins (CORS with credentials). */
+  CORS_ORIGINS: optional(z.string()),
+  /** Deadline for all database calls of one request, in milliseconds (default 5000). */
+  DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
 })
 
 export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>
@@ -32,7 +36,7 @@ export function parseEnv(bindings: CloudflareBindings): EnvResult {
   if (cached) return cached
   const result = EnvSchema.safeParse(bindings)
   const outcome: EnvResult = result.success
-    ? { ok: true, env: { ...bindings, ...result.data } }
+    ? { ok: true, env: { ...bindings, ...result.data } as Env } // validated values replace the raw strings
     : { ok: false, invalidKeys: [...new Set(result.error.issues.map((issue) => String(issue.path[0])))] }
   parsed.set(bindings, outcome)
   return outcome

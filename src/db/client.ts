@@ -7,6 +7,11 @@ export type DatabaseConfig = {
   DATABASE_URL: string
   /** Only for development and tests: the local Neon-compatible endpoint (scripts/local-neon). */
   NEON_LOCAL_ENDPOINT?: string
+  /**
+   * A deadline for every database call made through this client, from its creation. The driver has
+   * none of its own: without it a hung connection would hold the request until the platform kills it.
+   */
+  DB_TIMEOUT_MS?: number
 }
 
 const neonEndpoint = neonConfig.fetchEndpoint
@@ -25,7 +30,11 @@ export function createDb(config: DatabaseConfig) {
   // fetchEndpoint is only settable on the driver's global config, not per client. Every isolate
   // has one set of bindings, so writing it on each call is idempotent.
   neonConfig.fetchEndpoint = endpoint ? () => endpoint : neonEndpoint
-  const client = neon(config.DATABASE_URL)
+  const timeout = config.DB_TIMEOUT_MS
+  const client = neon(
+    config.DATABASE_URL,
+    timeout ? { fetchOptions: { signal: AbortSignal.timeout(timeout) } } : {},
+  )
 
   // A batch is one transaction that Postgres rolled back whole when it reports 40001/40P01, so
   // sending it again is safe; a few jittered retries turn a rare conflict into a slower success.

@@ -3,7 +3,9 @@ import { createDb } from '../db/client.ts'
 import type { AppEnv } from '../types.ts'
 
 /** A fresh Drizzle client per request: nothing is opened at module scope, nothing outlives the request. */
+const DEFAULT_TIMEOUT_MS = 5_000
+
 export const database = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('db', createDb(c.env))
+  c.set('db', createDb({ ...c.env, DB_TIMEOUT_MS: c.env.DB_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS }))
   await next()
 })

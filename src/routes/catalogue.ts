@@ -2,8 +2,10 @@
  * The public catalogue: no cookie is read, every read is one round trip, and responses are
  * cacheable. Learners never see answer keys: activity content goes through learnerView().
  */
+
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { retryReads } from '../db/retry.ts'
 import { activities, skills, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
@@ -49,14 +51,16 @@ export const catalogue = createRouter()
     async (c) => {
       const { limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, SkillCursor)
-      const rows = await c.var.db
-        .select()
-        .from(skills)
-        .where(
-          after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
-        )
-        .orderBy(asc(skills.name), asc(skills.id))
-        .limit(limit + 1)
+      const rows = await retryReads(() =>
+        c.var.db
+          .select()
+          .from(skills)
+          .where(
+            after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
+          )
+          .orderBy(asc(skills.name), asc(skills.id))
+          .limit(limit + 1),
+      )
       const items = rows.slice(0, limit)
       const last = items.at(-1)
       const nextCursor = rows.length > limit && last ? encodeCursor([last.name, last.id]) : null
@@ -74,12 +78,14 @@ export const catalogue = createRouter()
     }),
     async (c) => {
       const { skillId } = c.req.valid('param')
-      const skill = await c.var.db.query.skills.findFirst({
-        where: eq(skills.id, skillId),
-        with: {
-          units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
-        },
-      })
+      const skill = await retryReads(() =>
+        c.var.db.query.skills.findFirst({
+          where: eq(skills.id, skillId),
+          with: {
+            units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
+          },
+        }),
+      )
       if (!skill) throw new ApiError('not_found', 'No skill with this id.')
       return c.json(
         { ...presentSkill(skill), units: skill.units.map(presentUnitWithActivities) },
@@ -99,10 +105,12 @@ export const catalogue = createRouter()
     }),
     async (c) => {
       const { unitId } = c.req.valid('param')
-      const unit = await c.var.db.query.units.findFirst({
-        where: eq(units.id, unitId),
-        with: { activities: activitySummaries },
-      })
+      const unit = await retryReads(() =>
+        c.var.db.query.units.findFirst({
+          where: eq(units.id, unitId),
+          with: { activities: activitySummaries },
+        }),
+      )
       if (!unit) throw new ApiError('not_found', 'No unit with this id.')
       return c.json(presentUnitWithActivities(unit), 200, CACHEABLE)
     },
@@ -118,7 +126,9 @@ export const catalogue = createRouter()
     }),
     async (c) => {
       const { activityId } = c.req.valid('param')
-      const [activity] = await c.var.db.select().from(activities).where(eq(activities.id, activityId))
+      const [activity] = await retryReads(() =>
+        c.var.db.select().from(activities).where(eq(activities.id, activityId)),
+      )
       if (!activity) throw new ApiError('not_found', 'No activity with this id.')
       return c.json(presentActivity(activity), 200, CACHEABLE)
     },

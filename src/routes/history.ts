@@ -1,6 +1,8 @@
 /** The learner's attempt history: one round trip per page, newest first. */
+
 import { createRoute, z } from '@hono/zod-openapi'
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { retryReads } from '../db/retry.ts'
 import { attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
@@ -43,26 +45,28 @@ export const history = createRouter()
       const { activityId, status, limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, AttemptCursor)
       const db = c.var.db
-      const [, [learner], rows] = await db.batch([
-        ...identify(db, hash),
-        db
-          .select({ attempt: attempts, key: startedAtKey })
-          .from(attempts)
-          .where(
-            and(
-              eq(attempts.learnerId, learnerIdOf(hash)),
-              activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
-              status ? eq(attempts.status, status) : undefined,
-              after &&
-                or(
-                  lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
-                  and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
-                ),
-            ),
-          )
-          .orderBy(desc(attempts.startedAt), desc(attempts.id))
-          .limit(limit + 1),
-      ])
+      const [, [learner], rows] = await retryReads(() =>
+        db.batch([
+          ...identify(db, hash),
+          db
+            .select({ attempt: attempts, key: startedAtKey })
+            .from(attempts)
+            .where(
+              and(
+                eq(attempts.learnerId, learnerIdOf(hash)),
+                activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
+                status ? eq(attempts.status, status) : undefined,
+                after &&
+                  or(
+                    lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
+                    and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
+                  ),
+              ),
+            )
+            .orderBy(desc(attempts.startedAt), desc(attempts.id))
+            .limit(limit + 1),
+        ]),
+      )
       if (!learner) throw noSession(c)
       const items = rows.slice(0, limit)
       const last = items.at(-1)
@@ -83,13 +87,15 @@ export const history = createRouter()
       const { hash } = requireSession(c)
       const { attemptId } = c.req.valid('param')
       const db = c.var.db
-      const [, [learner], [attempt]] = await db.batch([
-        ...identify(db, hash),
-        db
-          .select()
-          .from(attempts)
-          .where(and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))),
-      ])
+      const [, [learner], [attempt]] = await retryReads(() =>
+        db.batch([
+          ...identify(db, hash),
+          db
+            .select()
+            .from(attempts)
+            .where(and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))),
+        ]),
+      )
       if (!learner) throw noSession(c)
       if (!attempt) throw new ApiError('not_found', 'No attempt with this id.')
       return c.json(presentAttempt(attempt), 200, PRIVATE)

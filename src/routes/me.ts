@@ -1,6 +1,8 @@
 /** The learner behind the session: profile, deletion, and progress per skill. One round trip each. */
+
 import { createRoute, z } from '@hono/zod-openapi'
 import { eq, sql } from 'drizzle-orm'
+import { retryReads } from '../db/retry.ts'
 import { learners } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
@@ -30,7 +32,7 @@ export const me = createRouter()
     }),
     async (c) => {
       const { hash } = requireSession(c)
-      const [, [learner]] = await c.var.db.batch(identify(c.var.db, hash))
+      const [, [learner]] = await retryReads(() => c.var.db.batch(identify(c.var.db, hash)))
       if (!learner) throw noSession(c)
       return c.json(presentLearner(learner), 200, PRIVATE)
     },
@@ -93,7 +95,9 @@ export const me = createRouter()
     async (c) => {
       const { hash } = requireSession(c)
       const db = c.var.db
-      const [, [learner], rows] = await db.batch([...identify(db, hash), mySkills(db, hash)])
+      const [, [learner], rows] = await retryReads(() =>
+        db.batch([...identify(db, hash), mySkills(db, hash)]),
+      )
       if (!learner) throw noSession(c)
       return c.json({ items: rows.map(presentMySkill) }, 200, PRIVATE)
     },
@@ -114,11 +118,9 @@ export const me = createRouter()
       const { hash } = requireSession(c)
       const { skillId } = c.req.valid('param')
       const db = c.var.db
-      const [, [learner], [row], unitRows] = await db.batch([
-        ...identify(db, hash),
-        mySkills(db, hash, skillId),
-        unitProgress(db, hash, skillId),
-      ])
+      const [, [learner], [row], unitRows] = await retryReads(() =>
+        db.batch([...identify(db, hash), mySkills(db, hash, skillId), unitProgress(db, hash, skillId)]),
+      )
       if (!learner) throw noSession(c)
       if (!row) throw new ApiError('not_found', 'No skill with this id.')
       return c.json({ ...presentMySkill(row), units: unitRows }, 200, PRIVATE)

@@ -1,5 +1,7 @@
 /** What the learner should review now: due skills, most overdue first, with activities to do. */
+
 import { createRoute, z } from '@hono/zod-openapi'
+import { retryReads } from '../db/retry.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { dueSkills, SUGGESTIONS_PER_SKILL } from '../progress/reviews.ts'
 import { createRouter } from '../router.ts'
@@ -42,7 +44,7 @@ export const review = createRouter().openapi(
   async (c) => {
     const { hash } = requireSession(c)
     const db = c.var.db
-    const [, [learner], rows] = await db.batch([...identify(db, hash), dueSkills(db, hash)])
+    const [, [learner], rows] = await retryReads(() => db.batch([...identify(db, hash), dueSkills(db, hash)]))
     if (!learner) throw noSession(c)
     const items = rows.map(({ skill, state, suggestions }) => ({
       skillId: skill.id,

@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { eq } from 'drizzle-orm'
+import { retryReads } from '../../db/retry.ts'
 import { activities } from '../../db/schema.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
@@ -32,10 +33,12 @@ export const adminActivities = createRouter()
       responses: { 200: jsonResponse(AdminActivitySchema, 'The resource'), ...failures },
     }),
     async (c) => {
-      const rows = await c.var.db
-        .select()
-        .from(activities)
-        .where(eq(activities.id, c.req.valid('param').activityId))
+      const rows = await retryReads(() =>
+        c.var.db
+          .select()
+          .from(activities)
+          .where(eq(activities.id, c.req.valid('param').activityId)),
+      )
       return c.json(presentAdminActivity(found(rows, 'activity')), 200, NO_STORE)
     },
   )

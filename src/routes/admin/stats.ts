@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { activityContent } from '../../content/schema.ts'
+import { retryReads } from '../../db/retry.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { activityStats } from '../../progress/stats.ts'
 import { createRouter } from '../../router.ts'
@@ -45,7 +46,9 @@ export const adminStats = createRouter().openapi(
   }),
   async (c) => {
     const { activityId } = c.req.valid('param')
-    const [activity, [totals], perQuestion] = await c.var.db.batch(activityStats(c.var.db, activityId))
+    const [activity, [totals], perQuestion] = await retryReads(() =>
+      c.var.db.batch(activityStats(c.var.db, activityId)),
+    )
     const { content } = found(activity, 'activity')
     const byId = new Map(perQuestion.rows.map((row) => [row.question_id, row]))
     const questions = activityContent.parse(content).questions.map((question) => {
