@@ -4,7 +4,8 @@ import { createDb } from '../src/db/client.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 
 /** The same Drizzle-over-Neon-HTTP client the Worker uses, pointed at the local endpoint. */
-export const testDb = () => createDb(env)
+export const testDb = () =>
+  createDb({ DATABASE_URL: env.DATABASE_URL, NEON_LOCAL_ENDPOINT: env.NEON_LOCAL_ENDPOINT })
 
 /** A request through the real Worker entry (env validation, middleware, routes). */
 export function api(path: string, init?: RequestInit) {
