@@ -3,6 +3,7 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
+import { deleteExpiredKeys, deleteExpiredKeys } from './idempotency.ts'
 import { flipDueReviews } from './progress/reviews.ts'
 
 export type { AppType } from './app.ts'
@@ -23,7 +24,10 @@ export default {
     return app.fetch(request, result.env, ctx)
   },
 
-  /** The Cron Trigger (wrangler.toml): due reviews flip to review_needed as of the scheduled time. */
+  /**
+   * The Cron Trigger (wrangler.toml), as of the scheduled time: due reviews flip to review_needed, and
+   * expired Idempotency-Keys go. One batch, one round trip.
+   */
   async scheduled(controller, bindings) {
     const result = parseEnv(bindings)
     if (!result.ok) {
@@ -34,10 +38,10 @@ export default {
     }
     const at = new Date(controller.scheduledTime)
     try {
-      const flipped = await flipDueReviews(createDb(result.env), at)
-      console.log(
-        JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), reviewsDue: flipped }),
-      )
+      const db = createDb(result.env)
+      const [flipped, expired] = await db.batch([flipDueReviews(db, at), deleteExpiredKeys(db, at)])
+      const counts = { reviewsDue: flipped.rowCount ?? 0, expiredKeys: expired.rowCount ?? 0 }
+      console.log(JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), ...counts }))
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', cron: controller.cron, ...describeForLog(error) }))
       throw error

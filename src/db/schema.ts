@@ -14,6 +14,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -178,6 +179,34 @@ export const skillStates = pgTable(
   ],
 )
 
+/**
+ * Idempotency-Key records of progress POSTs, per learner: the claim and the stored response, written
+ * in the same transaction as the operation itself. Kept 24 hours (the cron deletes older ones).
+ * @see src/idempotency.ts
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    key: text().notNull(),
+    /** SHA-256 of method, path and body: the same key with another request is a 422. */
+    fingerprint: text().notNull(),
+    /** The request that claimed the key: the one that runs the operation. */
+    requestId: uuid().notNull(),
+    responseStatus: smallint(),
+    /** The rows the operation returned, as committed (replays present them again). */
+    response: jsonb().$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.learnerId, t.key], name: 'idempotency_keys_pkey' }),
+    index('idempotency_keys_created_at_idx').on(t.createdAt),
+    check('idempotency_keys_key_length', sql`char_length(${t.key}) BETWEEN 1 AND 255`),
+  ],
+)
+
 export const learnersRelations = relations(learners, ({ many }) => ({
   attempts: many(attempts),
   skillStates: many(skillStates),
@@ -217,3 +246,4 @@ export type Activity = typeof activities.$inferSelect
 export type NewActivity = typeof activities.$inferInsert
 export type Attempt = typeof attempts.$inferSelect
 export type SkillState = typeof skillStates.$inferSelect
+export type IdempotencyKey = typeof idempotencyKeys.$inferSelect

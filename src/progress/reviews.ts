@@ -12,11 +12,10 @@ export const SUGGESTIONS_PER_SKILL = 3
  * It scans the partial index skill_states_mastered_due_idx (status = 'mastered', ordered by due).
  * The version moves too, so a submit that read the old row retries with the new one.
  */
-export async function flipDueReviews(db: Db, at: Date): Promise<number> {
-  const result = await db.execute(sql`
+export function flipDueReviews(db: Db, at: Date) {
+  return db.execute(sql`
     UPDATE ${skillStates} SET status = 'review_needed', version = version + 1
     WHERE status = 'mastered' AND due <= ${at.toISOString()}::timestamptz`)
-  return result.rowCount ?? 0
 }
 
 export type Suggestion = { id: string; name: string; type: string; lastAttemptedAt: string | null }

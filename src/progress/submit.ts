@@ -10,12 +10,31 @@
  *    SQLSTATE LP409 if the skill state's version is no longer the one read (or if the attempt was
  *    abandoned meanwhile), completes the attempt, and upserts the state — all or nothing.
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql } from 'drizzle-orm'
+import type { Grade } from 'ts-fsrs'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
-import { activities, attempts, learners, skillStates, skills, units } from '../db/schema.ts'
+import {
+  type Attempt,
+  activities,
+  attempts,
+  learners,
+  type SkillState,
+  skillStates,
+  skills,
+  units,
+} from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { type AnswerValue, grade, invalidAnswers } from '../grading/grade.ts'
+import {
+  holdsClaim,
+  type IdempotencyRequest,
+  idempotentBatch,
+  lookup,
+  operationDone,
+  replayOf,
+  rowFromSnapshot,
+} from '../idempotency.ts'
 import { bktParameters, observationsFor } from '../mastery/bkt.ts'
 import { nextSkillState, type SkillActivity } from '../mastery/next-state.ts'
 import { identify, learnerIdOf } from '../session/learner.ts'
@@ -38,12 +57,12 @@ const skillOfAttempt = (attemptId: string) => sql`(
 
 const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
 
-async function load(db: Db, hash: string, attemptId: string) {
+async function load(db: Db, hash: string, attemptId: string, idempotency: IdempotencyRequest | null) {
   const byLearner = (passing: boolean) => sql<boolean>`EXISTS (
     SELECT 1 FROM ${attempts} WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
       AND ${attempts.status} = 'completed'
       ${passing ? sql`AND ${attempts.score}::float8 / nullif(${attempts.maxScore}, 0) >= ${passingRatio}` : sql``})`
-  const [, [learner], [target], [state], skillActivities] = await db.batch([
+  const [, [learner], [target], [state], skillActivities, [keyRow]] = await db.batch([
     ...identify(db, hash),
     db
       .select({
@@ -74,8 +93,10 @@ async function load(db: Db, hash: string, attemptId: string) {
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))
       .where(eq(units.skillId, skillOfAttempt(attemptId))),
+    // Keys are at least one character: without one this finds nothing.
+    lookup(db, hash, idempotency?.key ?? ''),
   ])
-  return { learner, target, state, skillActivities: skillActivities as SkillActivity[] }
+  return { learner, target, state, skillActivities: skillActivities as SkillActivity[], keyRow }
 }
 
 function isStaleVersion(error: unknown) {
@@ -84,15 +105,25 @@ function isStaleVersion(error: unknown) {
   return false
 }
 
+type Submitted = {
+  attempt: Attempt
+  state: SkillState
+  passed: boolean
+  rating: Grade | null
+  /** True when the answer is the stored one of an earlier request with the same Idempotency-Key. */
+  replayed: boolean
+}
+
 export async function submitAttempt(
   db: Db,
   hash: string,
   attemptId: string,
   answers: Record<string, AnswerValue>,
-) {
+  idempotency: IdempotencyRequest | null,
+): Promise<Submitted> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await submitOnce(db, hash, attemptId, answers)
+      return await submitOnce(db, hash, attemptId, answers, idempotency)
     } catch (error) {
       if (!isStaleVersion(error)) throw error
       if (attempt >= MAX_TRIES) {
@@ -106,9 +137,25 @@ export async function submitAttempt(
   }
 }
 
-async function submitOnce(db: Db, hash: string, attemptId: string, answers: Record<string, AnswerValue>) {
-  const { learner, target, state, skillActivities } = await load(db, hash, attemptId)
+async function submitOnce(
+  db: Db,
+  hash: string,
+  attemptId: string,
+  answers: Record<string, AnswerValue>,
+  idempotency: IdempotencyRequest | null,
+): Promise<Submitted> {
+  const { learner, target, state, skillActivities, keyRow } = await load(db, hash, attemptId, idempotency)
   if (!learner) throw new NoLearner()
+  if (keyRow && idempotency) {
+    const { snapshot } = replayOf(keyRow, idempotency)
+    return {
+      attempt: rowFromSnapshot(attempts, snapshot.attempt),
+      state: rowFromSnapshot(skillStates, snapshot.skillState),
+      passed: snapshot.passed === true,
+      rating: (snapshot.rating ?? null) as Grade | null,
+      replayed: true,
+    }
+  }
   if (!target) throw new ApiError('not_found', 'No attempt with this id.')
   if (target.status !== 'in_progress')
     throw new ApiError('conflict', `The attempt is already ${target.status}.`)
@@ -136,39 +183,51 @@ async function submitOnce(db: Db, hash: string, attemptId: string, answers: Reco
   })
   const { rating: _rating, ...columns } = next
 
-  const [, , [completed], , , [saved]] = await db.batch([
-    db.update(learners).set({ lastActiveAt: sql`now()` }).where(eq(learners.id, learner.id)),
-    db.execute(sql`SELECT expect_version(
-      coalesce((SELECT ${skillStates.version} FROM ${skillStates}
-        WHERE ${skillStates.learnerId} = ${learner.id} AND ${skillStates.skillId} = ${target.skillId}), 0),
-      ${state?.version ?? 0})`),
-    db
-      .update(attempts)
-      .set({
-        status: 'completed',
-        score: result.score,
-        maxScore: result.maxScore,
-        response: { answers },
-        feedback: result.feedback,
-        completedAt: sql`now()`,
-      })
-      .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
-      .returning(),
-    // Abandoned meanwhile? Then nothing of this batch may stay: fail it (and the retry answers 409).
-    db.execute(sql`SELECT expect_version(
-      (SELECT count(*)::int FROM ${attempts} WHERE ${attempts.id} = ${attemptId} AND ${attempts.completedAt} = now()), 1)`),
-    db
-      .insert(skillStates)
-      .values({ learnerId: learner.id, skillId: target.skillId, ...columns, version: 1 })
-      .onConflictDoUpdate({
-        target: [skillStates.learnerId, skillStates.skillId],
-        set: { ...columns, version: sql`${skillStates.version} + 1` },
-      }),
-    db
-      .select()
-      .from(skillStates)
-      .where(and(eq(skillStates.learnerId, learner.id), eq(skillStates.skillId, target.skillId))),
-  ])
+  const thisState = and(eq(skillStates.learnerId, learner.id), eq(skillStates.skillId, target.skillId))
+  const { results } = await idempotentBatch(
+    db,
+    hash,
+    idempotency,
+    [
+      db.update(learners).set({ lastActiveAt: sql`now()` }).where(eq(learners.id, learner.id)),
+      // Another request holds this key: fail, and the retry replays its answer.
+      db.execute(sql`SELECT expect_version(CASE WHEN ${holdsClaim(hash, idempotency)} THEN 1 ELSE 0 END, 1)`),
+      db.execute(sql`SELECT expect_version(
+        coalesce((SELECT ${skillStates.version} FROM ${skillStates} WHERE ${thisState}), 0), ${state?.version ?? 0})`),
+      db
+        .update(attempts)
+        .set({
+          status: 'completed',
+          score: result.score,
+          maxScore: result.maxScore,
+          response: { answers },
+          feedback: result.feedback,
+          completedAt: sql`now()`,
+        })
+        .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
+        .returning({ ...getTableColumns(attempts), done: operationDone }),
+      // Abandoned meanwhile? Then nothing of this batch may stay: fail it (and the retry answers 409).
+      db.execute(sql`SELECT expect_version(
+        (SELECT count(*)::int FROM ${attempts} WHERE ${attempts.id} = ${attemptId} AND ${attempts.completedAt} = now()), 1)`),
+      db
+        .insert(skillStates)
+        .values({ learnerId: learner.id, skillId: target.skillId, ...columns, version: 1 })
+        .onConflictDoUpdate({
+          target: [skillStates.learnerId, skillStates.skillId],
+          set: { ...columns, version: sql`${skillStates.version} + 1` },
+        }),
+      db.select().from(skillStates).where(thisState),
+    ],
+    {
+      status: 200,
+      snapshot: sql`jsonb_build_object(
+        'attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
+        'skillState', (SELECT to_jsonb(s) FROM ${skillStates} s WHERE s.learner_id = ${learner.id} AND s.skill_id = ${target.skillId}),
+        'passed', ${result.passed}::boolean,
+        'rating', ${next.rating}::int)`,
+    },
+  )
+  const [, , , [completed], , , [saved]] = results
   if (!completed || !saved) throw new Error('the submit batch committed without its rows')
-  return { attempt: completed, result, state: saved, rating: next.rating }
+  return { attempt: completed, state: saved, passed: result.passed, rating: next.rating, replayed: false }
 }

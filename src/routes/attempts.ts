@@ -4,9 +4,18 @@
  * the attempt, the skill state and the learner's activity, as one transaction).
  */
 import { createRoute } from '@hono/zod-openapi'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, sql } from 'drizzle-orm'
 import { activities, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
+import {
+  attemptSnapshot,
+  holdsClaim,
+  idempotencyOf,
+  idempotentBatch,
+  operationDone,
+  REPLAYED,
+  rowFromSnapshot,
+} from '../idempotency.ts'
 import { ratingName } from '../mastery/review.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
 import { NoLearner, submitAttempt } from '../progress/submit.ts'
@@ -42,19 +51,33 @@ export const attemptRoutes = createRouter()
     async (c) => {
       const { hash } = requireSession(c)
       const { activityId } = c.req.valid('param')
+      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
       const db = c.var.db
       // The id is chosen here so the same batch can read the row back through the typed query builder.
       const attemptId = crypto.randomUUID()
-      const [, [learner], , [attempt]] = await db.batch([
-        ...identify(db, hash),
-        db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
-          SELECT ${attemptId}, ${learnerIdOf(hash)}, ${activities.id} FROM ${activities}
-          WHERE ${activities.id} = ${activityId} AND EXISTS ${learnerIdOf(hash)}`),
-        db.select().from(attempts).where(eq(attempts.id, attemptId)),
-      ])
+      const { results, replay } = await idempotentBatch(
+        db,
+        hash,
+        idempotency,
+        [
+          ...identify(db, hash),
+          db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
+            SELECT ${attemptId}, ${learnerIdOf(hash)}, ${activities.id} FROM ${activities}
+            WHERE ${activities.id} = ${activityId} AND EXISTS ${learnerIdOf(hash)} AND ${holdsClaim(hash, idempotency)}
+            RETURNING ${operationDone}`),
+          db.select().from(attempts).where(eq(attempts.id, attemptId)),
+        ],
+        { status: 201, snapshot: attemptSnapshot(attempts, attemptId) },
+      )
+      const [, [learner], , [created]] = results
       if (!learner) throw noSession(c)
+      const attempt = replay ? rowFromSnapshot(attempts, replay.snapshot.attempt) : created
       if (!attempt) throw new ApiError('not_found', 'No activity with this id.')
-      return c.json(presentAttempt(attempt), 201, { ...PRIVATE, Location: `/v1/me/attempts/${attempt.id}` })
+      return c.json(presentAttempt(attempt), 201, {
+        ...PRIVATE,
+        Location: `/v1/me/attempts/${attempt.id}`,
+        ...(replay && REPLAYED),
+      })
     },
   )
   .openapi(
@@ -82,17 +105,19 @@ export const attemptRoutes = createRouter()
       const { hash } = requireSession(c)
       const { attemptId } = c.req.valid('param')
       const { answers } = c.req.valid('json').response
+      const body = await c.req.text()
+      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, body)
       try {
-        const { attempt, result, state, rating } = await submitAttempt(c.var.db, hash, attemptId, answers)
+        const submitted = await submitAttempt(c.var.db, hash, attemptId, answers, idempotency)
         return c.json(
           {
-            attempt: presentAttempt(attempt),
-            passed: result.passed,
-            review: rating === null ? null : ratingName(rating),
-            skillState: presentSkillState(state.skillId, state),
+            attempt: presentAttempt(submitted.attempt),
+            passed: submitted.passed,
+            review: submitted.rating === null ? null : ratingName(submitted.rating),
+            skillState: presentSkillState(submitted.state.skillId, submitted.state),
           },
           200,
-          PRIVATE,
+          { ...PRIVATE, ...(submitted.replayed && REPLAYED) },
         )
       } catch (error) {
         if (error instanceof NoLearner) throw noSession(c)
@@ -115,17 +140,32 @@ export const attemptRoutes = createRouter()
     async (c) => {
       const { hash } = requireSession(c)
       const { attemptId } = c.req.valid('param')
+      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
       const db = c.var.db
-      const [, [learner], [before], [abandoned]] = await db.batch([
-        ...identify(db, hash),
-        db.select({ status: attempts.status }).from(attempts).where(mine(hash, attemptId)),
-        db
-          .update(attempts)
-          .set({ status: 'abandoned' })
-          .where(and(mine(hash, attemptId), eq(attempts.status, 'in_progress')))
-          .returning(),
-      ])
+      const { results, replay } = await idempotentBatch(
+        db,
+        hash,
+        idempotency,
+        [
+          ...identify(db, hash),
+          db.select({ status: attempts.status }).from(attempts).where(mine(hash, attemptId)),
+          db
+            .update(attempts)
+            .set({ status: 'abandoned' })
+            .where(
+              and(mine(hash, attemptId), eq(attempts.status, 'in_progress'), holdsClaim(hash, idempotency)),
+            )
+            .returning({ ...getTableColumns(attempts), done: operationDone }),
+        ],
+        { status: 200, snapshot: attemptSnapshot(attempts, attemptId) },
+      )
+      const [, [learner], [before], [abandoned]] = results
       if (!learner) throw noSession(c)
+      if (replay)
+        return c.json(presentAttempt(rowFromSnapshot(attempts, replay.snapshot.attempt)), 200, {
+          ...PRIVATE,
+          ...REPLAYED,
+        })
       if (!before) throw new ApiError('not_found', 'No attempt with this id.')
       if (!abandoned) throw new ApiError('conflict', `The attempt is already ${before.status}.`)
       return c.json(presentAttempt(abandoned), 200, PRIVATE)
