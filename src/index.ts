@@ -3,7 +3,7 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
-import { deleteExpiredKeys, deleteExpiredKeys } from './idempotency.ts'
+import { deleteExpiredKeys } from './idempotency.ts'
 import { flipDueReviews } from './progress/reviews.ts'
 
 export type { AppType } from './app.ts'
