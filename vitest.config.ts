@@ -17,6 +17,11 @@ export default defineConfig({
           ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
           CORS_ORIGINS: 'https://app.example,http://localhost:5173',
         },
+        // The limits of wrangler.toml, lowered so a test can reach them quickly.
+        ratelimits: {
+          PROGRESS_LIMITER: { namespace_id: '1001', simple: { limit: 50, period: 60 } },
+          SESSION_LIMITER: { namespace_id: '1002', simple: { limit: 5, period: 60 } },
+        },
       },
     })),
   ],
@@ -27,6 +32,8 @@ export default defineConfig({
     // One database for the whole run, reset before each test: files run one after another.
     fileParallelism: false,
     testTimeout: 20_000,
+    // One log line per request adds up: print a test's logs only when it fails.
+    silent: 'passed-only',
     // Under CI, also a JSON report, from which .ci/run prints plain totals.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.local/vitest-report.json' },

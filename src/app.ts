@@ -4,6 +4,8 @@ import { notFound, onError } from './errors.ts'
 import { jsonOnly, limitBody } from './middleware/body.ts'
 import { database } from './middleware/db.ts'
 import { corsForAllowlist, sameOriginWrites } from './middleware/origin.ts'
+import { limitProgressWrites, limitSessionCreation } from './middleware/rate-limit.ts'
+import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminAuth } from './routes/admin/shared.ts'
@@ -27,6 +29,7 @@ import { readSession } from './session/middleware.ts'
 export function createApp() {
   const app = createRouter()
   app.use(requestId())
+  app.use(requestLog)
   app.use(secureHeaders())
   app.use('/v1/*', corsForAllowlist)
   app.use('/v1/*', sameOriginWrites)
@@ -44,6 +47,10 @@ export function createApp() {
   ]) {
     app.use(path, readSession)
   }
+  // Rate limits, after the session is known (progress writes are counted per learner):
+  app.use('/v1/session', limitSessionCreation)
+  app.use('/v1/attempts/*', limitProgressWrites)
+  app.use('/v1/activities/:activityId/attempts', limitProgressWrites)
   app.onError(onError)
   app.notFound(notFound)
 

@@ -1,4 +1,4 @@
-import type { Db } from './db/client.ts'
+import type { DatabaseStats, Db } from './db/client.ts'
 import type { Env } from './env.ts'
 import type { Session } from './session/middleware.ts'
 
@@ -7,6 +7,8 @@ export type AppEnv = {
   Bindings: Env
   Variables: {
     db: Db
+    /** Round trips and database time of this request, for the request log. */
+    dbStats: DatabaseStats
     requestId: string
     /** Set on session routes: the verified session, or null. */
     session: Session | null

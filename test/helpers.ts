@@ -7,9 +7,23 @@ import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 export const testDb = () =>
   createDb({ DATABASE_URL: env.DATABASE_URL, NEON_LOCAL_ENDPOINT: env.NEON_LOCAL_ENDPOINT })
 
-/** A request through the real Worker entry (env validation, middleware, routes). */
-export function api(path: string, init?: RequestInit) {
-  return exports.default.fetch(new Request(`http://api.test${path}`, init))
+/** What no response body may contain: secrets, the connection string, session ids or their hashes. */
+export function expectNoSecrets(text: string) {
+  for (const secret of [
+    ...env.SESSION_SECRETS.split(','),
+    ...env.ADMIN_TOKENS.split(','),
+    env.DATABASE_URL,
+  ]) {
+    expect(text, 'a secret reached a response').not.toContain(secret)
+  }
+  expect(text, 'a session id or hash reached a response').not.toMatch(/\b[0-9a-f]{64}\b/)
+}
+
+/** A request through the real Worker entry (env validation, middleware, routes); its body is checked for secrets. */
+export async function api(path: string, init?: RequestInit) {
+  const res = await exports.default.fetch(new Request(`http://api.test${path}`, init))
+  expectNoSecrets(await res.clone().text())
+  return res
 }
 
 /** Neon round trips (HTTP requests to the local endpoint) made while `fn` runs. */

@@ -21,11 +21,14 @@ const BATCH_ATTEMPTS = 3
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Round trips to the database and the time spent waiting for them, for the request log. */
+export type DatabaseStats = { roundTrips: number; ms: number }
+
 /**
  * A Drizzle client over Neon's HTTP driver. Cheap to create (no connection is opened), so every
  * request gets its own; each query is one HTTPS round trip and `db.batch()` one transaction.
  */
-export function createDb(config: DatabaseConfig) {
+export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundTrips: 0, ms: 0 }) {
   const endpoint = config.NEON_LOCAL_ENDPOINT
   // fetchEndpoint is only settable on the driver's global config, not per client. Every isolate
   // has one set of bindings, so writing it on each call is idempotent.
@@ -36,13 +39,32 @@ export function createDb(config: DatabaseConfig) {
     timeout ? { fetchOptions: { signal: AbortSignal.timeout(timeout) } } : {},
   )
 
+  const measured = <T>(run: () => Promise<T>): Promise<T> => {
+    stats.roundTrips++
+    const started = performance.now()
+    return run().finally(() => {
+      stats.ms += performance.now() - started
+    })
+  }
+
+  // A single query runs when awaited: count it in its own then(). Batches build query objects
+  // without awaiting them, so those are counted once, by transaction() below.
+  const query = client.query
+  client.query = ((text, params, options) => {
+    const pending = query(text, params, options)
+    const then = pending.then.bind(pending)
+    pending.then = ((onfulfilled, onrejected) =>
+      measured(() => then()).then(onfulfilled, onrejected)) as typeof pending.then
+    return pending
+  }) as typeof query
+
   // A batch is one transaction that Postgres rolled back whole when it reports 40001/40P01, so
   // sending it again is safe; a few jittered retries turn a rare conflict into a slower success.
   const transaction = client.transaction
   client.transaction = (async (queries, options) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await transaction(queries, options)
+        return await measured(() => transaction(queries, options))
       } catch (error) {
         if (attempt >= BATCH_ATTEMPTS || !isRetryableConflict(error)) throw error
         await sleep(Math.random() * 20 * 2 ** attempt)

@@ -6,6 +6,8 @@ import type { AppEnv } from '../types.ts'
 const DEFAULT_TIMEOUT_MS = 5_000
 
 export const database = createMiddleware<AppEnv>(async (c, next) => {
-  c.set('db', createDb({ ...c.env, DB_TIMEOUT_MS: c.env.DB_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS }))
+  const stats = { roundTrips: 0, ms: 0 }
+  c.set('dbStats', stats)
+  c.set('db', createDb({ ...c.env, DB_TIMEOUT_MS: c.env.DB_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS }, stats))
   await next()
 })
