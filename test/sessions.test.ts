@@ -60,11 +60,13 @@ describe('POST /v1/session', () => {
     expect(JSON.stringify(row)).not.toContain(sessionId)
   })
 
-  it('returns the current learner with 200 when the session is valid, and creates nobody', async () => {
+  it('returns the current learner with 200 when the session is valid, re-issues the cookie, creates nobody', async () => {
     const { cookie, id } = await newLearner()
     const res = await send('POST', '/v1/session', { cookie })
-    expect((await json<{ id: string }>(res, 200)).id).toBe(id)
-    expect(res.headers.get('set-cookie')).toBeNull()
+    expect((await json<{ id: string }>(res.clone(), 200)).id).toBe(id)
+    // The same session, re-issued: its one-year lifetime starts again.
+    expect(cookieFrom(res)).toBe(cookie)
+    expect(res.headers.get('set-cookie')).toMatch(/Max-Age=31536000/)
     expect(await learnerCount()).toBe(1)
   })
 

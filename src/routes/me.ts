@@ -12,7 +12,7 @@ import { uuidParam } from '../schemas/common.ts'
 import { LearnerSchema, PRIVATE, UpdateLearnerSchema } from '../schemas/learner.ts'
 import { MySkillDetailSchema, MySkillSchema, presentSkillState } from '../schemas/progress.ts'
 import { clearedSessionCookie } from '../session/cookie.ts'
-import { identify, presentLearner } from '../session/learner.ts'
+import { activeSession, identify, presentLearner } from '../session/learner.ts'
 import { noSession, requireSession } from '../session/middleware.ts'
 
 const presentMySkill = ({ skill, state }: Awaited<ReturnType<typeof mySkills>>[number]) => ({
@@ -55,7 +55,7 @@ export const me = createRouter()
       const [learner] = await c.var.db
         .update(learners)
         .set({ displayName, lastActiveAt: sql`now()` })
-        .where(eq(learners.sessionId, hash))
+        .where(activeSession(hash))
         .returning()
       if (!learner) throw noSession(c)
       return c.json(presentLearner(learner), 200, PRIVATE)
@@ -73,7 +73,7 @@ export const me = createRouter()
       const { hash } = requireSession(c)
       const deleted = await c.var.db
         .delete(learners)
-        .where(eq(learners.sessionId, hash))
+        .where(activeSession(hash))
         .returning({ id: learners.id })
       if (deleted.length === 0) throw noSession(c)
       c.header('Set-Cookie', clearedSessionCookie(c.req.url))

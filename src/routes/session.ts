@@ -9,7 +9,7 @@ import { problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { LearnerSchema, PRIVATE } from '../schemas/learner.ts'
 import { clearedSessionCookie, hashSessionId, newSessionId } from '../session/cookie.ts'
-import { presentLearner } from '../session/learner.ts'
+import { activeSession, presentLearner } from '../session/learner.ts'
 import { issueSessionCookie } from '../session/middleware.ts'
 
 const learnerResponse = (description: string) => ({
@@ -47,10 +47,10 @@ export const session = createRouter()
           db
             .update(learners)
             .set({ lastActiveAt: sql`now()` })
-            .where(eq(learners.sessionId, current.hash))
+            .where(activeSession(current.hash))
             .returning(),
           db.execute(sql`INSERT INTO ${learners} (session_id)
-            SELECT ${newHash} WHERE NOT EXISTS (SELECT 1 FROM ${learners} WHERE ${learners.sessionId} = ${current.hash})`),
+            SELECT ${newHash} WHERE NOT EXISTS (SELECT 1 FROM ${learners} WHERE ${activeSession(current.hash)})`),
           db.select().from(learners).where(eq(learners.sessionId, newHash)),
         ])
         learner = existing[0] ?? fresh[0]
@@ -59,7 +59,11 @@ export const session = createRouter()
         ;[learner] = await db.insert(learners).values({ sessionId: newHash }).returning()
       }
       if (!learner) throw new Error('the learner was neither found nor created')
-      if (!created) return c.json(presentLearner(learner), 200, PRIVATE)
+      if (!created) {
+        // Re-issued on every resume: the one-year lifetime slides while the learner keeps coming back.
+        const cookie = await issueSessionCookie(c, (current as NonNullable<typeof current>).id)
+        return c.json(presentLearner(learner), 200, { ...PRIVATE, 'Set-Cookie': cookie })
+      }
       return c.json(presentLearner(learner), 201, {
         ...PRIVATE,
         'Set-Cookie': await issueSessionCookie(c, newId),
@@ -82,10 +86,7 @@ export const session = createRouter()
       if (current) {
         // The learner keeps a session hash nobody holds the id for.
         const revoked = await hashSessionId(newSessionId())
-        await c.var.db
-          .update(learners)
-          .set({ sessionId: revoked })
-          .where(eq(learners.sessionId, current.hash))
+        await c.var.db.update(learners).set({ sessionId: revoked }).where(activeSession(current.hash))
       }
       c.header('Set-Cookie', clearedSessionCookie(c.req.url))
       c.header('Cache-Control', PRIVATE['Cache-Control'])
