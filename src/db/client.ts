@@ -53,6 +53,7 @@ export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundT
   client.query = ((text, params, options) => {
     const pending = query(text, params, options)
     const then = pending.then.bind(pending)
+    // biome-ignore lint/suspicious/noThenProperty: the driver's query is a thenable; its then() is where it runs.
     pending.then = ((onfulfilled, onrejected) =>
       measured(() => then()).then(onfulfilled, onrejected)) as typeof pending.then
     return pending

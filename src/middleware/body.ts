@@ -13,6 +13,22 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 export const isJson = (contentType: string | undefined) =>
   contentType !== undefined && JSON_TYPE.test(contentType)
 
+/** Keys that reach into prototypes when a parsed body is copied or merged: refused wherever they appear. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+function prototypeKeyIn(text: string): string | undefined {
+  let found: string | undefined
+  try {
+    JSON.parse(text, (key, value) => {
+      if (PROTOTYPE_KEYS.has(key)) found ??= key
+      return value
+    })
+  } catch {
+    // Malformed JSON: the validator answers that with its own 400.
+  }
+  return found
+}
+
 export const jsonOnly = createMiddleware(async (c, next) => {
   if (WRITES.has(c.req.method)) {
     const contentType = c.req.header('content-type')
@@ -21,6 +37,13 @@ export const jsonOnly = createMiddleware(async (c, next) => {
     const hasBody = length !== undefined ? length !== '0' : c.req.header('transfer-encoding') !== undefined
     if ((contentType !== undefined || hasBody) && !isJson(contentType)) {
       throw new ApiError('unsupported_media_type', 'Send the body as application/json.')
+    }
+    // The text is cached by Hono: the validator parses it again without another read.
+    const key = hasBody ? prototypeKeyIn(await c.req.text()) : undefined
+    if (key) {
+      throw new ApiError('validation_failed', 'The request body is invalid.', {
+        errors: [{ pointer: '#', detail: `the key "${key}" is not allowed anywhere in a body` }],
+      })
     }
   }
   await next()

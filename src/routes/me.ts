@@ -1,7 +1,7 @@
 /** The learner behind the session: profile, deletion, and progress per skill. One round trip each. */
 
 import { createRoute, z } from '@hono/zod-openapi'
-import { eq, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { retryReads } from '../db/retry.ts'
 import { learners } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
