@@ -3,35 +3,17 @@
  * fresh database on LOCAL_POSTGRES_URL's server), applies the committed migrations through the Neon
  * driver, and hands the endpoint's URL to the Workers config. The returned teardown stops it all.
  */
-import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { connect } from '../scripts/lib/database.ts'
+import { createScratchDatabase } from '../scripts/lib/scratch-db.ts'
 import { migrate } from '../scripts/lib/migrate.ts'
 import { createBackend, startLocalNeon } from '../scripts/local-neon/index.ts'
 
 const TEST_DATABASE_URL = 'postgres://test:test@db.localtest.me/test'
 
-/** A throwaway database on the server, so a run never touches data that was there before. */
-async function createScratchDatabase(serverUrl: string) {
-  const name = `learning_progress_test_${process.pid}_${Date.now()}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE "${name}"`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const drop = async () => {
-    const client = new pg.Client({ connectionString: serverUrl })
-    await client.connect()
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    await client.end()
-  }
-  return { url: url.toString(), drop }
-}
-
 export default async function setup(project: TestProject) {
   const serverUrl = process.env.LOCAL_POSTGRES_URL
-  const scratch = serverUrl ? await createScratchDatabase(serverUrl) : undefined
+  const scratch = serverUrl ? await createScratchDatabase(serverUrl, 'learning_progress_test') : undefined
   const backend = await createBackend({ postgresUrl: scratch?.url })
   const server = await startLocalNeon({ backend })
   const { sql } = connect({ DATABASE_URL: TEST_DATABASE_URL, NEON_LOCAL_ENDPOINT: server.sqlEndpoint })
