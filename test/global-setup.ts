@@ -5,8 +5,8 @@
  */
 import type { TestProject } from 'vitest/node'
 import { connect } from '../scripts/lib/database.ts'
-import { createScratchDatabase } from '../scripts/lib/scratch-db.ts'
 import { migrate } from '../scripts/lib/migrate.ts'
+import { createScratchDatabase } from '../scripts/lib/scratch-db.ts'
 import { createBackend, startLocalNeon } from '../scripts/local-neon/index.ts'
 
 const TEST_DATABASE_URL = 'postgres://test:test@db.localtest.me/test'
