@@ -1,6 +1,7 @@
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle } from 'drizzle-orm/neon-http'
 import { isRetryableConflict } from './errors.ts'
+import { type RetryPolicy, withRetries } from './retry.ts'
 import * as schema from './schema.ts'
 
 export type DatabaseConfig = {
@@ -16,10 +17,15 @@ export type DatabaseConfig = {
 
 const neonEndpoint = neonConfig.fetchEndpoint
 
-/** Attempts of one batch that Postgres aborted as a serialization failure or deadlock. */
-const BATCH_ATTEMPTS = 3
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/**
+ * A batch is one transaction that Postgres rolled back whole when it reports 40001/40P01, so sending
+ * it again is safe; a few jittered retries turn a rare conflict into a slower success.
+ */
+const conflictRetries: RetryPolicy = {
+  tries: 3,
+  retryOn: isRetryableConflict,
+  delayMs: (attempt) => Math.random() * 20 * 2 ** attempt,
+}
 
 /** Round trips to the database and the time spent waiting for them, for the request log. */
 export type DatabaseStats = { roundTrips: number; ms: number }
@@ -59,19 +65,9 @@ export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundT
     return pending
   }) as typeof query
 
-  // A batch is one transaction that Postgres rolled back whole when it reports 40001/40P01, so
-  // sending it again is safe; a few jittered retries turn a rare conflict into a slower success.
   const transaction = client.transaction
-  client.transaction = (async (queries, options) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await measured(() => transaction(queries, options))
-      } catch (error) {
-        if (attempt >= BATCH_ATTEMPTS || !isRetryableConflict(error)) throw error
-        await sleep(Math.random() * 20 * 2 ** attempt)
-      }
-    }
-  }) as typeof transaction
+  client.transaction = ((queries, options) =>
+    withRetries(() => measured(() => transaction(queries, options)), conflictRetries)) as typeof transaction
 
   return drizzle({ client, schema, casing: 'snake_case' })
 }

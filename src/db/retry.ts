@@ -1,27 +1,27 @@
 import { classifyDatabaseError, isRetryableConflict } from './errors.ts'
 
-/** At most two retries: three tries in all. */
-const READ_TRIES = 3
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+export type RetryPolicy = {
+  /** Tries in all, the first included. */
+  tries: number
+  /** Whether this failure is worth another try. */
+  retryOn: (error: unknown) => boolean
+  /** The wait before try `attempt + 1`, in milliseconds: jittered, so that retries do not march in step. */
+  delayMs: (attempt: number) => number
+}
 
-/**
- * Runs a read again when the database was unreachable or restarting (network errors, proxy 5xx,
- * SQLSTATE 57P01/08006/08003/…, serialization failures), with jittered exponential backoff.
- * Only for reads: a write that timed out may have committed, so writes are never retried blindly
- * (they take an Idempotency-Key instead). The request's database deadline still bounds the total.
- * @see https://neon.com/guides/building-resilient-applications-with-postgres
- */
-export async function retryReads<T>(read: () => Promise<T>): Promise<T> {
+/** Runs `work`, again on the failures the policy names, at most `tries` times; then the last error. */
+export async function withRetries<T>(
+  work: () => Promise<T>,
+  { tries, retryOn, delayMs }: RetryPolicy,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await read()
+      return await work()
     } catch (error) {
-      const failure = classifyDatabaseError(error)
-      // Serialization failures and deadlocks were already retried by the batch itself (createDb).
-      const retried = isRetryableConflict(error)
-      if (attempt >= READ_TRIES || failure.kind !== 'unavailable' || retried || isDeadline(error)) throw error
-      await sleep(25 * 2 ** attempt * (0.5 + Math.random()))
+      if (attempt >= tries || !retryOn(error)) throw error
+      await sleep(delayMs(attempt))
     }
   }
 }
@@ -35,3 +35,21 @@ function isDeadline(error: unknown): boolean {
   }
   return false
 }
+
+/**
+ * Reads run again when the database was unreachable or restarting (network errors, proxy 5xx,
+ * SQLSTATE 57P01/08006/08003/…): three tries, jittered exponential backoff. Only for reads: a write
+ * that timed out may have committed, so writes are never retried blindly (they take an
+ * Idempotency-Key instead). Serialization failures and deadlocks were already retried by the batch
+ * itself (createDb), and the request's deadline still bounds the total.
+ * @see https://neon.com/guides/building-resilient-applications-with-postgres
+ */
+export const retryReads = <T>(read: () => Promise<T>) =>
+  withRetries(read, {
+    tries: 3,
+    retryOn: (error) =>
+      classifyDatabaseError(error).kind === 'unavailable' &&
+      !isRetryableConflict(error) &&
+      !isDeadline(error),
+    delayMs: (attempt) => 25 * 2 ** attempt * (0.5 + Math.random()),
+  })

@@ -14,6 +14,7 @@ import { and, eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Grade } from 'ts-fsrs'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
+import { withRetries } from '../db/retry.ts'
 import {
   type Attempt,
   activities,
@@ -45,8 +46,6 @@ import { identify, learnerIdOf } from '../session/learner.ts'
  */
 const MAX_TRIES = 16
 const STALE_VERSION = 'LP409'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export class NoLearner extends Error {}
 
@@ -121,19 +120,18 @@ export async function submitAttempt(
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
 ): Promise<Submitted> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await submitOnce(db, hash, attemptId, answers, idempotency)
-    } catch (error) {
-      if (!isStaleVersion(error)) throw error
-      if (attempt >= MAX_TRIES) {
-        throw new ApiError('database_unavailable', 'Too many simultaneous submissions; try again.', {
-          cause: error,
-          headers: { 'Retry-After': '1' },
-        })
-      }
-      await sleep(Math.random() * 15 * 2 ** Math.min(attempt, 4))
-    }
+  try {
+    return await withRetries(() => submitOnce(db, hash, attemptId, answers, idempotency), {
+      tries: MAX_TRIES,
+      retryOn: isStaleVersion,
+      delayMs: (attempt) => Math.random() * 15 * 2 ** Math.min(attempt, 4),
+    })
+  } catch (error) {
+    if (!isStaleVersion(error)) throw error
+    throw new ApiError('database_unavailable', 'Too many simultaneous submissions; try again.', {
+      cause: error,
+      headers: { 'Retry-After': '1' },
+    })
   }
 }
 
