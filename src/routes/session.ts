@@ -39,8 +39,8 @@ export const session = createRouter()
       const current = c.var.session
       const newId = newSessionId()
       const newHash = await hashSessionId(newId)
-      let learner: typeof learners.$inferSelect | undefined
-      let created = true
+      let resumed: typeof learners.$inferSelect | undefined
+      let created: typeof learners.$inferSelect | undefined
       if (current) {
         // One round trip: touch the current learner, or create one when it no longer exists.
         const [existing, , fresh] = await db.batch([
@@ -53,21 +53,19 @@ export const session = createRouter()
             SELECT ${newHash} WHERE NOT EXISTS (SELECT 1 FROM ${learners} WHERE ${activeSession(current.hash)})`),
           db.select().from(learners).where(eq(learners.sessionId, newHash)),
         ])
-        learner = existing[0] ?? fresh[0]
-        created = !existing[0]
+        ;[resumed] = existing
+        ;[created] = fresh
       } else {
-        ;[learner] = await db.insert(learners).values({ sessionId: newHash }).returning()
+        ;[created] = await db.insert(learners).values({ sessionId: newHash }).returning()
       }
-      if (!learner) throw new Error('the learner was neither found nor created')
-      if (!created) {
+      if (current && resumed) {
         // Re-issued on every resume: the one-year lifetime slides while the learner keeps coming back.
-        const cookie = await issueSessionCookie(c, (current as NonNullable<typeof current>).id)
-        return c.json(presentLearner(learner), 200, { ...PRIVATE, 'Set-Cookie': cookie })
+        const cookie = await issueSessionCookie(c, current.id)
+        return c.json(presentLearner(resumed), 200, { ...PRIVATE, 'Set-Cookie': cookie })
       }
-      return c.json(presentLearner(learner), 201, {
-        ...PRIVATE,
-        'Set-Cookie': await issueSessionCookie(c, newId),
-      })
+      if (!created) throw new Error('the learner was neither found nor created')
+      const cookie = await issueSessionCookie(c, newId)
+      return c.json(presentLearner(created), 201, { ...PRIVATE, 'Set-Cookie': cookie })
     },
   )
   .openapi(
