@@ -16,6 +16,8 @@ export default defineConfig({
           SESSION_SECRETS: 'test-session-secret-current-0123456789,test-session-secret-previous-012345678',
           ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
           CORS_ORIGINS: 'https://app.example,http://localhost:5173',
+          // Off for the suite (tests reuse ids across resets); test/edge-cache.test.ts turns it on.
+          CATALOGUE_TTL_SECONDS: '0',
         },
         // The limits of wrangler.toml, lowered so a test can reach them quickly.
         ratelimits: {

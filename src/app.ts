@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { notFound, onError } from './errors.ts'
 import { jsonOnly, limitBody } from './middleware/body.ts'
 import { database } from './middleware/db.ts'
+import { edgeCache } from './middleware/edge-cache.ts'
 import { corsForAllowlist, sameOriginWrites } from './middleware/origin.ts'
 import { limitProgressWrites, limitSessionCreation } from './middleware/rate-limit.ts'
 import { requestLog } from './middleware/request-log.ts'
@@ -35,6 +36,7 @@ export function createApp() {
   app.use('/v1/*', sameOriginWrites)
   app.use('/v1/*', limitBody)
   app.use('/v1/*', jsonOnly)
+  app.use('/v1/*', edgeCache)
   app.use(database)
   // Credentials, declared once per path (a sub-app's own use() would run again for every sibling):
   app.use('/v1/admin/*', adminAuth)

@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   CORS_ORIGINS: optional(z.string()),
   /** Deadline for all database calls of one request, in milliseconds (default 5000). */
   DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
+  /** How long catalogue reads stay in each location's edge cache, in seconds (default 60; 0 = off). */
+  CATALOGUE_TTL_SECONDS: optional(z.coerce.number().int().min(0).max(86_400)),
 })
 
 export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>

@@ -1,13 +1,19 @@
 import { createRoute } from '@hono/zod-openapi'
-import { eq } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { retryReads } from '../../db/retry.ts'
-import { activities } from '../../db/schema.ts'
+import { activities, units } from '../../db/schema.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { CreateActivitySchema, UpdateActivitySchema } from '../../schemas/admin.ts'
 import { AdminActivitySchema, presentAdminActivity } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { deleted, failures, found, NO_STORE, route } from './shared.ts'
+import { deleted, failures, found, NO_STORE, purge, route } from './shared.ts'
+
+/** The written row plus its skill, whose cached tree the write makes stale. */
+const withSkill = {
+  ...getTableColumns(activities),
+  skillId: sql<string>`(SELECT ${units.skillId} FROM ${units} WHERE ${units.id} = ${activities.unitId})`,
+}
 
 export const adminActivities = createRouter()
   .openapi(
@@ -22,8 +28,10 @@ export const adminActivities = createRouter()
       responses: { 201: jsonResponse(AdminActivitySchema, 'Created'), ...failures },
     }),
     async (c) => {
-      const rows = await c.var.db.insert(activities).values(c.req.valid('json')).returning()
-      return c.json(presentAdminActivity(found(rows, 'activity')), 201, NO_STORE)
+      const rows = await c.var.db.insert(activities).values(c.req.valid('json')).returning(withSkill)
+      const { skillId, ...activity } = found(rows, 'activity')
+      await purge(`/v1/units/${activity.unitId}`, `/v1/skills/${skillId}`)
+      return c.json(presentAdminActivity(activity), 201, NO_STORE)
     },
   )
   .openapi(
@@ -53,8 +61,10 @@ export const adminActivities = createRouter()
         .update(activities)
         .set(c.req.valid('json'))
         .where(eq(activities.id, c.req.valid('param').activityId))
-        .returning()
-      return c.json(presentAdminActivity(found(rows, 'activity')), 200, NO_STORE)
+        .returning(withSkill)
+      const { skillId, ...activity } = found(rows, 'activity')
+      await purge(`/v1/activities/${activity.id}`, `/v1/units/${activity.unitId}`, `/v1/skills/${skillId}`)
+      return c.json(presentAdminActivity(activity), 200, NO_STORE)
     },
   )
   .openapi(
@@ -69,13 +79,14 @@ export const adminActivities = createRouter()
       responses: { ...deleted, ...failures },
     }),
     async (c) => {
-      found(
+      const { id, unitId, skillId } = found(
         await c.var.db
           .delete(activities)
           .where(eq(activities.id, c.req.valid('param').activityId))
-          .returning({ id: activities.id }),
+          .returning({ id: activities.id, unitId: activities.unitId, skillId: withSkill.skillId }),
         'activity',
       )
+      await purge(`/v1/activities/${id}`, `/v1/units/${unitId}`, `/v1/skills/${skillId}`)
       return c.body(null, 204)
     },
   )

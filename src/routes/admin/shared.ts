@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../../errors.ts'
+import { purgeCatalogue } from '../../middleware/edge-cache.ts'
 import { problemResponses } from '../../openapi.ts'
 import type { AppEnv } from '../../types.ts'
 
@@ -43,3 +44,6 @@ export const route = <M extends 'get' | 'post' | 'patch' | 'delete', P extends s
   tag: string,
   summary: string,
 ) => ({ method, path, tags: [`Admin: ${tag}`], summary, security: [{ adminToken: [] as string[] }] })
+
+/** After a catalogue write: drop the cached reads it makes stale (see middleware/edge-cache.ts). */
+export const purge = (...paths: (string | null | undefined)[]) => purgeCatalogue(paths)

@@ -6,7 +6,7 @@ import { createRouter } from '../../router.ts'
 import { CreateSkillSchema, UpdateSkillSchema } from '../../schemas/admin.ts'
 import { presentSkill, SkillSchema } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { deleted, failures, found, NO_STORE, route } from './shared.ts'
+import { deleted, failures, found, NO_STORE, purge, route } from './shared.ts'
 
 export const adminSkills = createRouter()
   .openapi(
@@ -16,8 +16,9 @@ export const adminSkills = createRouter()
       responses: { 201: jsonResponse(SkillSchema, 'Created'), ...failures },
     }),
     async (c) => {
-      const rows = await c.var.db.insert(skills).values(c.req.valid('json')).returning()
-      return c.json(presentSkill(found(rows, 'skill')), 201, NO_STORE)
+      const skill = found(await c.var.db.insert(skills).values(c.req.valid('json')).returning(), 'skill')
+      await purge('/v1/skills')
+      return c.json(presentSkill(skill), 201, NO_STORE)
     },
   )
   .openapi(
@@ -32,7 +33,9 @@ export const adminSkills = createRouter()
         .set(c.req.valid('json'))
         .where(eq(skills.id, c.req.valid('param').skillId))
         .returning()
-      return c.json(presentSkill(found(rows, 'skill')), 200, NO_STORE)
+      const skill = found(rows, 'skill')
+      await purge('/v1/skills', `/v1/skills/${skill.id}`)
+      return c.json(presentSkill(skill), 200, NO_STORE)
     },
   )
   .openapi(
@@ -47,13 +50,14 @@ export const adminSkills = createRouter()
       responses: { ...deleted, ...failures },
     }),
     async (c) => {
-      found(
+      const { id } = found(
         await c.var.db
           .delete(skills)
           .where(eq(skills.id, c.req.valid('param').skillId))
           .returning({ id: skills.id }),
         'skill',
       )
+      await purge('/v1/skills', `/v1/skills/${id}`)
       return c.body(null, 204)
     },
   )

@@ -6,7 +6,7 @@ import { createRouter } from '../../router.ts'
 import { CreateUnitSchema, UpdateUnitSchema } from '../../schemas/admin.ts'
 import { presentUnit, UnitSchema } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { deleted, failures, found, NO_STORE, route } from './shared.ts'
+import { deleted, failures, found, NO_STORE, purge, route } from './shared.ts'
 
 export const adminUnits = createRouter()
   .openapi(
@@ -16,8 +16,9 @@ export const adminUnits = createRouter()
       responses: { 201: jsonResponse(UnitSchema, 'Created'), ...failures },
     }),
     async (c) => {
-      const rows = await c.var.db.insert(units).values(c.req.valid('json')).returning()
-      return c.json(presentUnit(found(rows, 'unit')), 201, NO_STORE)
+      const unit = found(await c.var.db.insert(units).values(c.req.valid('json')).returning(), 'unit')
+      await purge(`/v1/skills/${unit.skillId}`)
+      return c.json(presentUnit(unit), 201, NO_STORE)
     },
   )
   .openapi(
@@ -32,7 +33,9 @@ export const adminUnits = createRouter()
         .set(c.req.valid('json'))
         .where(eq(units.id, c.req.valid('param').unitId))
         .returning()
-      return c.json(presentUnit(found(rows, 'unit')), 200, NO_STORE)
+      const unit = found(rows, 'unit')
+      await purge(`/v1/units/${unit.id}`, `/v1/skills/${unit.skillId}`)
+      return c.json(presentUnit(unit), 200, NO_STORE)
     },
   )
   .openapi(
@@ -42,13 +45,14 @@ export const adminUnits = createRouter()
       responses: { ...deleted, ...failures },
     }),
     async (c) => {
-      found(
+      const { id, skillId } = found(
         await c.var.db
           .delete(units)
           .where(eq(units.id, c.req.valid('param').unitId))
-          .returning({ id: units.id }),
+          .returning({ id: units.id, skillId: units.skillId }),
         'unit',
       )
+      await purge(`/v1/units/${id}`, `/v1/skills/${skillId}`)
       return c.body(null, 204)
     },
   )

@@ -1,0 +1,97 @@
+/** Zero-round-trip catalogue reads from the edge cache, ETags, 304s, and purges by admin writes. */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import worker from '../src/index.ts'
+import { insertActivity, insertCatalogue } from './fixtures.ts'
+import { ADMIN_TOKEN, countRoundTrips, newLearner, testDb } from './helpers.ts'
+
+const db = testDb()
+const cached = { ...env, CATALOGUE_TTL_SECONDS: '60' } as typeof env
+
+/** A request to the Worker with the edge cache on, waiting for its cache writes to finish. */
+async function call(path: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(
+    new Request(`http://api.test${path}`, init) as Parameters<typeof worker.fetch>[0],
+    cached,
+    ctx,
+  )
+  await waitOnExecutionContext(ctx)
+  return res
+}
+
+const admin = (method: string, path: string, body: unknown) =>
+  call(path, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+
+describe('catalogue reads at the edge', () => {
+  it('a hit makes zero database round trips and returns the same body and strong ETag', async () => {
+    const { skill } = await insertCatalogue(db)
+    const miss = await countRoundTrips(() => call(`/v1/skills/${skill.id}`))
+    expect(miss.result.headers.get('x-cache')).toBe('MISS')
+    expect(miss.roundTrips).toBe(1)
+    const etag = miss.result.headers.get('etag')
+    expect(etag).toMatch(/^"[A-Za-z0-9+/]{24}"$/)
+    expect(miss.result.headers.get('cache-control')).toBe('public, max-age=60')
+
+    const hit = await countRoundTrips(() => call(`/v1/skills/${skill.id.toUpperCase()}`))
+    expect(hit.roundTrips).toBe(0)
+    expect(hit.result.headers.get('x-cache')).toBe('HIT')
+    expect(hit.result.headers.get('etag')).toBe(etag)
+    expect(hit.result.headers.get('x-request-id')).not.toBe(miss.result.headers.get('x-request-id'))
+    expect(await hit.result.text()).toBe(await miss.result.text())
+  })
+
+  it('answers If-None-Match with 304 and no body, without the database', async () => {
+    const { activity } = await insertCatalogue(db)
+    const first = await call(`/v1/activities/${activity.id}`)
+    const etag = first.headers.get('etag') ?? ''
+    const { result, roundTrips } = await countRoundTrips(() =>
+      call(`/v1/activities/${activity.id}`, { headers: { 'If-None-Match': `W/${etag}, "other"` } }),
+    )
+    expect(result.status).toBe(304)
+    expect(result.headers.get('etag')).toBe(etag)
+    expect(await result.text()).toBe('')
+    expect(roundTrips).toBe(0)
+    expect(
+      (await call(`/v1/activities/${activity.id}`, { headers: { 'If-None-Match': '"stale"' } })).status,
+    ).toBe(200)
+  })
+
+  it('admin writes purge what they make stale: the activity, its unit and its skill tree', async () => {
+    const { skill, unit, activity } = await insertCatalogue(db)
+    for (const path of [`/v1/activities/${activity.id}`, `/v1/units/${unit.id}`, `/v1/skills/${skill.id}`])
+      await call(path)
+    expect((await call(`/v1/units/${unit.id}`)).headers.get('x-cache')).toBe('HIT')
+
+    expect((await admin('PATCH', `/v1/admin/activities/${activity.id}`, { name: 'Renamed' })).status).toBe(
+      200,
+    )
+    for (const path of [`/v1/activities/${activity.id}`, `/v1/units/${unit.id}`, `/v1/skills/${skill.id}`]) {
+      const res = await call(path)
+      expect(res.headers.get('x-cache'), path).toBe('MISS')
+      expect(await res.text(), path).toContain('Renamed')
+    }
+
+    const added = await insertActivity(db, unit.id, { name: 'Added behind the API' })
+    expect(await (await call(`/v1/units/${unit.id}`)).text()).not.toContain(added.name) // cached: converges within the TTL
+    expect((await admin('PATCH', `/v1/admin/skills/${skill.id}`, { name: 'New name' })).status).toBe(200)
+    const list = await call('/v1/skills')
+    expect(list.headers.get('x-cache')).toBe('MISS')
+    expect(await list.text()).toContain('New name')
+  })
+
+  it('caches only canonical catalogue URLs, never learner data', async () => {
+    await insertCatalogue(db)
+    expect((await call('/v1/skills?limit=1')).headers.get('x-cache')).toBeNull()
+    const { cookie } = await newLearner()
+    const me = await call('/v1/me', { headers: { Cookie: cookie } })
+    expect(me.status).toBe(200)
+    expect(me.headers.get('x-cache')).toBeNull()
+    expect(me.headers.get('cache-control')).toBe('private, no-store')
+  })
+})
