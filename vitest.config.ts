@@ -13,6 +13,9 @@ export default defineConfig({
           NEON_LOCAL_ENDPOINT: inject('neonEndpoint'),
           LOCAL_NEON_URL: inject('localNeonUrl'),
           DATABASE_BACKEND: inject('databaseBackend'),
+          // The replica's endpoint is known, but DATABASE_URL_REPLICA stays unset: test/replicas.test.ts sets it.
+          NEON_LOCAL_ENDPOINT_REPLICA: inject('replicaEndpoint'),
+          LOCAL_NEON_REPLICA_URL: inject('replicaUrl'),
           SESSION_SECRETS: 'test-session-secret-current-0123456789,test-session-secret-previous-012345678',
           ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
           CORS_ORIGINS: 'https://app.example,http://localhost:5173',

@@ -9,6 +9,9 @@ export const EnvSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('production'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   NEON_LOCAL_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  /** An optional read replica (Neon read replica connection string) for catalogue reads. */
+  DATABASE_URL_REPLICA: optional(z.url({ protocol: /^postgres(ql)?$/ })),
+  NEON_LOCAL_ENDPOINT_REPLICA: optional(z.url({ protocol: /^https?$/ })),
   // Checked where they are used, so that a bad value only takes down what needs it (fail closed there):
   /** Comma-separated, first signs, all verify; each ≥ 32 bytes. Without it, session routes are 500s. */
   SESSION_SECRETS: optional(z.string()),

@@ -16,15 +16,20 @@ export default async function setup(project: TestProject) {
   const scratch = serverUrl ? await createScratchDatabase(serverUrl, 'learning_progress_test') : undefined
   const backend = await createBackend({ postgresUrl: scratch?.url })
   const server = await startLocalNeon({ backend })
+  // A second endpoint on the same database stands in for a read replica, with its own counter.
+  const replica = await startLocalNeon({ backend: { ...backend, close: async () => undefined } })
   const { sql } = connect({ DATABASE_URL: TEST_DATABASE_URL, NEON_LOCAL_ENDPOINT: server.sqlEndpoint })
   await migrate(sql)
 
   project.provide('neonEndpoint', server.sqlEndpoint)
   project.provide('localNeonUrl', server.url)
   project.provide('databaseBackend', backend.name)
+  project.provide('replicaEndpoint', replica.sqlEndpoint)
+  project.provide('replicaUrl', replica.url)
   console.log(`[global-setup] local Neon endpoint on ${server.url}, backend ${backend.name}`)
 
   return async () => {
+    await replica.close()
     await server.close()
     await scratch?.drop()
   }

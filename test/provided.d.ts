@@ -6,6 +6,9 @@ declare module 'vitest' {
     /** The local endpoint's base URL, for its request counter at /_local/stats. */
     localNeonUrl: string
     databaseBackend: 'pglite' | 'postgres'
+    /** A second endpoint on the same database, standing in for a read replica. */
+    replicaEndpoint: string
+    replicaUrl: string
   }
 }
 

@@ -1,5 +1,6 @@
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle } from 'drizzle-orm/neon-http'
+import { withReplicas } from 'drizzle-orm/pg-core'
 import { isRetryableConflict } from './errors.ts'
 import { type RetryPolicy, withRetries } from './retry.ts'
 import * as schema from './schema.ts'
@@ -13,6 +14,10 @@ export type DatabaseConfig = {
    * none of its own: without it a hung connection would hold the request until the platform kills it.
    */
   DB_TIMEOUT_MS?: number
+  /** An optional read replica: catalogue reads go there, everything in a batch stays on the primary. */
+  DATABASE_URL_REPLICA?: string
+  /** The local endpoint standing in for the replica (development and tests). */
+  NEON_LOCAL_ENDPOINT_REPLICA?: string
 }
 
 const neonEndpoint = neonConfig.fetchEndpoint
@@ -31,19 +36,25 @@ const conflictRetries: RetryPolicy = {
 export type DatabaseStats = { roundTrips: number; ms: number }
 
 /**
- * A Drizzle client over Neon's HTTP driver. Cheap to create (no connection is opened), so every
- * request gets its own; each query is one HTTPS round trip and `db.batch()` one transaction.
+ * Where the driver sends SQL: Neon's own endpoint, or the local endpoints, chosen by host so the
+ * replica's URL reaches the replica's endpoint. fetchEndpoint is only settable on the driver's global
+ * config; every isolate has one set of bindings, so setting it on each call is idempotent.
  */
-export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundTrips: 0, ms: 0 }) {
-  const endpoint = config.NEON_LOCAL_ENDPOINT
-  // fetchEndpoint is only settable on the driver's global config, not per client. Every isolate
-  // has one set of bindings, so writing it on each call is idempotent.
-  neonConfig.fetchEndpoint = endpoint ? () => endpoint : neonEndpoint
-  const timeout = config.DB_TIMEOUT_MS
-  const client = neon(
-    config.DATABASE_URL,
-    timeout ? { fetchOptions: { signal: AbortSignal.timeout(timeout) } } : {},
-  )
+function useEndpoints(config: DatabaseConfig) {
+  const primary = config.NEON_LOCAL_ENDPOINT
+  if (!primary) {
+    neonConfig.fetchEndpoint = neonEndpoint
+    return
+  }
+  const replica = config.NEON_LOCAL_ENDPOINT_REPLICA
+  const replicaHost =
+    config.DATABASE_URL_REPLICA && replica ? new URL(config.DATABASE_URL_REPLICA).hostname : undefined
+  neonConfig.fetchEndpoint = (host: string) => (host === replicaHost && replica ? replica : primary)
+}
+
+/** Drizzle over one Neon HTTP client, counting its round trips and retrying batch conflicts. */
+function connect(url: string, timeout: number | undefined, stats: DatabaseStats) {
+  const client = neon(url, timeout ? { fetchOptions: { signal: AbortSignal.timeout(timeout) } } : {})
 
   const measured = <T>(run: () => Promise<T>): Promise<T> => {
     stats.roundTrips++
@@ -70,6 +81,25 @@ export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundT
     withRetries(() => measured(() => transaction(queries, options)), conflictRetries)) as typeof transaction
 
   return drizzle({ client, schema, casing: 'snake_case' })
+}
+
+/**
+ * A Drizzle client over Neon's HTTP driver. Cheap to create (no connection is opened), so every
+ * request gets its own; each query is one HTTPS round trip and `db.batch()` one transaction.
+ *
+ * With DATABASE_URL_REPLICA, Drizzle's withReplicas sends single reads (select, relational
+ * queries: the catalogue) to the replica and writes to the primary. `batch` is a method it does not
+ * carry over, and belongs on the primary anyway: a batch is one transaction, and the learner routes'
+ * batches write (last_active_at) and must read their own writes (right after a submit).
+ */
+export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundTrips: 0, ms: 0 }) {
+  useEndpoints(config)
+  const primary = connect(config.DATABASE_URL, config.DB_TIMEOUT_MS, stats)
+  if (!config.DATABASE_URL_REPLICA) return primary
+  const replica = connect(config.DATABASE_URL_REPLICA, config.DB_TIMEOUT_MS, stats)
+  return Object.assign(withReplicas(primary, [replica]), {
+    batch: primary.batch.bind(primary),
+  }) as typeof primary
 }
 
 export type Db = ReturnType<typeof createDb>
