@@ -1,28 +1,20 @@
 /**
  * `npm run load-test`: a bounded load test on loopback, which stops by itself.
  *
- * Starts the local endpoint (PostgreSQL when LOCAL_POSTGRES_URL is set, in a scratch database that
- * is dropped afterwards; PGlite otherwise), migrates and seeds it, creates learners with signed
- * cookies, runs `wrangler dev` on 127.0.0.1, and drives it with autocannon at concurrency 50 for
- * 20 s (flags: --connections, --duration, --learners): catalogue reads mixed with progress writes
- * (attempt starts with unique Idempotency-Keys, and submits of prepared attempts). Then it checks:
- * no 5xx, and the rows in the database equal the successful writes.
+ * Starts the stack (scripts/lib/stack.ts: the local endpoint on PostgreSQL when LOCAL_POSTGRES_URL is
+ * set, migrated and seeded, and `wrangler dev`), creates learners with signed cookies, and drives
+ * the API with autocannon at concurrency 50 for 20 s (flags: --connections, --duration, --learners):
+ * catalogue reads mixed with progress writes (attempt starts with unique Idempotency-Keys, and
+ * submits of prepared attempts). Then it checks: no 5xx, and every answered write agrees with the
+ * database.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { and, count, eq, inArray } from 'drizzle-orm'
-import { attempts, idempotencyKeys, learners } from '../src/db/schema.ts'
-import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../src/session/cookie.ts'
-import { connect } from './lib/database.ts'
-import { migrate } from './lib/migrate.ts'
-import { createScratchDatabase } from './lib/scratch-db.ts'
-import { createBackend, startLocalNeon } from './local-neon/index.ts'
-import { seed, seedActivities } from './seed.ts'
+import { attempts, idempotencyKeys } from '../src/db/schema.ts'
+import { createLearners, prepareAttempts, startStack } from './lib/stack.ts'
+import { seedActivities } from './seed.ts'
 
 const { values } = parseArgs({
   options: {
@@ -35,113 +27,13 @@ const connections = Number(values.connections)
 const duration = Math.min(Number(values.duration), 120)
 const learnerCount = Number(values.learners)
 
-const SECRET = 'load-test-only-session-secret-0123456789'
-const DATABASE_URL = 'postgres://load:load@db.localtest.me/load'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function waitFor(url: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`${url} did not come up within ${timeoutMs} ms`)
-}
-
-const cleanups: (() => Promise<unknown> | unknown)[] = []
-async function cleanUp() {
-  for (const step of cleanups.reverse()) await step()
-}
-process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)))
-
+const stack = await startStack({ name: 'learning_progress_load' })
 try {
-  const serverUrl = process.env.LOCAL_POSTGRES_URL
-  if (!serverUrl)
-    console.warn('LOCAL_POSTGRES_URL is not set: running on PGlite, which serialises every request.')
-  const scratch = serverUrl ? await createScratchDatabase(serverUrl, 'learning_progress_load') : undefined
-  if (scratch) cleanups.push(scratch.drop)
-  const endpoint = await startLocalNeon({ backend: await createBackend({ postgresUrl: scratch?.url }) })
-  cleanups.push(() => endpoint.close())
-  const { db, sql } = connect({ DATABASE_URL, NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint })
-  await migrate(sql)
-  await seed(db)
-
-  // Learners with signed cookies, and one prepared in-progress attempt per future submit.
-  const keys = await sessionKeys(SECRET)
-  if (!keys) throw new Error('bad secret')
-  const cookies: string[] = []
-  const learnerIds: string[] = []
-  for (let i = 0; i < learnerCount; i++) {
-    const sessionId = newSessionId()
-    const [row] = await db
-      .insert(learners)
-      .values({ sessionId: await hashSessionId(sessionId) })
-      .returning()
-    learnerIds.push(row?.id as string)
-    cookies.push(`sid=${await signSessionId(sessionId, keys.signing)}`)
-  }
+  const { base, db } = stack
   const activityIds = seedActivities.map((a) => a.id as string)
-  const prepared: { id: string; cookie: string }[] = []
-  for (let i = 0; i < learnerCount * 20; i++) {
-    const learner = i % learnerCount
-    const [row] = await db
-      .insert(attempts)
-      .values({
-        learnerId: learnerIds[learner] as string,
-        activityId: activityIds[i % activityIds.length] as string,
-      })
-      .returning({ id: attempts.id })
-    prepared.push({ id: row?.id as string, cookie: cookies[learner] as string })
-  }
-
-  const port = await freePort()
-  const wranglerBin = join(
-    dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
-    'bin',
-    'wrangler.js',
-  )
-  const vars = {
-    ENVIRONMENT: 'development',
-    DATABASE_URL,
-    NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint,
-    SESSION_SECRETS: SECRET,
-    ADMIN_TOKENS: 'load-test-only-admin-token',
-  }
-  const wrangler: ChildProcess = spawn(
-    process.execPath,
-    [
-      wranglerBin,
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-    },
-  )
-  cleanups.push(() => wrangler.kill('SIGTERM'))
-  const base = `http://127.0.0.1:${port}`
-  await waitFor(`${base}/health`, 30_000)
+  const owners = await createLearners(stack, learnerCount)
+  const cookies = owners.map((owner) => owner.cookie)
+  const prepared = await prepareAttempts(stack, owners, activityIds, 20)
 
   type Kind = 'read' | 'start' | 'submit'
   const tally: Record<Kind, Record<number, number>> = { read: {}, start: {}, submit: {} }
@@ -233,7 +125,7 @@ try {
   const summary = {
     date: new Date().toISOString(),
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    backend: scratch ? 'PostgreSQL' : 'PGlite',
+    backend: stack.backend,
     connections,
     durationSeconds: duration,
     requests: result.requests.total,
@@ -264,5 +156,5 @@ try {
     console.log('Load test passed: no 5xx, and the database holds exactly the successful writes.')
   }
 } finally {
-  await cleanUp()
+  await stack.close()
 }

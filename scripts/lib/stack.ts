@@ -1,0 +1,140 @@
+/**
+ * The whole API on loopback for load tests and benchmarks: the local endpoint (PostgreSQL in a
+ * scratch database when LOCAL_POSTGRES_URL is set, PGlite otherwise), migrated and seeded, and
+ * `wrangler dev` on a free port pointed at it. `close()` stops everything and drops the scratch
+ * database; it also runs on Ctrl-C.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { attempts, learners } from '../../src/db/schema.ts'
+import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../../src/session/cookie.ts'
+import { createBackend, startLocalNeon } from '../local-neon/index.ts'
+import { seed } from '../seed.ts'
+import { connect } from './database.ts'
+import { migrate } from './migrate.ts'
+import { createScratchDatabase } from './scratch-db.ts'
+
+const DATABASE_URL = 'postgres://bench:bench@db.localtest.me/bench'
+export const SESSION_SECRET = 'loopback-only-session-secret-0123456789'
+export const ADMIN_TOKEN = 'loopback-only-admin-token'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+    server.once('error', reject)
+  })
+}
+
+async function waitFor(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const up = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    )
+    if (up) return
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`${url} did not come up within ${timeoutMs} ms`)
+}
+
+export async function startStack(options: { name: string; delayMs?: number; vars?: Record<string, string> }) {
+  const cleanups: (() => unknown)[] = []
+  const close = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step()
+  }
+  process.once('SIGINT', () => void close().then(() => process.exit(130)))
+  try {
+    const serverUrl = process.env.LOCAL_POSTGRES_URL
+    if (!serverUrl) console.warn('LOCAL_POSTGRES_URL is not set: PGlite serialises every request.')
+    const scratch = serverUrl ? await createScratchDatabase(serverUrl, options.name) : undefined
+    if (scratch) cleanups.push(scratch.drop)
+    const backend = await createBackend({ postgresUrl: scratch?.url })
+    const endpoint = await startLocalNeon({ backend, delayMs: options.delayMs })
+    cleanups.push(() => endpoint.close())
+    const { db, sql } = connect({ DATABASE_URL, NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint })
+    await migrate(sql)
+    await seed(db)
+
+    const port = await freePort()
+    const wranglerBin = join(
+      dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
+      'bin',
+      'wrangler.js',
+    )
+    const vars: Record<string, string> = {
+      ENVIRONMENT: 'development',
+      DATABASE_URL,
+      NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint,
+      SESSION_SECRETS: SESSION_SECRET,
+      ADMIN_TOKENS: ADMIN_TOKEN,
+      ...options.vars,
+    }
+    const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port)]
+    for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
+    const wrangler: ChildProcess = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+    })
+    cleanups.push(() => wrangler.kill('SIGTERM'))
+    const base = `http://127.0.0.1:${port}`
+    await waitFor(`${base}/health`, 30_000)
+    return { base, endpoint, db, backend: scratch ? 'PostgreSQL' : 'PGlite', close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}
+
+type Stack = Awaited<ReturnType<typeof startStack>>
+
+/** Learners created straight in the database, with cookies signed as the Worker would sign them. */
+export async function createLearners(stack: Stack, count: number) {
+  const keys = await sessionKeys(SESSION_SECRET)
+  if (!keys) throw new Error('bad session secret')
+  const ids = Array.from({ length: count }, newSessionId)
+  const rows = await stack.db
+    .insert(learners)
+    .values(await Promise.all(ids.map(async (id) => ({ sessionId: await hashSessionId(id) }))))
+    .returning({ id: learners.id })
+  return Promise.all(
+    rows.map(async (row, i) => ({
+      id: row.id,
+      cookie: `sid=${await signSessionId(ids[i] as string, keys.signing)}`,
+    })),
+  )
+}
+
+/** In-progress attempts, `perLearner` for each learner, across the given activities, for submits to complete. */
+export async function prepareAttempts(
+  stack: Stack,
+  owners: { id: string; cookie: string }[],
+  activityIds: string[],
+  perLearner: number,
+) {
+  const planned = owners.flatMap((owner) =>
+    Array.from({ length: perLearner }, (_, i) => ({
+      owner,
+      activityId: activityIds[i % activityIds.length] as string,
+    })),
+  )
+  const prepared: { id: string; cookie: string; activityId: string }[] = []
+  for (let i = 0; i < planned.length; i += 1000) {
+    const chunk = planned.slice(i, i + 1000)
+    const rows = await stack.db
+      .insert(attempts)
+      .values(chunk.map(({ owner, activityId }) => ({ learnerId: owner.id, activityId })))
+      .returning({ id: attempts.id })
+    rows.forEach((row, k) => {
+      const plan = chunk[k] as (typeof chunk)[number]
+      prepared.push({ id: row.id, cookie: plan.owner.cookie, activityId: plan.activityId })
+    })
+  }
+  return prepared
+}
