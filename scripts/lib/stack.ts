@@ -47,6 +47,8 @@ async function waitFor(url: string, timeoutMs: number) {
 export async function startStack(options: { name: string; delayMs?: number; vars?: Record<string, string> }) {
   const cleanups: (() => unknown)[] = []
   const close = async () => {
+    // Let requests still in flight (a load run's last ones) finish before their database goes away.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
     for (const step of cleanups.splice(0).reverse()) await step()
   }
   process.once('SIGINT', () => void close().then(() => process.exit(130)))

@@ -1,0 +1,182 @@
+/**
+ * `npm run bench [-- --delay 25 --samples 50 --seconds 10]`: how close each route sits to the
+ * physical limit of the edge, latency ≈ round trips × distance to the database.
+ *
+ * Starts the loopback stack (scripts/lib/stack.ts) with a delay injected into every database round
+ * trip, walks a learner journey route by route (each sample a fresh request, measured by the client;
+ * round trips read from the endpoint's counter), then runs autocannon at concurrency 20 on a cached
+ * catalogue read and on submit. Prints a table and writes bench/results/latest.{json,md}.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
+
+const { values } = parseArgs({
+  options: {
+    delay: { type: 'string', default: '25' },
+    samples: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+  },
+})
+const delayMs = Number(values.delay)
+const samples = Math.max(50, Number(values.samples))
+const seconds = Math.min(Number(values.seconds), 60)
+
+const SKILL = '00000000-0000-4000-8000-000000000001'
+const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const ANSWERS = JSON.stringify({ response: { answers: { q1: 5, q2: 8, q3: 9 } } })
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+
+const stack = await startStack({ name: 'learning_progress_bench', delayMs })
+try {
+  const { base, endpoint } = stack
+  const learners = await createLearners(stack, samples * 3)
+  const prepared = await prepareAttempts(stack, learners, [ACTIVITY], 1)
+  const throughputAttempts = await prepareAttempts(stack, learners, [ACTIVITY], 40)
+
+  type Row = { route: string; roundTrips: number; p50: number; p95: number; statuses: Record<number, number> }
+  const rows: Row[] = []
+
+  /** `samples` sequential requests; round trips per request from the endpoint's counter. */
+  async function measure(route: string, request: (i: number) => [string, RequestInit?]) {
+    const latencies: number[] = []
+    const statuses: Record<number, number> = {}
+    const before = endpoint.stats.requests
+    for (let i = 0; i < samples; i++) {
+      const [path, init] = request(i)
+      const started = performance.now()
+      const res = await fetch(`${base}${path}`, init)
+      await res.arrayBuffer()
+      latencies.push(performance.now() - started)
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1
+    }
+    latencies.sort((a, b) => a - b)
+    const row = {
+      route,
+      roundTrips: (endpoint.stats.requests - before) / samples,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      statuses,
+    }
+    rows.push(row)
+    console.log(
+      `${route.padEnd(44)} ${row.roundTrips.toFixed(2)} trips  p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  ${JSON.stringify(statuses)}`,
+    )
+  }
+
+  const learner = (i: number) => learners[i % learners.length] as { cookie: string }
+  const json = (cookie: string, body: string) => ({
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body,
+  })
+
+  // Warm the Worker and the edge cache entries the journey reads.
+  for (const path of ['/health', '/v1/skills', `/v1/skills/${SKILL}`])
+    await (await fetch(`${base}${path}`)).arrayBuffer()
+
+  await measure('POST /v1/session (new learner)', (i) => [
+    '/v1/session',
+    { method: 'POST', headers: { 'cf-connecting-ip': `10.0.${i >> 8}.${i & 255}` } },
+  ])
+  await measure('GET /v1/skills (edge cache hit)', () => ['/v1/skills'])
+  await measure('GET /v1/skills?limit=20 (uncached)', () => ['/v1/skills?limit=20'])
+  await measure('GET /v1/skills/{id} (edge cache hit)', () => [`/v1/skills/${SKILL}`])
+  await measure('GET /v1/skills/{id}?fresh (uncached tree)', (i) => [`/v1/skills/${SKILL}?fresh=${i}`])
+  await measure('POST /v1/activities/{id}/attempts', (i) => [
+    `/v1/activities/${ACTIVITY}/attempts`,
+    { method: 'POST', headers: { cookie: learner(i).cookie } },
+  ])
+  await measure('POST /v1/attempts/{id}/submit', (i) => {
+    const attempt = prepared[i] as { id: string; cookie: string }
+    return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS)]
+  })
+  await measure('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: learner(i).cookie } }])
+  await measure('GET /v1/me/review', (i) => ['/v1/me/review', { headers: { cookie: learner(i).cookie } }])
+  await measure('POST /v1/admin/skills', (i) => [
+    '/v1/admin/skills',
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `Bench ${i}` }),
+    },
+  ])
+
+  const throughput = async (name: string, options: Omit<autocannon.Options, 'url'>) => {
+    const result = await autocannon({ ...options, url: base, connections: 20, duration: seconds })
+    const summary = {
+      name,
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    }
+    console.log(
+      `${name.padEnd(44)} ${summary.requestsPerSecond.toFixed(0)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non-2xx ${summary.non2xx}`,
+    )
+    return summary
+  }
+  let next = 0
+  const cached = await throughput('GET /v1/skills/{id} (cached), c=20', {
+    requests: [{ method: 'GET', path: `/v1/skills/${SKILL}` }],
+  })
+  const submit = await throughput('POST submit, c=20', {
+    requests: [
+      {
+        setupRequest: (req) => {
+          const attempt = throughputAttempts[next++ % throughputAttempts.length] as {
+            id: string
+            cookie: string
+          }
+          const { headers, body } = json(attempt.cookie, ANSWERS)
+          return { ...req, method: 'POST' as const, path: `/v1/attempts/${attempt.id}/submit`, headers, body }
+        },
+      },
+    ],
+  })
+
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${process.platform}, Node ${process.version}`
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    backend: stack.backend,
+    injectedDelayMs: delayMs,
+    samples,
+    routes: rows,
+    throughput: [cached, submit],
+  }
+  const ratio = (row: Row) =>
+    row.roundTrips > 0 ? (row.p50 / (row.roundTrips * delayMs)).toFixed(2) : 'n/a (no round trip)'
+  const markdown = [
+    `# Benchmark, ${result.date}`,
+    '',
+    `${machine}; ${stack.backend} behind the local endpoint with ${delayMs} ms injected per round trip; \`wrangler dev\` on loopback; ${samples} sequential requests per route.`,
+    '',
+    '| route | round trips | p50 ms | p95 ms | p50 / (trips × delay) |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.route} | ${row.roundTrips.toFixed(2)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${ratio(row)} |`,
+    ),
+    '',
+    `Throughput (autocannon, concurrency 20, ${seconds} s):`,
+    '',
+    '| load | req/s | p50 ms | p99 ms | non-2xx |',
+    '| --- | --- | --- | --- | --- |',
+    ...[cached, submit].map(
+      (t) => `| ${t.name} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${t.non2xx} |`,
+    ),
+    '',
+  ].join('\n')
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`)
+  writeFileSync('bench/results/latest.md', markdown)
+  console.log(`\n${markdown}\nWritten to bench/results/latest.json and latest.md.`)
+} finally {
+  await stack.close()
+}
