@@ -107,9 +107,11 @@ try {
   ])
 
   const throughput = async (name: string, options: Omit<autocannon.Options, 'url'>) => {
+    const before = endpoint.stats.requests
     const result = await autocannon({ ...options, url: base, connections: 20, duration: seconds })
     const summary = {
       name,
+      roundTripsPerRequest: (endpoint.stats.requests - before) / Math.max(1, result.requests.total),
       requestsPerSecond: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -117,7 +119,8 @@ try {
       errors: result.errors,
     }
     console.log(
-      `${name.padEnd(44)} ${summary.requestsPerSecond.toFixed(0)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  non-2xx ${summary.non2xx}`,
+      `${name.padEnd(44)} ${summary.requestsPerSecond.toFixed(0)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms  ` +
+        `non-2xx ${summary.non2xx}  ${summary.roundTripsPerRequest.toFixed(2)} trips/request`,
     )
     return summary
   }
@@ -166,10 +169,11 @@ try {
     '',
     `Throughput (autocannon, concurrency 20, ${seconds} s):`,
     '',
-    '| load | req/s | p50 ms | p99 ms | non-2xx |',
-    '| --- | --- | --- | --- | --- |',
+    '| load | req/s | p50 ms | p99 ms | non-2xx | round trips per request |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...[cached, submit].map(
-      (t) => `| ${t.name} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${t.non2xx} |`,
+      (t) =>
+        `| ${t.name} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${t.non2xx} | ${t.roundTripsPerRequest.toFixed(2)} |`,
     ),
     '',
   ].join('\n')

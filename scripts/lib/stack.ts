@@ -120,12 +120,10 @@ export async function prepareAttempts(
   activityIds: string[],
   perLearner: number,
 ) {
-  const planned = owners.flatMap((owner) =>
-    Array.from({ length: perLearner }, (_, i) => ({
-      owner,
-      activityId: activityIds[i % activityIds.length] as string,
-    })),
-  )
+  // Learner by learner in turn, so that consecutive submits belong to different learners.
+  const planned = Array.from({ length: perLearner }, (_, i) =>
+    owners.map((owner) => ({ owner, activityId: activityIds[i % activityIds.length] as string })),
+  ).flat()
   const prepared: { id: string; cookie: string; activityId: string }[] = []
   for (let i = 0; i < planned.length; i += 1000) {
     const chunk = planned.slice(i, i + 1000)
