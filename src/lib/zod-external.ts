@@ -1,11 +1,9 @@
-// zod's classic/external.js export list without `locales` (and with the lean core): see zod.ts.
+// zod's classic/external.js export list without `locales`, JSON Schema and compile APIs: see zod.ts.
 
 export * from '../../node_modules/zod/v4/classic/checks.js'
 export * as coerce from '../../node_modules/zod/v4/classic/coerce.js'
 export * from '../../node_modules/zod/v4/classic/compat.js'
-export { deepPartial } from '../../node_modules/zod/v4/classic/deep-partial.js'
 export * from '../../node_modules/zod/v4/classic/errors.js'
-export { fromJSONSchema } from '../../node_modules/zod/v4/classic/from-json-schema.js'
 export { input, output } from '../../node_modules/zod/v4/classic/in-out.js'
 export * as iso from '../../node_modules/zod/v4/classic/iso.js'
 export {
@@ -16,14 +14,12 @@ export {
 } from '../../node_modules/zod/v4/classic/iso.js'
 export * from '../../node_modules/zod/v4/classic/parse.js'
 export * from '../../node_modules/zod/v4/classic/schemas.js'
-export { toJSONSchema } from '../../node_modules/zod/v4/core/json-schema-processors.js'
 export * as core from './zod-core.ts'
 export {
   $brand,
   $input,
   $output,
   clone,
-  compile,
   config,
   flattenError,
   formatError,
@@ -39,7 +35,4 @@ export {
   toZod,
   treeifyError,
   util,
-  withParser,
-  ZodCompileAsyncError,
-  ZodCompileUnsupportedError,
 } from './zod-core.ts'
