@@ -25,7 +25,6 @@ export {
   formatError,
   getDiscriminatedOption,
   globalRegistry,
-  INVALID,
   memoizer,
   NEVER,
   prettifyError,
