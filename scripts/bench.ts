@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { sql as sqlTag } from 'drizzle-orm'
 import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
 
 const { values } = parseArgs({
@@ -18,11 +19,14 @@ const { values } = parseArgs({
     delay: { type: 'string', default: '25' },
     samples: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
+    scale: { type: 'string', default: '0' },
   },
 })
 const delayMs = Number(values.delay)
 const samples = Math.max(50, Number(values.samples))
 const seconds = Math.min(Number(values.seconds), 60)
+/** --scale N: grow to N learners (~20 attempts each) and measure hot routes at 1k, 10k and N. */
+const scale = Math.min(Number(values.scale), 100_000)
 
 const SKILL = '00000000-0000-4000-8000-000000000001'
 const ACTIVITY = '00000000-0000-4000-8000-000000001001'
@@ -143,6 +147,68 @@ try {
     ],
   })
 
+  const scaleRows: { learners: number; route: string; p50: number }[] = []
+  const plans: string[] = []
+  if (scale > 0) {
+    const { db } = stack
+    const sizes = [...new Set([1_000, 10_000, scale].filter((size) => size <= scale))]
+    const scaleLearners = learners.slice(0, samples)
+    const scaleAttempts = await prepareAttempts(stack, scaleLearners, [ACTIVITY], sizes.length)
+    let population = learners.length
+    for (const [round, size] of sizes.entries()) {
+      // Grow the population in SQL: learners with ~20 attempts each, spread over days and activities.
+      if (size > population) {
+        const started = performance.now()
+        await db.execute(sqlTag`
+          WITH grown AS (
+            INSERT INTO learners (session_id)
+            SELECT md5(random()::text || g) || md5(g::text || random()::text) FROM generate_series(1, ${size - population}) g
+            RETURNING id)
+          INSERT INTO attempts (learner_id, activity_id, status, score, max_score, started_at, completed_at)
+          SELECT grown.id, a.id, 'completed', 2, 3, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes'
+          FROM grown CROSS JOIN generate_series(1, 20) n
+          JOIN LATERAL (SELECT id FROM activities ORDER BY md5(grown.id::text || n) LIMIT 1) a ON true`)
+        await db.execute(sqlTag`ANALYZE`)
+        population = size
+        console.log(`grew to ${size} learners in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      }
+      const at = (route: string, request: (i: number) => [string, RequestInit?]) =>
+        measure(`${route} @ ${size} learners`, request).then(() => {
+          const row = rows.pop() as Row
+          scaleRows.push({ learners: size, route, p50: row.p50 })
+        })
+      const me = (i: number) => (scaleLearners[i % scaleLearners.length] as { cookie: string }).cookie
+      await at('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: me(i) } }])
+      await at('GET /v1/me/attempts', (i) => ['/v1/me/attempts', { headers: { cookie: me(i) } }])
+      await at('POST submit', (i) => {
+        const attempt = scaleAttempts[round * scaleLearners.length + i] as { id: string; cookie: string }
+        return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS)]
+      })
+    }
+    const learnerId = (scaleLearners[0] as { id: string }).id
+    const explain = async (title: string, query: ReturnType<typeof sqlTag>) => {
+      const result = await db.execute(sqlTag`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY OFF) ${query}`)
+      const lines = (result.rows as Record<string, string>[]).map((row) => Object.values(row)[0] as string)
+      plans.push(`### ${title}`, '', '```', ...lines, '```', '')
+    }
+    await explain(
+      'GET /v1/me/attempts: a learner’s attempts, newest first',
+      sqlTag`
+      SELECT * FROM attempts WHERE learner_id = ${learnerId} ORDER BY started_at DESC, id DESC LIMIT 21`,
+    )
+    await explain(
+      'submit, first round trip: what the learner did on each activity of the skill',
+      sqlTag`
+      SELECT a.id, EXISTS (SELECT 1 FROM attempts t WHERE t.activity_id = a.id AND t.learner_id = ${learnerId} AND t.status = 'completed')
+      FROM activities a JOIN units u ON u.id = a.unit_id WHERE u.skill_id = ${SKILL}`,
+    )
+    await explain(
+      'GET /v1/me/skills: every skill with this learner’s state',
+      sqlTag`
+      SELECT * FROM skills s LEFT JOIN skill_states ss ON ss.skill_id = s.id AND ss.learner_id = ${learnerId} ORDER BY s.name, s.id`,
+    )
+  }
+
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${process.platform}, Node ${process.version}`
   const result = {
     date: new Date().toISOString(),
@@ -152,7 +218,28 @@ try {
     samples,
     routes: rows,
     throughput: [cached, submit],
+    scale: scaleRows,
   }
+  const scaleTable =
+    scaleRows.length === 0
+      ? []
+      : [
+          `Scale (p50 ms of ${samples} requests by learners in the population; \`--scale ${scale}\`):`,
+          '',
+          `| route | ${[...new Set(scaleRows.map((r) => r.learners))].map((n) => `${n} learners`).join(' | ')} |`,
+          `| --- | ${[...new Set(scaleRows.map((r) => r.learners))].map(() => '---').join(' | ')} |`,
+          ...[...new Set(scaleRows.map((r) => r.route))].map(
+            (route) =>
+              `| ${route} | ${scaleRows
+                .filter((r) => r.route === route)
+                .map((r) => r.p50.toFixed(1))
+                .join(' | ')} |`,
+          ),
+          '',
+          `Plans at ${scale} learners (\`EXPLAIN (ANALYZE, BUFFERS)\`):`,
+          '',
+          ...plans,
+        ]
   const ratio = (row: Row) =>
     row.roundTrips > 0 ? (row.p50 / (row.roundTrips * delayMs)).toFixed(2) : 'n/a (no round trip)'
   const markdown = [
@@ -176,6 +263,7 @@ try {
         `| ${t.name} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${t.non2xx} | ${t.roundTripsPerRequest.toFixed(2)} |`,
     ),
     '',
+    ...scaleTable,
   ].join('\n')
   mkdirSync('bench/results', { recursive: true })
   writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`)

@@ -120,7 +120,14 @@ export const attempts = pgTable(
     completedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    index('attempts_learner_id_idx').on(t.learnerId),
+    // A learner's attempts, newest first (history pages), and what they did per activity (submit):
+    // both lead with learner_id, so they also serve every lookup by learner (see bench/results).
+    index('attempts_learner_started_idx').on(
+      t.learnerId,
+      t.startedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('attempts_learner_activity_idx').on(t.learnerId, t.activityId, t.status),
     index('attempts_activity_id_idx').on(t.activityId),
     check('attempts_max_score_non_negative', sql`${t.maxScore} >= 0`),
     check('attempts_score_within_max', sql`${t.score} >= 0 AND ${t.score} <= ${t.maxScore}`),
