@@ -8,10 +8,23 @@ import { activities, attempts, skillStates, skills, units } from '../db/schema.t
 import { learnerIdOf } from '../session/learner.ts'
 
 /** An activity's passing ratio; content is validated with its default before storage, the fallback is defensive. */
-const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
+export const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
 
 /** The ratio of a completed attempt, compared as `score / maxScore >= passingScore`, the same division grading does. */
-const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
+export const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
+
+/** One of this learner's attempts (another learner's is as good as absent: a 404). */
+export const ownAttempt = (hash: string, attemptId: string) =>
+  and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))
+
+/**
+ * Whether this learner completed the activity of the current `activities` row (at or above its
+ * passing ratio when `passed`), for statements that select from activities.
+ */
+export const learnerCompleted = (hash: string, passed: boolean) => sql<boolean>`EXISTS (
+  SELECT 1 FROM ${attempts}
+  WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
+    AND ${attempts.status} = 'completed' ${passed ? sql`AND ${attemptRatio} >= ${passingRatio}` : sql``})`
 
 /** Every skill with this learner's state, if any (LEFT JOIN: no row means not started). */
 export function mySkills(db: Db, hash: string, skillId?: string) {
@@ -28,18 +41,16 @@ export function mySkills(db: Db, hash: string, skillId?: string) {
 
 /** Per unit of a skill: how many activities it has, and how many this learner completed and passed. */
 export function unitProgress(db: Db, hash: string, skillId: string) {
-  const completed = (passing: boolean) => sql`EXISTS (
-    SELECT 1 FROM ${attempts}
-    WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
-      AND ${attempts.status} = 'completed' ${passing ? sql`AND ${attemptRatio} >= ${passingRatio}` : sql``})`
   return db
     .select({
       unitId: units.id,
       name: units.name,
       order: units.order,
       activityCount: count(activities.id),
-      completedCount: sql<number>`count(${activities.id}) FILTER (WHERE ${completed(false)})`.mapWith(Number),
-      passedCount: sql<number>`count(${activities.id}) FILTER (WHERE ${completed(true)})`.mapWith(Number),
+      completedCount:
+        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(hash, false)})`.mapWith(Number),
+      passedCount:
+        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(hash, true)})`.mapWith(Number),
     })
     .from(units)
     .leftJoin(activities, eq(activities.unitId, units.id))

@@ -10,10 +10,11 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { activities, attempts } from '../db/schema.ts'
+import { attemptRatio, passingRatio } from './queries.ts'
 
 export function activityStats(db: Db, activityId: string) {
-  const passing = sql`(SELECT coalesce((${activities.content}->>'passingScore')::float8, 0.7) FROM ${activities} WHERE ${activities.id} = ${activityId})`
-  const ratio = sql`${attempts.score}::float8 / nullif(${attempts.maxScore}, 0)`
+  const passing = sql`(SELECT ${passingRatio} FROM ${activities} WHERE ${activities.id} = ${activityId})`
+  const ratio = attemptRatio
   const completed = sql`${attempts.status} = 'completed'`
   return [
     db.select({ content: activities.content }).from(activities).where(eq(activities.id, activityId)),

@@ -39,6 +39,7 @@ import {
 import { bktParameters, observationsFor } from '../mastery/bkt.ts'
 import { nextSkillState, type SkillActivity } from '../mastery/next-state.ts'
 import { identify, learnerIdOf } from '../session/learner.ts'
+import { learnerCompleted, ownAttempt } from './queries.ts'
 
 /**
  * Only simultaneous submits of one learner on one skill conflict. 20 at once (test/concurrency.test.ts)
@@ -54,13 +55,7 @@ const skillOfAttempt = (attemptId: string) => sql`(
   SELECT u.skill_id FROM ${attempts} t JOIN ${activities} a ON a.id = t.activity_id JOIN ${units} u ON u.id = a.unit_id
   WHERE t.id = ${attemptId})`
 
-const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
-
 async function load(db: Db, hash: string, attemptId: string, idempotency: IdempotencyRequest | null) {
-  const byLearner = (passing: boolean) => sql<boolean>`EXISTS (
-    SELECT 1 FROM ${attempts} WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
-      AND ${attempts.status} = 'completed'
-      ${passing ? sql`AND ${attempts.score}::float8 / nullif(${attempts.maxScore}, 0) >= ${passingRatio}` : sql``})`
   const [, [learner], [target], [state], skillActivities, [keyRow]] = await db.batch([
     ...identify(db, hash),
     db
@@ -75,7 +70,7 @@ async function load(db: Db, hash: string, attemptId: string, idempotency: Idempo
       .innerJoin(activities, eq(activities.id, attempts.activityId))
       .innerJoin(units, eq(units.id, activities.unitId))
       .innerJoin(skills, eq(skills.id, units.skillId))
-      .where(and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))),
+      .where(ownAttempt(hash, attemptId)),
     db
       .select()
       .from(skillStates)
@@ -86,8 +81,8 @@ async function load(db: Db, hash: string, attemptId: string, idempotency: Idempo
       .select({
         id: activities.id,
         unitId: activities.unitId,
-        completed: byLearner(false),
-        passed: byLearner(true),
+        completed: learnerCompleted(hash, false),
+        passed: learnerCompleted(hash, true),
       })
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))

@@ -18,6 +18,7 @@ import {
 } from '../idempotency.ts'
 import { ratingName } from '../mastery/review.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
+import { ownAttempt } from '../progress/queries.ts'
 import { NoLearner, submitAttempt } from '../progress/submit.ts'
 import { createRouter } from '../router.ts'
 import { uuidParam } from '../schemas/common.ts'
@@ -31,9 +32,6 @@ import {
 } from '../schemas/progress.ts'
 import { identify, learnerIdOf } from '../session/learner.ts'
 import { noSession, requireSession } from '../session/middleware.ts'
-
-const mine = (hash: string, attemptId: string) =>
-  and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))
 
 export const attemptRoutes = createRouter()
   .openapi(
@@ -148,12 +146,16 @@ export const attemptRoutes = createRouter()
         idempotency,
         [
           ...identify(db, hash),
-          db.select({ status: attempts.status }).from(attempts).where(mine(hash, attemptId)),
+          db.select({ status: attempts.status }).from(attempts).where(ownAttempt(hash, attemptId)),
           db
             .update(attempts)
             .set({ status: 'abandoned' })
             .where(
-              and(mine(hash, attemptId), eq(attempts.status, 'in_progress'), holdsClaim(hash, idempotency)),
+              and(
+                ownAttempt(hash, attemptId),
+                eq(attempts.status, 'in_progress'),
+                holdsClaim(hash, idempotency),
+              ),
             )
             .returning({ ...getTableColumns(attempts), done: operationDone }),
         ],

@@ -6,6 +6,7 @@ import { retryReads } from '../db/retry.ts'
 import { attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
+import { ownAttempt } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
 import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
 import { PRIVATE } from '../schemas/learner.ts'
@@ -88,13 +89,7 @@ export const history = createRouter()
       const { attemptId } = c.req.valid('param')
       const db = c.var.db
       const [, [learner], [attempt]] = await retryReads(() =>
-        db.batch([
-          ...identify(db, hash),
-          db
-            .select()
-            .from(attempts)
-            .where(and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))),
-        ]),
+        db.batch([...identify(db, hash), db.select().from(attempts).where(ownAttempt(hash, attemptId))]),
       )
       if (!learner) throw noSession(c)
       if (!attempt) throw new ApiError('not_found', 'No attempt with this id.')
