@@ -22,8 +22,11 @@ function neonError(error: unknown): (Error & { code?: string; sourceError?: unkn
 }
 
 /** Postgres aborted the transaction (serialization failure, deadlock): nothing of it was applied. */
+/** The SQLSTATE of a Postgres error anywhere in the cause chain (Drizzle wraps the driver's). */
+export const sqlstateOf = (error: unknown): string | undefined => neonError(error)?.code
+
 export function isRetryableConflict(error: unknown): boolean {
-  const code = neonError(error)?.code
+  const code = sqlstateOf(error)
   return code === '40001' || code === '40P01'
 }
 

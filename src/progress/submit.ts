@@ -14,6 +14,7 @@ import { and, eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Grade } from 'ts-fsrs'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
+import { sqlstateOf } from '../db/errors.ts'
 import { withRetries } from '../db/retry.ts'
 import {
   type Attempt,
@@ -93,11 +94,7 @@ async function load(db: Db, hash: string, attemptId: string, idempotency: Idempo
   return { learner, target, state, skillActivities: skillActivities as SkillActivity[], keyRow }
 }
 
-function isStaleVersion(error: unknown) {
-  for (let e = error; e instanceof Error; e = e.cause)
-    if ((e as { code?: string }).code === STALE_VERSION) return true
-  return false
-}
+const isStaleVersion = (error: unknown) => sqlstateOf(error) === STALE_VERSION
 
 type Submitted = {
   attempt: Attempt
