@@ -4,7 +4,8 @@
  * 2. the local Neon endpoint on the port NEON_LOCAL_ENDPOINT names, on PGlite persisted in .local/
  *    (or LOCAL_POSTGRES_URL's server);
  * 3. migrations, and the sample catalogue when the database has none;
- * 4. `wrangler dev` on 127.0.0.1:8787. Ctrl-C stops all of it.
+ * 4. public/openapi.json from the route definitions, so /docs shows the code as it is;
+ * 5. `wrangler dev` on 127.0.0.1:8787. Ctrl-C stops all of it.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { skills } from '../src/db/schema.ts'
 import { connect } from './lib/database.ts'
 import { ensureDevVars, readDevVars } from './lib/dev-vars.ts'
 import { migrate } from './lib/migrate.ts'
+import { writeOpenApiDocument } from './openapi.ts'
 import { createBackend, startLocalNeon } from './local-neon/index.ts'
 import { seed } from './seed.ts'
 
@@ -47,6 +49,8 @@ console.log(
   `Database ready: ${applied} migration(s) applied, ${skillCount === 0 ? 'sample catalogue seeded' : `${skillCount} skill(s) kept`} ` +
     `in ${Math.round(performance.now() - started)} ms.`,
 )
+
+await writeOpenApiDocument()
 
 // Run wrangler's own script with this Node: `npx` would leave wrangler running when it is killed.
 const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json')

@@ -70,43 +70,8 @@ export function createApp() {
     .route('/', adminStats)
     .route('/', docs)
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'One of ADMIN_TOKENS.',
-  })
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'sid',
-    description:
-      'Set by POST /v1/session; named `__Host-sid` over https. HttpOnly, so browsers send it by themselves.',
-  })
-  // Generating the document walks every schema (~20 ms of CPU): once per isolate is enough.
-  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined
-  app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document(openApiConfig)
-    return c.json(document, 200, { 'Cache-Control': 'public, max-age=300' })
-  })
   return routes
 }
-
-const openApiConfig = {
-  openapi: '3.1.0',
-  info: {
-    title: 'Learning progress API',
-    version: '0.1.0',
-    description:
-      'A learning catalogue (skills → units → activities) and what anonymous learners do with it. ' +
-      'Errors are RFC 9457 problem details (`application/problem+json`).',
-  },
-  tags: [
-    { name: 'Catalogue', description: 'Public, cacheable, no cookie read.' },
-    { name: 'Session', description: 'Anonymous sessions in a signed, HttpOnly cookie.' },
-    { name: 'Learner', description: 'The learner behind the session.' },
-    { name: 'Progress', description: 'Attempts, server-side grading and skill states.' },
-  ],
-} satisfies Parameters<ReturnType<typeof createRouter>['getOpenAPI31Document']>[0]
 
 /** For Hono's typed client: `hc<AppType>(baseUrl)`. */
 export type AppType = ReturnType<typeof createApp>

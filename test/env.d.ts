@@ -8,3 +8,8 @@ declare namespace Cloudflare {
     LOCAL_NEON_REPLICA_URL: string
   }
 }
+
+// Vite's import.meta.glob (vite/client's types would bring the DOM's in with them).
+interface ImportMeta {
+  glob<T>(pattern: string, options: { query: string; import: 'default'; eager: true }): Record<string, T>
+}

@@ -39,7 +39,7 @@ const ROUTES: [string, string][] = [
   ['PATCH', '/v1/admin/activities/:id'],
   ['GET', '/v1/admin/activities/:id/stats'],
   ['GET', '/health'],
-  ['GET', '/openapi.json'],
+  ['GET', '/docs'],
 ]
 const RUNS_PER_ROUTE = 25
 

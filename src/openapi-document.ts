@@ -1,0 +1,39 @@
+import { createApp } from './app.ts'
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the route definitions. It is built ahead of
+ * time, not by the Worker: `npm run openapi` writes public/openapi.json, a static asset served
+ * without running the Worker, and test/openapi.test.ts fails when the committed file is stale.
+ * The generator (~30 KiB) stays out of the deployed bundle (src/lib/zod-to-openapi.ts).
+ */
+export function openApiDocument() {
+  const app = createApp()
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'One of ADMIN_TOKENS.',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sid',
+    description:
+      'Set by POST /v1/session; named `__Host-sid` over https. HttpOnly, so browsers send it by themselves.',
+  })
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'Learning progress API',
+      version: '0.1.0',
+      description:
+        'A learning catalogue (skills → units → activities) and what anonymous learners do with it. ' +
+        'Errors are RFC 9457 problem details (`application/problem+json`).',
+    },
+    tags: [
+      { name: 'Catalogue', description: 'Public, cacheable, no cookie read.' },
+      { name: 'Session', description: 'Anonymous sessions in a signed, HttpOnly cookie.' },
+      { name: 'Learner', description: 'The learner behind the session.' },
+      { name: 'Progress', description: 'Attempts, server-side grading and skill states.' },
+    ],
+  })
+}
