@@ -16,8 +16,8 @@ import { skills } from '../src/db/schema.ts'
 import { connect } from './lib/database.ts'
 import { ensureDevVars, readDevVars } from './lib/dev-vars.ts'
 import { migrate } from './lib/migrate.ts'
-import { writeOpenApiDocument } from './openapi.ts'
 import { createBackend, startLocalNeon } from './local-neon/index.ts'
+import { writeOpenApiDocument } from './openapi.ts'
 import { seed } from './seed.ts'
 
 const started = performance.now()

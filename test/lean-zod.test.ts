@@ -11,7 +11,9 @@ function valueMembersOfZ(source: string) {
     .split('\n')
     .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line))
     .join('\n')
-  return [...code.matchAll(/(?<![\w$.])z\s*\.\s*([a-z][A-Za-z]*)\b(?!\s*<)/g)].map((match) => match[1] as string)
+  return [...code.matchAll(/(?<![\w$.])z\s*\.\s*([a-z][A-Za-z]*)\b(?!\s*<)/g)].map(
+    (match) => match[1] as string,
+  )
 }
 
 describe('the deployed bundle’s zod (src/lib/zod.ts)', () => {
