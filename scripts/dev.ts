@@ -4,7 +4,8 @@
  * 2. the local Neon endpoint on the port NEON_LOCAL_ENDPOINT names, on PGlite persisted in .local/
  *    (or LOCAL_POSTGRES_URL's server);
  * 3. migrations, and the sample catalogue when the database has none;
- * 4. public/openapi.json from the route definitions, so /docs shows the code as it is;
+ * 4. public/openapi.json from the route definitions, so /docs shows the code as it is, and the
+ *    learner page's script (public/app.js), rebuilt on every change under web/;
  * 5. `wrangler dev` on 127.0.0.1:8787. Ctrl-C stops all of it.
  */
 import { spawn } from 'node:child_process'
@@ -13,6 +14,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { skills } from '../src/db/schema.ts'
+import { watchWeb } from './assets.ts'
 import { connect } from './lib/database.ts'
 import { ensureDevVars, readDevVars } from './lib/dev-vars.ts'
 import { migrate } from './lib/migrate.ts'
@@ -51,6 +53,7 @@ console.log(
 )
 
 await writeOpenApiDocument()
+const stopWatchingWeb = await watchWeb()
 
 // Run wrangler's own script with this Node: `npx` would leave wrangler running when it is killed.
 const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json')
@@ -70,6 +73,7 @@ async function stop(code: number) {
   if (stopping) return
   stopping = true
   if (wrangler.exitCode === null) wrangler.kill('SIGTERM')
+  await stopWatchingWeb()
   await server.close()
   process.exit(code)
 }

@@ -1,5 +1,5 @@
 /**
- * The whole API on loopback for load tests and benchmarks: the local endpoint (PostgreSQL in a
+ * The whole API on loopback for load tests, benchmarks and browser tests: the local endpoint (PostgreSQL in a
  * scratch database when LOCAL_POSTGRES_URL is set, PGlite otherwise), migrated and seeded, and
  * `wrangler dev` on a free port pointed at it. `close()` stops everything and drops the scratch
  * database; it also runs on Ctrl-C.
@@ -10,6 +10,7 @@ import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { attempts, learners } from '../../src/db/schema.ts'
 import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../../src/session/cookie.ts'
+import { buildWeb } from '../assets.ts'
 import { createBackend, startLocalNeon } from '../local-neon/index.ts'
 import { seed } from '../seed.ts'
 import { connect } from './database.ts'
@@ -63,6 +64,7 @@ export async function startStack(options: { name: string; delayMs?: number; vars
     const { db, sql } = connect({ DATABASE_URL, NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint })
     await migrate(sql)
     await seed(db)
+    await buildWeb()
 
     const port = await freePort()
     const wranglerBin = join(

@@ -1,0 +1,30 @@
+/**
+ * The API, as any third-party TypeScript client reaches it: Hono's typed client over AppType and
+ * the session cookie, which the browser keeps (HttpOnly: this code never sees it) and sends on
+ * every same-origin request.
+ */
+import { DetailedError, hc, parseResponse as read } from 'hono/client'
+import type { AppType } from '../src/app.ts'
+
+export const api = hc<AppType>(location.origin)
+/** The body of a 2xx response, typed by the route; throws DetailedError (with the problem) otherwise. */
+export { read }
+
+/** Creates the learner and sets the cookie on a first visit; resumes the session afterwards. */
+export const startSession = () => read(api.v1.session.$post())
+
+/** Ends the session server-side and clears the cookie; the next startSession() is a new learner. */
+export async function endSession() {
+  await api.v1.session.$delete()
+}
+
+/** What to tell a person about a failed request: the problem's detail (RFC 9457), or the status. */
+export function describeError(error: unknown): string {
+  if (error instanceof DetailedError) {
+    const problem = (error.detail as { data?: { title?: string; detail?: string } } | undefined)?.data
+    return problem?.detail ?? problem?.title ?? error.message
+  }
+  return error instanceof Error ? `Network error: ${error.message}` : 'Something went wrong.'
+}
+
+export const isNotFound = (error: unknown) => error instanceof DetailedError && error.statusCode === 404

@@ -1,0 +1,225 @@
+/** An activity: start an attempt, answer its questions, submit, and read the per-question feedback. */
+import type { InferResponseType } from 'hono/client'
+import { api, describeError, read } from '../api.ts'
+import { bar, h, statusBadge } from '../dom.ts'
+import { announce, type View } from '../router.ts'
+
+type Activity = InferResponseType<(typeof api.v1.activities)[':activityId']['$get'], 200>
+type Question = Activity['content']['questions'][number]
+type SubmitResult = InferResponseType<(typeof api.v1.attempts)[':attemptId']['submit']['$post'], 200>
+type Answer = string | number | string[]
+
+export const activityView: View = async ([activityId = '']) => {
+  const activity = await read(api.v1.activities[':activityId'].$get({ param: { activityId } }))
+  const unit = await read(api.v1.units[':unitId'].$get({ param: { unitId: activity.unitId } }))
+  const stage = h('div', { class: 'stage' })
+  const start = async () => {
+    const attempt = await read(api.v1.activities[':activityId'].attempts.$post({ param: { activityId } }))
+    stage.replaceChildren(answerForm(activity, attempt.id, stage, start))
+    stage.querySelector<HTMLElement>('input')?.focus()
+  }
+  stage.append(
+    h(
+      'p',
+      {},
+      `${activity.content.questions.length} question(s); ${Math.round(activity.content.passingScore * 100)}% to pass.`,
+    ),
+    action('Start activity', start),
+  )
+  return {
+    title: activity.name,
+    content: [
+      h(
+        'p',
+        { class: 'crumbs' },
+        h('a', { href: '#/' }, 'Skills'),
+        ' / ',
+        h('a', { href: `#/skills/${unit.skillId}` }, unit.name),
+      ),
+      h('h1', {}, activity.name),
+      activity.description && h('p', { class: 'lead' }, activity.description),
+      activity.content.instructions && h('p', { class: 'instructions' }, activity.content.instructions),
+      stage,
+    ],
+  }
+}
+
+/** A button that runs `task`, busy meanwhile, with the problem's detail shown beside it on failure. */
+function action(label: string, task: () => Promise<void>, className = 'primary') {
+  const error = h('p', { class: 'error', role: 'alert' })
+  const button = h('button', { type: 'button', class: className }, label)
+  button.addEventListener('click', async () => {
+    button.disabled = true
+    error.textContent = ''
+    try {
+      await task()
+    } catch (failure) {
+      error.textContent = describeError(failure)
+    } finally {
+      button.disabled = false
+    }
+  })
+  return h('div', { class: 'actions' }, button, error)
+}
+
+function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, again: () => Promise<void>) {
+  const error = h('p', { class: 'error', role: 'alert' })
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Submit answers')
+  // One key per attempt: a retried or double-clicked submit is answered once (Idempotency-Key).
+  const idempotencyKey = crypto.randomUUID()
+  const form = h(
+    'form',
+    { class: 'questions', novalidate: false },
+    activity.content.questions.map((question, index) => questionField(question, index)),
+    h('div', { class: 'actions' }, submit, error),
+  )
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    submit.disabled = true
+    submit.textContent = 'Submitting…'
+    error.textContent = ''
+    try {
+      const result = await read(
+        api.v1.attempts[':attemptId'].submit.$post(
+          {
+            param: { attemptId },
+            json: { response: { answers: answersOf(form, activity.content.questions) } },
+          },
+          { headers: { 'Idempotency-Key': idempotencyKey } },
+        ),
+      )
+      stage.replaceChildren(resultPanel(activity, result, again))
+      stage.querySelector<HTMLElement>('h2')?.focus()
+      announce(
+        `Scored ${result.attempt.score} of ${result.attempt.maxScore}. ${result.passed ? 'Passed.' : 'Not passed yet.'}`,
+      )
+    } catch (failure) {
+      error.textContent = describeError(failure)
+      submit.disabled = false
+      submit.textContent = 'Submit answers'
+    }
+  })
+  return form
+}
+
+function questionField(question: Question, index: number) {
+  const id = `question-${question.id}`
+  const heading = `${index + 1}. ${question.prompt}`
+  const points = h(
+    'span',
+    { class: 'meta' },
+    ` (${question.points} point${question.points === 1 ? '' : 's'})`,
+  )
+  switch (question.kind) {
+    case 'single_choice':
+    case 'multiple_choice':
+      return h(
+        'fieldset',
+        { class: 'question' },
+        h(
+          'legend',
+          {},
+          heading,
+          points,
+          question.kind === 'multiple_choice' && h('span', { class: 'hint' }, ' Choose all that apply.'),
+        ),
+        question.choices.map((choice) =>
+          h(
+            'label',
+            { class: 'choice' },
+            h('input', {
+              type: question.kind === 'single_choice' ? 'radio' : 'checkbox',
+              name: question.id,
+              value: choice.id,
+            }),
+            ` ${choice.text}`,
+          ),
+        ),
+      )
+    case 'numeric':
+    case 'short_text':
+      return h(
+        'div',
+        { class: 'question' },
+        h('label', { for: id }, heading, points),
+        h('input', {
+          id,
+          name: question.id,
+          autocomplete: 'off',
+          ...(question.kind === 'numeric'
+            ? { type: 'number', step: 'any', inputmode: 'decimal' }
+            : { type: 'text', maxlength: 500, spellcheck: false }),
+        }),
+      )
+  }
+}
+
+/** Only what was answered: an unanswered question is graded as such, not as a wrong empty answer. */
+function answersOf(form: HTMLFormElement, questions: Question[]) {
+  const data = new FormData(form)
+  const answers: Record<string, Answer> = {}
+  for (const question of questions) {
+    if (question.kind === 'multiple_choice') {
+      const chosen = data.getAll(question.id).map(String)
+      if (chosen.length > 0) answers[question.id] = chosen
+      continue
+    }
+    const value = String(data.get(question.id) ?? '').trim()
+    if (value === '') continue
+    answers[question.id] = question.kind === 'numeric' ? Number(value) : value
+  }
+  return answers
+}
+
+function resultPanel(activity: Activity, result: SubmitResult, again: () => Promise<void>) {
+  const { attempt, skillState } = result
+  const byId = new Map(activity.content.questions.map((question) => [question.id, question]))
+  const shown = (question: Question | undefined, answer: unknown) => {
+    const choiceText = (id: unknown) =>
+      question && 'choices' in question
+        ? (question.choices.find((c) => c.id === id)?.text ?? String(id))
+        : String(id)
+    return Array.isArray(answer) ? answer.map(choiceText).join(', ') : choiceText(answer)
+  }
+  return h(
+    'section',
+    { class: `result ${result.passed ? 'passed' : 'failed'}`, 'aria-labelledby': 'result-heading' },
+    h('h2', { id: 'result-heading', tabindex: -1 }, result.passed ? 'Passed' : 'Not passed yet'),
+    h('p', { class: 'score' }, `Score: ${attempt.score} / ${attempt.maxScore}`),
+    h(
+      'ol',
+      { class: 'feedback' },
+      (attempt.feedback ?? []).map((item) => {
+        const question = byId.get(item.questionId)
+        const given = attempt.response?.answers[item.questionId]
+        return h(
+          'li',
+          { class: item.correct ? 'correct' : 'incorrect' },
+          h('p', { class: 'prompt' }, question?.prompt ?? item.questionId),
+          h(
+            'p',
+            { class: 'verdict' },
+            item.correct ? '✓ Correct' : item.answered ? '✗ Incorrect' : '✗ Not answered',
+          ),
+          item.answered && h('p', {}, `Your answer: ${shown(question, given)}`),
+          !item.correct && h('p', {}, `Expected: ${shown(question, item.expected)}`),
+          item.explanation && h('p', { class: 'explanation' }, item.explanation),
+        )
+      }),
+    ),
+    h(
+      'div',
+      { class: 'summary' },
+      h('h3', {}, 'This skill now ', statusBadge(skillState.status)),
+      bar('Mastery', skillState.masteryScore, 'mastery'),
+      bar('Activities passed', skillState.progress),
+    ),
+    action('Try again', again, 'secondary'),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { href: `#/skills/${skillState.skillId}` }, 'Back to the skill'),
+      h('a', { href: '#/progress' }, 'See my progress'),
+    ),
+  )
+}
