@@ -1,7 +1,7 @@
 /** An activity: start an attempt, answer its questions, submit, and read the per-question feedback. */
 import type { InferResponseType } from 'hono/client'
 import { api, describeError, read } from '../api.ts'
-import { bar, h, statusBadge } from '../dom.ts'
+import { bar, h, plural, statusBadge } from '../dom.ts'
 import { announce, type View } from '../router.ts'
 
 type Activity = InferResponseType<(typeof api.v1.activities)[':activityId']['$get'], 200>
@@ -22,7 +22,7 @@ export const activityView: View = async ([activityId = '']) => {
     h(
       'p',
       {},
-      `${activity.content.questions.length} question(s); ${Math.round(activity.content.passingScore * 100)}% to pass.`,
+      `${plural(activity.content.questions.length, 'question')}; ${Math.round(activity.content.passingScore * 100)}% of the points to pass.`,
     ),
     action('Start activity', start),
   )
@@ -108,7 +108,7 @@ function questionField(question: Question, index: number) {
   const points = h(
     'span',
     { class: 'meta' },
-    ` (${question.points} point${question.points === 1 ? '' : 's'})`,
+    ` (${plural(question.points, 'point')})`,
   )
   switch (question.kind) {
     case 'single_choice':

@@ -1,6 +1,6 @@
 /** The catalogue: every skill, then one skill's units and activities with this learner's progress. */
 import { api, read } from '../api.ts'
-import { bar, h, statusBadge } from '../dom.ts'
+import { bar, h, plural, statusBadge } from '../dom.ts'
 import type { View } from '../router.ts'
 
 export const skillsView: View = async () => {
@@ -72,7 +72,7 @@ export const skillView: View = async ([skillId = '']) => {
                 h(
                   'span',
                   { class: 'meta' },
-                  ` ${activity.type} · ${activity.questionCount} question${activity.questionCount === 1 ? '' : 's'}`,
+                  ` ${activity.type} · ${plural(activity.questionCount, 'question')}`,
                 ),
               ),
             ),
