@@ -13,5 +13,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Under CI, also a JSON report, from which .ci/run prints plain totals.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.local/vitest-e2e-report.json' },
   },
 })

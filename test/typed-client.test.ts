@@ -2,7 +2,10 @@
 import { exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
 import { describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { learningApi, practise } from '../examples/practise.ts'
+import example from '../examples/practise.ts?raw'
+import readme from '../README.md?raw'
+import { seed, seedActivities } from '../scripts/seed.ts'
 import type { AppType } from '../src/index.ts'
 import { testDb } from './helpers.ts'
 
@@ -25,5 +28,30 @@ describe('hc<AppType>', () => {
     if (tree.status !== 200) throw new Error(`unexpected ${tree.status}`)
     const units: string[] = (await tree.json()).units.map((unit) => unit.name)
     expect(units).toEqual(['Addition', 'Subtraction'])
+  })
+})
+
+describe('README: "Use it from your app"', () => {
+  it('shows examples/practise.ts as it is, so the README’s example is the compiled one', () => {
+    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``)
+  })
+
+  it('runs: a session, an attempt and a graded submission through the typed client', async () => {
+    await seed(testDb())
+    // What a browser does for the page: keep the session cookie and send it back.
+    let cookie = ''
+    const api = learningApi('http://api.test', {
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init)
+        if (cookie) request.headers.set('cookie', cookie)
+        const res = await exports.default.fetch(request)
+        cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie
+        return res
+      },
+    })
+    const activity = seedActivities[0]
+    const result = await practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 })
+    expect(result).toEqual({ score: 2, passed: false, mastery: expect.any(Number) })
+    expect(result.mastery).toBeGreaterThan(0)
   })
 })
