@@ -105,11 +105,7 @@ function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, a
 function questionField(question: Question, index: number) {
   const id = `question-${question.id}`
   const heading = `${index + 1}. ${question.prompt}`
-  const points = h(
-    'span',
-    { class: 'meta' },
-    ` (${plural(question.points, 'point')})`,
-  )
+  const points = h('span', { class: 'meta' }, ` (${plural(question.points, 'point')})`)
   switch (question.kind) {
     case 'single_choice':
     case 'multiple_choice':
