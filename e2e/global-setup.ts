@@ -5,12 +5,14 @@
  */
 import { rmSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
-import { startStack } from '../scripts/lib/stack.ts'
+import { DATABASE_URL, startStack } from '../scripts/lib/stack.ts'
 import { SCREENSHOTS } from './browser.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    /** The stack's database, for a test to move time forward (a review falling due). */
+    database: { DATABASE_URL: string; NEON_LOCAL_ENDPOINT: string }
   }
 }
 
@@ -18,5 +20,6 @@ export default async function setup(project: TestProject) {
   rmSync(SCREENSHOTS, { recursive: true, force: true })
   const stack = await startStack({ name: 'learning_progress_e2e' })
   project.provide('baseUrl', stack.base)
+  project.provide('database', { DATABASE_URL, NEON_LOCAL_ENDPOINT: stack.endpoint.sqlEndpoint })
   return () => stack.close()
 }

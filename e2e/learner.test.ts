@@ -2,15 +2,21 @@
  * A learner's journey through the page in Chromium: browse, answer, read the feedback, see the
  * progress; the session across reloads and its end; the cookie out of the page's reach.
  */
+import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { connect } from '../scripts/lib/database.ts'
 import { seedActivities, seedSkills } from '../scripts/seed.ts'
+import type { ActivityContent } from '../src/content/schema.ts'
+import { skillStates } from '../src/db/schema.ts'
 import { failOnPageErrors, LAPTOP, launchChromium, PHONE, snap } from './browser.ts'
 
 const base = inject('baseUrl')
 const math = seedSkills[0] as (typeof seedSkills)[number]
 const addition = seedActivities[0] as (typeof seedActivities)[number]
 const quiz = seedActivities[1] as (typeof seedActivities)[number]
+const science = seedSkills[1] as (typeof seedSkills)[number]
+const scientificMethod = seedActivities[4] as (typeof seedActivities)[number]
 
 let browser: Browser
 beforeAll(async () => {
@@ -44,6 +50,23 @@ async function mySkill(page: Page, skillId: string) {
   const skill = items.find((item) => item.skillId === skillId)
   if (!skill) throw new Error(`no skill ${skillId}`)
   return skill
+}
+
+/** The right answer to every question, from the activity's answer key. */
+function correctAnswers(content: ActivityContent) {
+  return Object.fromEntries(
+    content.questions.map((question) => {
+      switch (question.kind) {
+        case 'single_choice':
+        case 'numeric':
+          return [question.id, question.answer]
+        case 'multiple_choice':
+          return [question.id, question.answers]
+        case 'short_text':
+          return [question.id, question.acceptedAnswers[0] as string]
+      }
+    }),
+  )
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`
@@ -217,6 +240,46 @@ describe('the learner page', () => {
       expect(overflow, `${path} scrolls sideways`).toBe(0)
       await snap(page, shot)
     }
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('lists a mastered skill for review once its review falls due, with activities to practise', async () => {
+    const { context, page, errors } = await openPage()
+    await page.goto('/')
+    await heading(page, 'Skills').waitFor()
+    expect(scientificMethod.unitId).toBe('00000000-0000-4000-8000-000000000103') // Science's only unit
+    // Correct answers, through the API with the page's cookie, until the skill is mastered.
+    let status = ''
+    for (let round = 0; round < 8 && status !== 'mastered'; round++) {
+      const attempt = await page.request.post(`/v1/activities/${scientificMethod.id}/attempts`)
+      const { id } = (await attempt.json()) as { id: string }
+      const submit = await page.request.post(`/v1/attempts/${id}/submit`, {
+        data: { response: { answers: correctAnswers(scientificMethod.content as ActivityContent) } },
+      })
+      status = ((await submit.json()) as { skillState: { status: string } }).skillState.status
+    }
+    expect(status).toBe('mastered')
+    await page.goto('/#/progress')
+    await heading(page, 'My progress').waitFor()
+    const card = page.locator(`[data-skill="${science.id}"]`)
+    await expect(card.textContent()).resolves.toContain('Mastered')
+    await page.getByText('Nothing is due.').waitFor()
+
+    // Time passes: the FSRS card's due date, moved into the past in the database.
+    const { db } = connect(inject('database'))
+    await db
+      .update(skillStates)
+      .set({ due: new Date(Date.now() - 86_400_000) })
+      .where(eq(skillStates.learnerId, await learnerId(page)))
+    await page.reload()
+    await heading(page, 'My progress').waitFor()
+    await expect(card.textContent()).resolves.toContain('Review needed')
+    const due = page.getByRole('region', { name: 'Due for review' }).getByRole('listitem').first()
+    await expect(due.getByRole('heading', { level: 3 }).textContent()).resolves.toBe(science.name)
+    await snap(page, '16-review-due')
+    await due.getByRole('link', { name: scientificMethod.name }).click()
+    await heading(page, scientificMethod.name).waitFor()
     expect(errors).toEqual([])
     await context.close()
   })

@@ -17,7 +17,7 @@ import { connect } from './database.ts'
 import { migrate } from './migrate.ts'
 import { createScratchDatabase } from './scratch-db.ts'
 
-const DATABASE_URL = 'postgres://bench:bench@db.localtest.me/bench'
+export const DATABASE_URL = 'postgres://bench:bench@db.localtest.me/bench'
 export const SESSION_SECRET = 'loopback-only-session-secret-0123456789'
 export const ADMIN_TOKEN = 'loopback-only-admin-token'
 

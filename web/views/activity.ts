@@ -114,7 +114,7 @@ function questionField(question: Question, index: number) {
         { class: 'question' },
         h(
           'legend',
-          {},
+          { class: 'prompt' },
           heading,
           points,
           question.kind === 'multiple_choice' && h('span', { class: 'hint' }, ' Choose all that apply.'),
@@ -137,7 +137,7 @@ function questionField(question: Question, index: number) {
       return h(
         'div',
         { class: 'question' },
-        h('label', { for: id }, heading, points),
+        h('label', { for: id, class: 'prompt' }, heading, points),
         h('input', {
           id,
           name: question.id,
