@@ -2,20 +2,15 @@
  * What assistive technology and low vision need from the page, checked on every view in both
  * colour schemes: text contrast (WCAG AA), a label for every control, one h1, a language.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { seedActivities, seedSkills } from '../scripts/seed.ts'
-import { LAPTOP, launchChromium, snap } from './browser.ts'
+import { snap, useChromium } from './browser.ts'
 
-const base = inject('baseUrl')
 const skill = seedSkills[0] as (typeof seedSkills)[number]
 const quiz = seedActivities[1] as (typeof seedActivities)[number]
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(() => browser?.close())
+const openPage = useChromium()
 
 /** Elements whose own text is under WCAG AA contrast against the background they sit on. */
 function lowContrastText() {
@@ -81,8 +76,7 @@ async function check(page: Page, view: string) {
 
 describe.each(['light', 'dark'] as const)('in the %s colour scheme', (colorScheme) => {
   it('every view has AA contrast, labelled controls and one h1', async () => {
-    const context = await browser.newContext({ viewport: LAPTOP, baseURL: base, colorScheme })
-    const page = await context.newPage()
+    const { context, page } = await openPage({ colorScheme })
     const heading = (name: string, level = 1) => page.getByRole('heading', { name, level }).waitFor()
 
     await page.goto('/')

@@ -1,20 +1,12 @@
 /** The API reference at /docs: Scalar, served by the Worker with its script, rendering /openapi.json. */
+import { describe, expect, it } from 'vitest'
+import { snap, useChromium } from './browser.ts'
 
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { LAPTOP, launchChromium, snap } from './browser.ts'
-
-const base = inject('baseUrl')
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(() => browser?.close())
+const openPage = useChromium()
 
 describe('/docs', () => {
   it('renders the API reference from the static OpenAPI document', async () => {
-    const context = await browser.newContext({ viewport: LAPTOP, baseURL: base })
-    const page = await context.newPage()
+    const { context, page } = await openPage()
     const document = page.waitForResponse((res) => new URL(res.url()).pathname === '/openapi.json')
     await page.goto('/docs')
     const res = await document

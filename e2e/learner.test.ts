@@ -3,13 +3,13 @@
  * progress; the session across reloads and its end; the cookie out of the page's reach.
  */
 import { eq } from 'drizzle-orm'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
 import { connect } from '../scripts/lib/database.ts'
 import { seedActivities, seedSkills } from '../scripts/seed.ts'
-import type { ActivityContent } from '../src/content/schema.ts'
+import type { ActivityContent, Question } from '../src/content/schema.ts'
 import { skillStates } from '../src/db/schema.ts'
-import { failOnPageErrors, LAPTOP, launchChromium, PHONE, snap } from './browser.ts'
+import { PHONE, snap, useChromium } from './browser.ts'
 
 const base = inject('baseUrl')
 const math = seedSkills[0] as (typeof seedSkills)[number]
@@ -18,20 +18,7 @@ const quiz = seedActivities[1] as (typeof seedActivities)[number]
 const science = seedSkills[1] as (typeof seedSkills)[number]
 const scientificMethod = seedActivities[4] as (typeof seedActivities)[number]
 
-let browser: Browser
-beforeAll(async () => {
-  browser = await launchChromium()
-})
-afterAll(() => browser?.close())
-
-/** A fresh browser profile (so a fresh learner), with page errors collected. */
-async function openPage(
-  viewport = LAPTOP,
-): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport, baseURL: base })
-  const page = await context.newPage()
-  return { context, page, errors: failOnPageErrors(page) }
-}
+const openPage = useChromium()
 
 const heading = (page: Page, name: string | RegExp, level = 1) => page.getByRole('heading', { name, level })
 
@@ -52,22 +39,21 @@ async function mySkill(page: Page, skillId: string) {
   return skill
 }
 
-/** The right answer to every question, from the activity's answer key. */
-function correctAnswers(content: ActivityContent) {
-  return Object.fromEntries(
-    content.questions.map((question) => {
-      switch (question.kind) {
-        case 'single_choice':
-        case 'numeric':
-          return [question.id, question.answer]
-        case 'multiple_choice':
-          return [question.id, question.answers]
-        case 'short_text':
-          return [question.id, question.acceptedAnswers[0] as string]
-      }
-    }),
-  )
+/** The right answer to a question, from the activity's answer key. */
+function answerKey(question: Question): string | number | string[] {
+  switch (question.kind) {
+    case 'single_choice':
+    case 'numeric':
+      return question.answer
+    case 'multiple_choice':
+      return question.answers
+    case 'short_text':
+      return question.acceptedAnswers[0] as string
+  }
 }
+
+const correctAnswers = (content: ActivityContent) =>
+  Object.fromEntries(content.questions.map((question) => [question.id, answerKey(question)]))
 
 const percent = (share: number) => `${Math.round(share * 100)}%`
 
@@ -222,7 +208,7 @@ describe('the learner page', () => {
   })
 
   it('fits a phone screen without sideways scrolling', async () => {
-    const { context, page, errors } = await openPage(PHONE)
+    const { context, page, errors } = await openPage({ viewport: PHONE })
     for (const [path, name, shot] of [
       ['/', 'Skills', '10-phone-skills'],
       [`/#/activities/${quiz.id}`, quiz.name, '11-phone-activity'],
