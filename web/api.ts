@@ -24,7 +24,11 @@ export function describeError(error: unknown): string {
     const problem = (error.detail as { data?: { title?: string; detail?: string } } | undefined)?.data
     return problem?.detail ?? problem?.title ?? error.message
   }
-  return error instanceof Error ? `Network error: ${error.message}` : 'Something went wrong.'
+  // fetch() rejects with a TypeError when the request never got an answer.
+  return error instanceof TypeError
+    ? 'The server could not be reached. Check your connection and try again.'
+    : 'Something went wrong.'
 }
 
-export const isNotFound = (error: unknown) => error instanceof DetailedError && error.statusCode === 404
+export const hasStatus = (error: unknown, status: number) =>
+  error instanceof DetailedError && error.statusCode === status

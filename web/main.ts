@@ -27,8 +27,13 @@ async function boot() {
   document.getElementById('new-learner')?.addEventListener('click', async () => {
     if (!confirm('Start over as a new learner? This device will no longer show your current progress.'))
       return
-    await endSession()
-    await startSession()
+    try {
+      await endSession()
+      await startSession()
+    } catch (error) {
+      alert(describeError(error))
+      return
+    }
     location.hash = '#/'
     await render({ focus: true })
     announce('You are a new learner now.')

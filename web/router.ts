@@ -3,7 +3,7 @@
  * On each navigation the view replaces <main>, the title follows, and focus moves to the new
  * heading so keyboard and screen-reader users land where sighted users look.
  */
-import { describeError, isNotFound } from './api.ts'
+import { describeError, hasStatus, startSession } from './api.ts'
 import { h } from './dom.ts'
 
 type Content = Node | string | false | null | undefined
@@ -19,6 +19,21 @@ export function announce(message: string) {
   if (status) status.textContent = message
 }
 
+/**
+ * A view whose request was refused for want of a session (it ended in another tab, or the cookie
+ * was cleared) gets one more try in a new session rather than an error page.
+ */
+async function withSession(view: View, params: string[]) {
+  try {
+    return await view(params)
+  } catch (error) {
+    if (!hasStatus(error, 401)) throw error
+    await startSession()
+    announce('Your session had ended: you continue as a new learner.')
+    return view(params)
+  }
+}
+
 let rendering = 0
 export async function render({ focus }: { focus: boolean }) {
   const path = location.hash.startsWith('#/') ? location.hash.slice(1) : '/'
@@ -26,8 +41,7 @@ export async function render({ focus }: { focus: boolean }) {
   const current = ++rendering
   main().setAttribute('aria-busy', 'true')
   for (const link of document.querySelectorAll<HTMLAnchorElement>('[data-nav]')) {
-    const here = link.getAttribute('href') === `#${path}` || (path === '/' && link.dataset.nav === 'skills')
-    if (here) link.setAttribute('aria-current', 'page')
+    if (link.getAttribute('href') === `#${path}`) link.setAttribute('aria-current', 'page')
     else link.removeAttribute('aria-current')
   }
   let title: string
@@ -35,9 +49,9 @@ export async function render({ focus }: { focus: boolean }) {
   try {
     if (!match) throw new Error('no route')
     const [groups, view] = match
-    ;({ title, content } = await view(groups?.slice(1).map(decodeURIComponent) ?? []))
+    ;({ title, content } = await withSession(view, groups?.slice(1).map(decodeURIComponent) ?? []))
   } catch (error) {
-    const missing = !match || isNotFound(error)
+    const missing = !match || hasStatus(error, 404)
     title = missing ? 'Not found' : 'Something went wrong'
     content = [
       h('h1', {}, title),
