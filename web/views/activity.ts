@@ -69,7 +69,7 @@ function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, a
   const idempotencyKey = crypto.randomUUID()
   const form = h(
     'form',
-    { class: 'questions', novalidate: false },
+    { class: 'questions' },
     activity.content.questions.map((question, index) => questionField(question, index)),
     h('div', { class: 'actions' }, submit, error),
   )
