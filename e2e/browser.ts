@@ -28,7 +28,7 @@ function launchChromium(): Promise<Browser> {
 }
 
 export const PHONE = { width: 390, height: 844 }
-export const LAPTOP = { width: 1280, height: 800 }
+const LAPTOP = { width: 1280, height: 800 }
 
 /** A full-page screenshot at test-results/e2e/<name>.png. */
 export async function snap(page: Page, name: string) {

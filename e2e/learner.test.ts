@@ -7,8 +7,9 @@ import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import { connect } from '../scripts/lib/database.ts'
 import { seedActivities, seedSkills } from '../scripts/seed.ts'
-import type { ActivityContent, Question } from '../src/content/schema.ts'
+import type { ActivityContent } from '../src/content/schema.ts'
 import { skillStates } from '../src/db/schema.ts'
+import { expectedAnswer } from '../src/grading/grade.ts'
 import { PHONE, snap, useChromium } from './browser.ts'
 
 const base = inject('baseUrl')
@@ -39,21 +40,9 @@ async function mySkill(page: Page, skillId: string) {
   return skill
 }
 
-/** The right answer to a question, from the activity's answer key. */
-function answerKey(question: Question): string | number | string[] {
-  switch (question.kind) {
-    case 'single_choice':
-    case 'numeric':
-      return question.answer
-    case 'multiple_choice':
-      return question.answers
-    case 'short_text':
-      return question.acceptedAnswers[0] as string
-  }
-}
-
+/** The right answer to every question, from the activity's answer key. */
 const correctAnswers = (content: ActivityContent) =>
-  Object.fromEntries(content.questions.map((question) => [question.id, answerKey(question)]))
+  Object.fromEntries(content.questions.map((question) => [question.id, expectedAnswer(question)]))
 
 const percent = (share: number) => `${Math.round(share * 100)}%`
 

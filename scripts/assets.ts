@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as esbuild from 'esbuild'
 
-export function copyScalar() {
+function copyScalar() {
   const scalar = dirname(createRequire(import.meta.url).resolve('@scalar/api-reference'))
   mkdirSync('public/docs', { recursive: true })
   copyFileSync(join(scalar, 'browser', 'standalone.js'), 'public/docs/scalar.js')

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs'
 
-export const OPENAPI_FILE = 'public/openapi.json'
+const OPENAPI_FILE = 'public/openapi.json'
 
 // Imported by path at run time: src/ is type-checked against the Workers runtime's types, the
 // scripts against Node's, and this script needs nothing of src/ but a JSON value.

@@ -31,7 +31,8 @@ export type Grade = {
 
 const normalise = (text: string) => text.trim().toLocaleLowerCase('en')
 
-function expectedAnswer(question: Question): AnswerValue {
+/** The answer key of a question: what feedback shows as expected, and a correct answer by definition. */
+export function expectedAnswer(question: Question): AnswerValue {
   switch (question.kind) {
     case 'single_choice':
       return question.answer
