@@ -1,7 +1,7 @@
 /**
  * The parts of Neon's SQL-over-HTTP protocol that do not depend on the backend: reading a request,
  * shaping results and errors the way the proxy does.
- * @see ../../../shared/neon-http-protocol.md (and neondatabase/neon proxy/src/serverless/sql_over_http.rs)
+ * @see docs/neon-http-protocol.md
  */
 
 export type FieldDescription = {

@@ -69,7 +69,7 @@ function toHeaders(req: IncomingMessage): Headers {
 
 /**
  * A local stand-in for Neon's SQL-over-HTTP proxy, for development and tests only.
- * @see ../../../shared/neon-http-protocol.md
+ * @see docs/neon-http-protocol.md
  */
 export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNeon> {
   const { backend, maxRequestBytes = 10 * MIB, maxResponseBytes = 10 * MIB, log } = options
