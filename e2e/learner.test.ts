@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import { connect } from '../scripts/lib/database.ts'
-import { seedActivities, seedSkills } from '../scripts/seed.ts'
+import { SEED_IDS, seedActivities, seedSkills } from '../scripts/seed.ts'
 import type { ActivityContent } from '../src/content/schema.ts'
 import { skillStates } from '../src/db/schema.ts'
 import { expectedAnswer } from '../src/grading/grade.ts'
@@ -236,7 +236,7 @@ describe('the learner page', () => {
     const { context, page, errors } = await openPage()
     await page.goto('/')
     await heading(page, 'Skills').waitFor()
-    expect(scientificMethod.unitId).toBe('00000000-0000-4000-8000-000000000103') // Science's only unit
+    expect(scientificMethod.unitId).toBe(SEED_IDS.units.scientificMethod) // Science's only unit
     // Correct answers, through the API with the page's cookie, until the skill is mastered.
     let status = ''
     for (let round = 0; round < 8 && status !== 'mastered'; round++) {

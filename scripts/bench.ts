@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql as sqlTag } from 'drizzle-orm'
 import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
+import { SEED_IDS } from './seed.ts'
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +29,8 @@ const seconds = Math.min(Number(values.seconds), 60)
 /** --scale N: grow to N learners (~20 attempts each) and measure hot routes at 1k, 10k and N. */
 const scale = Math.min(Number(values.scale), 100_000)
 
-const SKILL = '00000000-0000-4000-8000-000000000001'
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const SKILL = SEED_IDS.skills.math
+const ACTIVITY = SEED_IDS.activities.addition
 const ANSWERS = JSON.stringify({ response: { answers: { q1: 5, q2: 8, q3: 9 } } })
 
 const percentile = (sorted: number[], p: number) =>

@@ -14,7 +14,7 @@ import autocannon from 'autocannon'
 import { and, count, eq, inArray } from 'drizzle-orm'
 import { attempts, idempotencyKeys } from '../src/db/schema.ts'
 import { createLearners, prepareAttempts, startStack } from './lib/stack.ts'
-import { seedActivities } from './seed.ts'
+import { SEED_IDS, seedActivities } from './seed.ts'
 
 const { values } = parseArgs({
   options: {
@@ -58,7 +58,7 @@ try {
             kinds.kind = 'read'
             const paths = [
               '/v1/skills',
-              '/v1/skills/00000000-0000-4000-8000-000000000001',
+              `/v1/skills/${SEED_IDS.skills.math}`,
               `/v1/activities/${pick(activityIds)}`,
             ]
             return { ...req, method: 'GET', path: pick(paths) }

@@ -8,23 +8,37 @@ import { type ActivityContentInput, activityContent } from '../src/content/schem
 import type { Db } from '../src/db/client.ts'
 import { activities, type NewActivity, type NewSkill, type NewUnit, skills, units } from '../src/db/schema.ts'
 
-const ids = {
-  math: '00000000-0000-4000-8000-000000000001',
-  science: '00000000-0000-4000-8000-000000000002',
-  addition: '00000000-0000-4000-8000-000000000101',
-  subtraction: '00000000-0000-4000-8000-000000000102',
-  scientificMethod: '00000000-0000-4000-8000-000000000103',
-}
+/** The sample catalogue's fixed ids, for tests, scripts and examples that use it. */
+export const SEED_IDS = {
+  skills: {
+    math: '00000000-0000-4000-8000-000000000001',
+    science: '00000000-0000-4000-8000-000000000002',
+  },
+  units: {
+    addition: '00000000-0000-4000-8000-000000000101',
+    subtraction: '00000000-0000-4000-8000-000000000102',
+    scientificMethod: '00000000-0000-4000-8000-000000000103',
+  },
+  activities: {
+    addition: '00000000-0000-4000-8000-000000001001',
+    additionQuiz: '00000000-0000-4000-8000-000000001002',
+    takeAway: '00000000-0000-4000-8000-000000001003',
+    challenge: '00000000-0000-4000-8000-000000001004',
+    scientificMethod: '00000000-0000-4000-8000-000000001005',
+  },
+} as const
+
+const { skills: skillIds, units: unitIds, activities: activityIds } = SEED_IDS
 
 export const seedSkills: NewSkill[] = [
   {
-    id: ids.math,
+    id: skillIds.math,
     name: 'Basic Mathematics',
     description: 'Adding and subtracting whole numbers.',
     level: 1,
   },
   {
-    id: ids.science,
+    id: skillIds.science,
     name: 'Science',
     description: 'How scientists ask questions and test ideas.',
     level: 1,
@@ -32,17 +46,17 @@ export const seedSkills: NewSkill[] = [
 ]
 
 export const seedUnits: NewUnit[] = [
-  { id: ids.addition, skillId: ids.math, name: 'Addition', order: 1 },
-  { id: ids.subtraction, skillId: ids.math, name: 'Subtraction', order: 2 },
-  { id: ids.scientificMethod, skillId: ids.science, name: 'Scientific Method', order: 1 },
+  { id: unitIds.addition, skillId: skillIds.math, name: 'Addition', order: 1 },
+  { id: unitIds.subtraction, skillId: skillIds.math, name: 'Subtraction', order: 2 },
+  { id: unitIds.scientificMethod, skillId: skillIds.science, name: 'Scientific Method', order: 1 },
 ]
 
 const content = (input: ActivityContentInput) => activityContent.parse(input)
 
 export const seedActivities: NewActivity[] = [
   {
-    id: '00000000-0000-4000-8000-000000001001',
-    unitId: ids.addition,
+    id: activityIds.addition,
+    unitId: unitIds.addition,
     name: 'Single-digit addition',
     type: 'practice',
     order: 1,
@@ -56,8 +70,8 @@ export const seedActivities: NewActivity[] = [
     }),
   },
   {
-    id: '00000000-0000-4000-8000-000000001002',
-    unitId: ids.addition,
+    id: activityIds.additionQuiz,
+    unitId: unitIds.addition,
     name: 'Addition quiz',
     type: 'quiz',
     order: 2,
@@ -92,8 +106,8 @@ export const seedActivities: NewActivity[] = [
     }),
   },
   {
-    id: '00000000-0000-4000-8000-000000001003',
-    unitId: ids.subtraction,
+    id: activityIds.takeAway,
+    unitId: unitIds.subtraction,
     name: 'Take away',
     type: 'practice',
     order: 1,
@@ -111,8 +125,8 @@ export const seedActivities: NewActivity[] = [
     }),
   },
   {
-    id: '00000000-0000-4000-8000-000000001004',
-    unitId: ids.subtraction,
+    id: activityIds.challenge,
+    unitId: unitIds.subtraction,
     name: 'Subtraction challenge',
     type: 'challenge',
     order: 2,
@@ -142,8 +156,8 @@ export const seedActivities: NewActivity[] = [
     }),
   },
   {
-    id: '00000000-0000-4000-8000-000000001005',
-    unitId: ids.scientificMethod,
+    id: activityIds.scientificMethod,
+    unitId: unitIds.scientificMethod,
     name: 'Steps of the scientific method',
     type: 'quiz',
     order: 1,

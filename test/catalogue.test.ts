@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
@@ -135,7 +135,7 @@ describe('GET /v1/units/{unitId}', () => {
 describe('GET /v1/activities/{activityId}', () => {
   it('shows learners the questions but never answer keys, tolerances or explanations', async () => {
     await seed(db)
-    const id = '00000000-0000-4000-8000-000000001004' // has numeric tolerance, explanations and choices
+    const id = SEED_IDS.activities.challenge // has numeric tolerance, explanations and choices
     const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/activities/${id}`))
     const text = await res.clone().text()
     const activity = await json<{ content: { passingScore: number; questions: Record<string, unknown>[] } }>(

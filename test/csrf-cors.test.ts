@@ -1,12 +1,12 @@
 /** CSRF (fetch metadata and Origin) and CORS (an exact allowlist, with credentials). */
 import { count } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts } from '../src/db/schema.ts'
 import { api, expectProblem, json, newLearner, testDb } from './helpers.ts'
 
 const db = testDb()
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const ACTIVITY = SEED_IDS.activities.addition
 const attemptCount = async () => (await db.select({ n: count() }).from(attempts))[0]?.n
 
 beforeEach(async () => {

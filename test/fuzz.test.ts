@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 import { ADMIN_TOKEN, api, newLearner, testDb } from './helpers.ts'
 
-const SKILL = '00000000-0000-4000-8000-000000000001'
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const SKILL = SEED_IDS.skills.math
+const ACTIVITY = SEED_IDS.activities.addition
 
 /** Every route, with `:id` where a path parameter goes. */
 const ROUTES: [string, string][] = [

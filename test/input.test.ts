@@ -1,11 +1,11 @@
 /** The input cases of SECURITY.md: sizes, prototype keys, numbers, arrays, methods. All refused before any query. */
 import { describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { LEARNER_BODY_LIMIT } from '../src/middleware/body.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const ACTIVITY = SEED_IDS.activities.addition
 
 async function attemptFor(cookie: string) {
   return (

@@ -5,15 +5,15 @@
  */
 import fc from 'fast-check'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { seed, seedActivities, seedUnits } from '../scripts/seed.ts'
+import { SEED_IDS, seed, seedActivities, seedUnits } from '../scripts/seed.ts'
 import { api, testDb } from './helpers.ts'
 
 const PERFECT: Record<string, Record<string, unknown>> = {
-  '00000000-0000-4000-8000-000000001001': { q1: 5, q2: 8, q3: 9 },
-  '00000000-0000-4000-8000-000000001002': { q1: 'b', q2: ['a', 'c'], q3: 42 },
-  '00000000-0000-4000-8000-000000001003': { q1: 5, q2: 7, q3: 'zero' },
-  '00000000-0000-4000-8000-000000001004': { q1: 63, q2: 4.5, q3: 'b' },
-  '00000000-0000-4000-8000-000000001005': { q1: 'a', q2: ['a', 'b'], q3: 'hypothesis' },
+  [SEED_IDS.activities.addition]: { q1: 5, q2: 8, q3: 9 },
+  [SEED_IDS.activities.additionQuiz]: { q1: 'b', q2: ['a', 'c'], q3: 42 },
+  [SEED_IDS.activities.takeAway]: { q1: 5, q2: 7, q3: 'zero' },
+  [SEED_IDS.activities.challenge]: { q1: 63, q2: 4.5, q3: 'b' },
+  [SEED_IDS.activities.scientificMethod]: { q1: 'a', q2: ['a', 'b'], q3: 'hypothesis' },
 }
 const ACTIVITIES = Object.keys(PERFECT)
 const skillOf = (activityId: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { api, newLearner, send, testDb } from './helpers.ts'
 
 const lineFor = (spy: { mock: { calls: unknown[][] } }, requestId: string | null) =>
@@ -13,7 +13,7 @@ describe('the request log', () => {
     await seed(testDb())
     const { cookie } = await newLearner()
     const log = vi.spyOn(console, 'log')
-    const res = await send('GET', '/v1/me/skills/00000000-0000-4000-8000-000000000001', { cookie })
+    const res = await send('GET', `/v1/me/skills/${SEED_IDS.skills.math}`, { cookie })
     const lines = lineFor(log, res.headers.get('x-request-id'))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toEqual({
@@ -26,7 +26,7 @@ describe('the request log', () => {
       dbRoundTrips: 1,
       dbMs: expect.any(Number),
     })
-    expect(JSON.stringify(lines[0])).not.toContain('00000000-0000-4000-8000-000000000001')
+    expect(JSON.stringify(lines[0])).not.toContain(SEED_IDS.skills.math)
   })
 
   it('echoes a sane client X-Request-Id and replaces anything else', async () => {

@@ -1,21 +1,15 @@
 import { and, eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, skillStates } from '../src/db/schema.ts'
 import { bktUpdate, DEFAULT_BKT, type Observation } from '../src/mastery/bkt.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
 
-const MATH = '00000000-0000-4000-8000-000000000001'
-const SCIENCE = '00000000-0000-4000-8000-000000000002'
-const activity = {
-  addition: '00000000-0000-4000-8000-000000001001',
-  additionQuiz: '00000000-0000-4000-8000-000000001002',
-  takeAway: '00000000-0000-4000-8000-000000001003',
-  challenge: '00000000-0000-4000-8000-000000001004',
-  scientificMethod: '00000000-0000-4000-8000-000000001005',
-}
+const MATH = SEED_IDS.skills.math
+const SCIENCE = SEED_IDS.skills.science
+const activity = SEED_IDS.activities
 /** All-correct answers for the seeded activities. */
 const perfect: Record<string, Record<string, unknown>> = {
   [activity.addition]: { q1: 5, q2: 8, q3: 9 },

@@ -6,11 +6,11 @@
 import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import worker from '../src/index.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const ACTIVITY = SEED_IDS.activities.addition
 
 async function untilLimited(request: () => Promise<Response>, max: number) {
   for (let sent = 1; sent <= max; sent++) {

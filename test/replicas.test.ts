@@ -6,7 +6,7 @@
 import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import worker from '../src/index.ts'
 import { ADMIN_TOKEN, testDb } from './helpers.ts'
 
@@ -44,8 +44,8 @@ describe('with DATABASE_URL_REPLICA', () => {
     await seed(testDb())
     for (const path of [
       '/v1/skills',
-      '/v1/skills/00000000-0000-4000-8000-000000000001',
-      '/v1/activities/00000000-0000-4000-8000-000000001001',
+      `/v1/skills/${SEED_IDS.skills.math}`,
+      `/v1/activities/${SEED_IDS.activities.addition}`,
     ]) {
       expect(await trips(() => call(path)), path).toMatchObject({ primary: 0, replica: 1 })
     }
@@ -66,7 +66,7 @@ describe('with DATABASE_URL_REPLICA', () => {
     expect(session).toMatchObject({ primary: 1, replica: 0 })
     const cookie = (session.res.headers.get('set-cookie') ?? '').split(';')[0] as string
     const start = await trips(() =>
-      call('/v1/activities/00000000-0000-4000-8000-000000001001/attempts', {
+      call(`/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
         method: 'POST',
         headers: { Cookie: cookie },
       }),

@@ -4,12 +4,12 @@
  * database is needed. The measured table is printed for the record.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { api, countRoundTrips, json, newLearner, send, testDb } from './helpers.ts'
 
-const SKILL = '00000000-0000-4000-8000-000000000001'
-const UNIT = '00000000-0000-4000-8000-000000000101'
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const SKILL = SEED_IDS.skills.math
+const UNIT = SEED_IDS.units.addition
+const ACTIVITY = SEED_IDS.activities.addition
 const measured: [string, number][] = []
 
 async function expectTrips(route: string, budget: number, call: () => Promise<Response>) {

@@ -1,7 +1,7 @@
 /** The session cases of SECURITY.md not covered in sessions.test.ts. */
 import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { learners } from '../src/db/schema.ts'
 import { newSessionId } from '../src/session/cookie.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
@@ -25,7 +25,7 @@ describe('a tampered cookie', () => {
     await seed(db)
     const { cookie } = await newLearner()
     const tampered = `${cookie.slice(0, 20)}${cookie[20] === 'a' ? 'b' : 'a'}${cookie.slice(21)}`
-    const res = await send('POST', '/v1/activities/00000000-0000-4000-8000-000000001001/attempts', {
+    const res = await send('POST', `/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
       cookie: tampered,
     })
     await expectProblem(res, 401)
@@ -72,7 +72,7 @@ describe('catalogue reads', () => {
     const { cookie, id } = await newLearner()
     const [before] = await db.select().from(learners).where(eq(learners.id, id))
     await api('/v1/skills', { headers: { Cookie: cookie } })
-    await api('/v1/skills/00000000-0000-4000-8000-000000000001', { headers: { Cookie: cookie } })
+    await api(`/v1/skills/${SEED_IDS.skills.math}`, { headers: { Cookie: cookie } })
     const [after] = await db.select().from(learners).where(eq(learners.id, id))
     expect(after).toEqual(before)
   })
