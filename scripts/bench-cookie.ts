@@ -6,9 +6,10 @@
 import { newSessionId, sessionKeys, signSessionId, verifySessionCookie } from '../src/session/cookie.ts'
 
 const ROUNDS = 10_000
-const keys = await sessionKeys(
-  'bench-only-session-secret-0123456789abcdef,an-older-bench-secret-0123456789abcdef',
-)
+const keys = await sessionKeys([
+  'bench-only-session-secret-0123456789abcdef',
+  'an-older-bench-secret-0123456789abcdef',
+])
 if (!keys) throw new Error('bad secret')
 const id = newSessionId()
 const signed = await signSessionId(id, keys.signing)

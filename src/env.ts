@@ -4,21 +4,29 @@ import { z } from 'zod'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional())
 
+/** A comma-separated binding as its trimmed, non-empty items. */
+const commaList = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+)
+
 /** The bindings every request needs, checked once per isolate at the Worker boundary. */
-export const EnvSchema = z.object({
+const EnvSchema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).default('production'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   NEON_LOCAL_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
   /** An optional read replica (Neon read replica connection string) for catalogue reads. */
   DATABASE_URL_REPLICA: optional(z.url({ protocol: /^postgres(ql)?$/ })),
   NEON_LOCAL_ENDPOINT_REPLICA: optional(z.url({ protocol: /^https?$/ })),
-  // Checked where they are used, so that a bad value only takes down what needs it (fail closed there):
+  // Lengths are checked where they are used, so that a bad value only takes down what needs it:
   /** Comma-separated, first signs, all verify; each ≥ 32 bytes. Without it, session routes are 500s. */
-  SESSION_SECRETS: optional(z.string()),
+  SESSION_SECRETS: optional(commaList),
   /** Comma-separated bearer tokens for /v1/admin. Without it, admin routes are 500s. */
-  ADMIN_TOKENS: optional(z.string()),
+  ADMIN_TOKENS: optional(commaList),
   /** Comma-separated exact origins of browser front ends on other origins (CORS with credentials). */
-  CORS_ORIGINS: optional(z.string()),
+  CORS_ORIGINS: optional(commaList),
   /** Deadline for all database calls of one request, in milliseconds (default 5000). */
   DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
   /** How long catalogue reads stay in each location's edge cache, in seconds (default 60; 0 = off). */
@@ -27,7 +35,7 @@ export const EnvSchema = z.object({
 
 export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>
 
-export type EnvResult = { ok: true; env: Env } | { ok: false; invalidKeys: string[] }
+type EnvResult = { ok: true; env: Env } | { ok: false; invalidKeys: string[] }
 
 const parsed = new WeakMap<object, EnvResult>()
 

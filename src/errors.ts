@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import { classifyDatabaseError, describeForLog } from './db/errors.ts'
+import { NO_STORE } from './http/cache-control.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -42,7 +43,7 @@ export type ProblemOptions = {
 }
 
 /** Absolute and stable, but not dereferenceable: RFC 9457 §3.1.1 allows tag URIs (RFC 4151) for this. */
-export const problemType = (code: ProblemCode) => `tag:learning-progress-api,2026:problems:${code}`
+const problemType = (code: ProblemCode) => `tag:learning-progress-api,2026:problems:${code}`
 
 export class ApiError extends HTTPException {
   readonly code: ProblemCode
@@ -57,14 +58,14 @@ export class ApiError extends HTTPException {
   }
 }
 
-/** RFC 6901: `~` and `/` inside a key are escaped. */
-const pointerFor = (path: PropertyKey[]) =>
+/** A JSON pointer into the request body (RFC 6901: `~` and `/` inside a key are escaped). */
+export const jsonPointer = (path: PropertyKey[]) =>
   ['#', ...path.map((key) => String(key).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/')
 
 /** Turns a zod failure into a 400 problem with one entry per issue; the input itself is never echoed. */
 export function validationError(error: ZodError, target: string): ApiError {
   const errors = error.issues.map((issue): InvalidParam => {
-    if (target === 'json') return { pointer: pointerFor(issue.path), detail: issue.message }
+    if (target === 'json') return { pointer: jsonPointer(issue.path), detail: issue.message }
     return { parameter: issue.path.map(String).join('.') || target, detail: issue.message }
   })
   return new ApiError('validation_failed', `The request ${target === 'json' ? 'body' : target} is invalid.`, {
@@ -95,7 +96,7 @@ export function renderProblem(
     status,
     headers: {
       'Content-Type': PROBLEM_CONTENT_TYPE,
-      'Cache-Control': 'no-store',
+      ...NO_STORE,
       'X-Content-Type-Options': 'nosniff',
       'X-Request-Id': requestId,
       ...headers,
@@ -103,7 +104,7 @@ export function renderProblem(
   })
 }
 
-export function problemResponse(
+function problemResponse(
   c: Context,
   code: ProblemCode,
   detail: string,

@@ -3,8 +3,8 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
-import { deleteExpiredKeys } from './idempotency.ts'
-import { flipDueReviews } from './progress/reviews.ts'
+import { flipDueReviews } from './progress/due-reviews.ts'
+import { deleteExpiredKeys } from './progress/idempotency.ts'
 
 export type { AppType } from './app.ts'
 

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PROBLEM_CONTENT_TYPE } from './errors.ts'
 
 /** RFC 9457 problem details, as every error response of this API is shaped. */
-export const Problem = z
+const Problem = z
   .object({
     type: z.string().openapi({ example: 'tag:learning-progress-api,2026:problems:not_found' }),
     title: z.string().openapi({ example: 'Not found' }),

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { ApiError, validationError } from './errors.ts'
-import { isJson } from './middleware/body.ts'
+import { isJson } from './http/json.ts'
 import type { AppEnv } from './types.ts'
 
 /**
@@ -9,7 +9,7 @@ import type { AppEnv } from './types.ts'
  */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: function refuseInvalid(result, c) {
       if (result.success) return
       // A JSON route sent something else (or nothing, with no Content-Type): 415, not a 400 about `{}`.
       if (result.target === 'json' && !isJson(c.req.header('content-type'))) {

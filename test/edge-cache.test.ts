@@ -24,8 +24,11 @@ async function call(path: string, init: RequestInit = {}) {
 const admin = (method: string, path: string, body: unknown) =>
   call(path, {
     method,
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: {
+      Authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body !== undefined && { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
   })
 
 describe('catalogue reads at the edge', () => {
@@ -83,6 +86,40 @@ describe('catalogue reads at the edge', () => {
     const list = await call('/v1/skills')
     expect(list.headers.get('x-cache')).toBe('MISS')
     expect(await list.text()).toContain('New name')
+  })
+
+  it('moving a unit or an activity purges its old parents as well as its new ones', async () => {
+    const first = await insertCatalogue(db)
+    const second = await insertCatalogue(db)
+    const trees = [`/v1/skills/${first.skill.id}`, `/v1/skills/${second.skill.id}`]
+    const units = [`/v1/units/${first.unit.id}`, `/v1/units/${second.unit.id}`]
+    const expectMisses = async (paths: string[]) => {
+      for (const path of paths) expect((await call(path)).headers.get('x-cache'), path).toBe('MISS')
+    }
+    for (const path of [...trees, ...units]) await call(path)
+    for (const path of [...trees, ...units])
+      expect((await call(path)).headers.get('x-cache'), path).toBe('HIT')
+
+    expect(
+      (await admin('PATCH', `/v1/admin/activities/${first.activity.id}`, { unitId: second.unit.id })).status,
+    ).toBe(200)
+    await expectMisses([...trees, ...units])
+    expect(await (await call(`/v1/skills/${first.skill.id}`)).text()).not.toContain(first.activity.id)
+
+    expect(
+      (await admin('PATCH', `/v1/admin/units/${first.unit.id}`, { skillId: second.skill.id })).status,
+    ).toBe(200)
+    await expectMisses([...trees, units[0] as string])
+    expect(await (await call(`/v1/skills/${second.skill.id}`)).text()).toContain(first.unit.id)
+  })
+
+  it('deleting a skill purges its units and activities too', async () => {
+    const { skill, unit, activity } = await insertCatalogue(db)
+    const paths = [`/v1/skills/${skill.id}`, `/v1/units/${unit.id}`, `/v1/activities/${activity.id}`]
+    for (const path of paths) expect((await call(path)).status).toBe(200)
+    expect((await call(`/v1/activities/${activity.id}`)).headers.get('x-cache')).toBe('HIT')
+    expect((await admin('DELETE', `/v1/admin/skills/${skill.id}`, undefined)).status).toBe(204)
+    for (const path of paths) expect((await call(path)).status, path).toBe(404)
   })
 
   it('caches only canonical catalogue URLs, never learner data', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type ActivityContentInput, activityContent } from '../src/content/schema.ts'
 import { grade, invalidAnswers } from '../src/grading/grade.ts'
+import { answerErrors } from '../src/progress/submit.ts'
 
 const content = activityContent.parse({
   passingScore: 0.75,
@@ -96,7 +97,9 @@ describe('grade()', () => {
 describe('invalidAnswers()', () => {
   it('reports unknown questions and answers of the wrong shape, with pointers', () => {
     expect(invalidAnswers(content, correct)).toEqual([])
-    expect(invalidAnswers(content, { nope: 'a', single: ['b'], multi: 'a', num: '4.5', text: 4 })).toEqual([
+    const invalid = invalidAnswers(content, { nope: 'a', single: ['b'], multi: 'a', num: '4.5', text: 4 })
+    expect(invalid.map((answer) => answer.questionId)).toEqual(['nope', 'single', 'multi', 'num', 'text'])
+    expect(answerErrors(invalid)).toEqual([
       { pointer: '#/response/answers/nope', detail: 'this activity has no such question' },
       { pointer: '#/response/answers/single', detail: 'must be one choice id (a string)' },
       { pointer: '#/response/answers/multi', detail: 'must be a list of choice ids' },

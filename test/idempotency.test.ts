@@ -5,13 +5,13 @@ import { env } from 'cloudflare:workers'
 import { neonConfig } from '@neondatabase/serverless'
 import { count, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { seed } from '../scripts/seed.ts'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, idempotencyKeys } from '../src/db/schema.ts'
 import worker from '../src/index.ts'
 import { api, expectProblem, json, newLearner, testDb } from './helpers.ts'
 
 const db = testDb()
-const ACTIVITY = '00000000-0000-4000-8000-000000001001'
+const ACTIVITY = SEED_IDS.activities.addition
 const attemptCount = async () => (await db.select({ n: count() }).from(attempts))[0]?.n
 
 function post(path: string, cookie: string, key?: string, body?: unknown) {
@@ -192,7 +192,7 @@ describe('the response is lost after the commit', () => {
     const attempt = await json<{ id: string }>(await start(cookie), 201)
     neonConfig.fetchFunction = async (url: string, init: RequestInit) => {
       const res = await fetch(url, init)
-      if (String(init.body).includes('expect_version')) throw new TypeError('Network connection lost.')
+      if (String(init.body).includes('batch_assert')) throw new TypeError('Network connection lost.')
       return res
     }
     const answers = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }

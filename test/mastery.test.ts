@@ -1,7 +1,9 @@
 /** The mastery model, as pure functions: BKT arithmetic, FSRS ratings, and the status machine. */
 import { Rating, State } from 'ts-fsrs'
 import { describe, expect, it } from 'vitest'
+import { activityContent } from '../src/content/schema.ts'
 import type { SkillState } from '../src/db/schema.ts'
+import type { AnswerValue } from '../src/grading/grade.ts'
 import {
   BktOverrides,
   bktParameters,
@@ -10,8 +12,10 @@ import {
   DEFAULT_BKT,
   observationsFor,
 } from '../src/mastery/bkt.ts'
-import { effectiveStatus, nextSkillState, type Submission } from '../src/mastery/next-state.ts'
-import { ratingFor } from '../src/mastery/review.ts'
+import { decide, type SubmitSnapshot } from '../src/mastery/decide.ts'
+import { ratingFor } from '../src/mastery/fsrs.ts'
+import { nextSkillState, type Submission } from '../src/mastery/next-state.ts'
+import { effectiveStatus, type MasteryState } from '../src/mastery/state.ts'
 
 const right = { correct: true, pGuess: 0.2 }
 const wrong = { correct: false, pGuess: 0.2 }
@@ -199,5 +203,74 @@ describe('the status machine', () => {
   it('progress counts passed activities, this attempt included when it passed', () => {
     expect(nextSkillState(submission({})).progress).toBe(0.5)
     expect(nextSkillState(submission({ passed: false, ratio: 0.5 })).progress).toBe(0)
+  })
+})
+
+describe('decide(snapshot, answers, now): the one entry point', () => {
+  const content = activityContent.parse({
+    passingScore: 0.7,
+    questions: [
+      { id: 'q1', kind: 'numeric', prompt: '1 + 1?', answer: 2 },
+      {
+        id: 'q2',
+        kind: 'single_choice',
+        prompt: 'Pick b',
+        choices: [
+          { id: 'a', text: 'A' },
+          { id: 'b', text: 'B' },
+        ],
+        answer: 'b',
+      },
+      { id: 'q3', kind: 'short_text', prompt: 'Say yes', acceptedAnswers: ['yes'] },
+    ],
+  })
+  const snapshot = (overrides: Partial<SubmitSnapshot> = {}): SubmitSnapshot => ({
+    activityId: 'a1',
+    content,
+    parameters: DEFAULT_BKT,
+    state: null,
+    activities: [{ id: 'a1', unitId: 'u1', completed: false, passed: false }],
+    ...overrides,
+  })
+
+  it('grades the answers and updates P(L) by one observation per question, in order', () => {
+    const decision = decide(snapshot(), { q1: 2, q2: 'a', q3: ' YES ' }, now)
+    expect(decision.grade).toMatchObject({ score: 2, maxScore: 3, passed: false })
+    expect(decision.grade.feedback.map((f) => f.correct)).toEqual([true, false, true])
+    const guessQ2 = { correct: false, pGuess: 0.5 } // two choices: guessed one time in two
+    expect(decision.state.masteryScore).toBeCloseTo(bktUpdate(0.2, [right, guessQ2, right], DEFAULT_BKT), 14)
+    expect(decision).toMatchObject({ review: null, state: { status: 'in_progress', progress: 0 } })
+  })
+
+  it('masters the skill and names the FSRS rating of the first review', () => {
+    const decision = decide(
+      snapshot({ state: state({ masteryScore: 0.9 }) }),
+      { q1: 2, q2: 'b', q3: 'yes' },
+      now,
+    )
+    expect(decision).toMatchObject({ review: 'easy', state: { status: 'mastered', progress: 1, reps: 1 } })
+  })
+
+  it('is pure: the same inputs give the same decision, and the snapshot is left as it was', () => {
+    const input = snapshot({ state: state({ masteryScore: 0.5 }) })
+    const copy = structuredClone(input)
+    expect(decide(input, { q1: 2 }, now)).toEqual(decide(input, { q1: 2 }, now))
+    expect(input).toEqual(copy)
+  })
+
+  it('folds: deciding attempts one after another, each on the state the last one left, is what the API stores', () => {
+    let current: MasteryState | null = null
+    const submissions: Record<string, AnswerValue>[] = [
+      { q1: 2 },
+      { q1: 2, q2: 'b' },
+      { q1: 2, q2: 'b', q3: 'yes' },
+    ]
+    for (const answers of submissions) {
+      current = decide(snapshot({ state: current }), answers, now).state
+    }
+    const observations = [right, wrong, wrong, right, right, wrong, right, right, right].map((o, i) =>
+      i % 3 === 1 ? { ...o, pGuess: 0.5 } : o,
+    )
+    expect(current?.masteryScore).toBeCloseTo(bktUpdate(0.2, observations, DEFAULT_BKT), 14)
   })
 })

@@ -13,7 +13,7 @@ const learnerCount = async () => (await db.select({ n: count() }).from(learners)
 
 /** A correctly signed cookie for `sessionId`, under the given secret. */
 async function signedWith(secret: string, sessionId: string) {
-  const keys = await sessionKeys(secret)
+  const keys = await sessionKeys([secret])
   if (!keys) throw new Error('bad test secret')
   return `sid=${await signSessionId(sessionId, keys.signing)}`
 }

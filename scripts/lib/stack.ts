@@ -18,7 +18,7 @@ import { migrate } from './migrate.ts'
 import { createScratchDatabase } from './scratch-db.ts'
 
 export const DATABASE_URL = 'postgres://bench:bench@db.localtest.me/bench'
-export const SESSION_SECRET = 'loopback-only-session-secret-0123456789'
+const SESSION_SECRET = 'loopback-only-session-secret-0123456789'
 export const ADMIN_TOKEN = 'loopback-only-admin-token'
 
 async function freePort(): Promise<number> {
@@ -100,7 +100,7 @@ type Stack = Awaited<ReturnType<typeof startStack>>
 
 /** Learners created straight in the database, with cookies signed as the Worker would sign them. */
 export async function createLearners(stack: Stack, count: number) {
-  const keys = await sessionKeys(SESSION_SECRET)
+  const keys = await sessionKeys([SESSION_SECRET])
   if (!keys) throw new Error('bad session secret')
   const ids = Array.from({ length: count }, newSessionId)
   const rows = await stack.db

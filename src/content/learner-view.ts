@@ -5,7 +5,7 @@ const choice = z.object({ id: z.string(), text: z.string() })
 const base = { id: z.string(), prompt: z.string(), points: z.int() }
 
 /** A question as learners see it: no answer key, no tolerance, no explanation. */
-export const LearnerQuestion = z
+const LearnerQuestion = z
   .discriminatedUnion('kind', [
     z.object({ ...base, kind: z.literal('single_choice'), choices: z.array(choice) }),
     z.object({ ...base, kind: z.literal('multiple_choice'), choices: z.array(choice) }),

@@ -33,7 +33,7 @@ const questionBase = {
 const uniqueChoiceIds = (choices: { id: string }[]) =>
   new Set(choices.map((c) => c.id)).size === choices.length
 
-export const singleChoiceQuestion = z
+const singleChoiceQuestion = z
   .strictObject({
     ...questionBase,
     kind: z.literal('single_choice'),
@@ -46,7 +46,7 @@ export const singleChoiceQuestion = z
     path: ['answer'],
   })
 
-export const multipleChoiceQuestion = z
+const multipleChoiceQuestion = z
   .strictObject({
     ...questionBase,
     kind: z.literal('multiple_choice'),
@@ -60,7 +60,7 @@ export const multipleChoiceQuestion = z
     path: ['answers'],
   })
 
-export const numericQuestion = z.strictObject({
+const numericQuestion = z.strictObject({
   ...questionBase,
   kind: z.literal('numeric'),
   answer: z.number().finite(),
@@ -68,14 +68,14 @@ export const numericQuestion = z.strictObject({
   tolerance: z.number().finite().min(0).default(0),
 })
 
-export const shortTextQuestion = z.strictObject({
+const shortTextQuestion = z.strictObject({
   ...questionBase,
   kind: z.literal('short_text'),
   /** Compared trimmed and case-insensitively. */
   acceptedAnswers: z.array(text(200)).min(1).max(20),
 })
 
-export const question = z.discriminatedUnion('kind', [
+const question = z.discriminatedUnion('kind', [
   singleChoiceQuestion,
   multipleChoiceQuestion,
   numericQuestion,

@@ -13,7 +13,9 @@ export type DatabaseFailure =
 /** Connection lost, server shutting down or starting, serialization failure or deadlock: worth a retry. */
 const TRANSIENT = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '40001', '40P01'])
 
-function neonError(error: unknown): (Error & { code?: string; sourceError?: unknown }) | undefined {
+type NeonDbError = Error & { code?: string; constraint?: string; sourceError?: unknown }
+
+function neonError(error: unknown): NeonDbError | undefined {
   for (let current = error, depth = 0; current instanceof Error && depth < 3; depth++) {
     if (current.name === 'NeonDbError') return current
     current = current.cause
@@ -21,10 +23,19 @@ function neonError(error: unknown): (Error & { code?: string; sourceError?: unkn
   return undefined
 }
 
-/** Postgres aborted the transaction (serialization failure, deadlock): nothing of it was applied. */
 /** The SQLSTATE of a Postgres error anywhere in the cause chain (Drizzle wraps the driver's). */
-export const sqlstateOf = (error: unknown): string | undefined => neonError(error)?.code
+const sqlstateOf = (error: unknown): string | undefined => neonError(error)?.code
 
+/** The SQLSTATE of this API's own batch assertions (drizzle/0006_batch_assertions.sql). */
+const ASSERTION_FAILED = 'LP409'
+
+/** The name of the batch assertion that rolled a batch back, if that is what happened. */
+export function failedAssertionOf(error: unknown): string | undefined {
+  const neon = neonError(error)
+  return neon?.code === ASSERTION_FAILED ? neon.constraint : undefined
+}
+
+/** Postgres aborted the transaction (serialization failure, deadlock): nothing of it was applied. */
 export function isRetryableConflict(error: unknown): boolean {
   const code = sqlstateOf(error)
   return code === '40001' || code === '40P01'
@@ -52,12 +63,18 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
  * DrizzleQueryError's message is SQL plus params, so database errors log only their SQLSTATE, or,
  * when Postgres was never reached, the driver's own connection message.
  */
-export function describeForLog(error: unknown): { error: string; sqlstate?: string; message?: string } {
+export function describeForLog(error: unknown): {
+  error: string
+  sqlstate?: string
+  assertion?: string
+  message?: string
+} {
   const neon = neonError(error)
   if (neon) {
-    return typeof neon.code === 'string'
-      ? { error: neon.name, sqlstate: neon.code }
-      : { error: neon.name, message: neon.message.slice(0, 200) }
+    if (typeof neon.code !== 'string') return { error: neon.name, message: neon.message.slice(0, 200) }
+    // An assertion's name is ours (never a value): it says which one failed.
+    const assertion = failedAssertionOf(error)
+    return { error: neon.name, sqlstate: neon.code, ...(assertion && { assertion }) }
   }
   if (error instanceof Error) return { error: error.name, message: error.message.slice(0, 200) }
   return { error: typeof error }

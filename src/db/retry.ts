@@ -1,6 +1,6 @@
 import { classifyDatabaseError, isRetryableConflict } from './errors.ts'
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 export type RetryPolicy = {
   /** Tries in all, the first included. */

@@ -21,14 +21,12 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { SKILL_STATUSES } from '../mastery/state.ts'
 
 export const activityType = pgEnum('activity_type', ['practice', 'quiz', 'test', 'challenge'])
-export const skillStateStatus = pgEnum('skill_state_status', [
-  'not_started',
-  'in_progress',
-  'mastered',
-  'review_needed',
-])
+export type ActivityType = (typeof activityType.enumValues)[number]
+/** The mastery model's statuses (src/mastery/state.ts), stored as they are named there. */
+export const skillStateStatus = pgEnum('skill_state_status', SKILL_STATUSES)
 export const attemptStatus = pgEnum('attempt_status', ['in_progress', 'completed', 'abandoned'])
 
 export type Metadata = Record<string, unknown>
@@ -154,7 +152,7 @@ export const skillStates = pgTable(
     progress: doublePrecision().notNull().default(0),
     /** P(L) of Bayesian Knowledge Tracing, in [0, 1]; see src/mastery/bkt.ts. */
     masteryScore: doublePrecision().notNull().default(0),
-    /** Incremented by every write: submits check it (optimistic concurrency, src/mastery). */
+    /** Incremented by every write: submits check it (optimistic concurrency, src/progress/submit.ts). */
     version: integer().notNull().default(0),
     // The FSRS review card (ts-fsrs), once the skill has been mastered; null before.
     due: timestamp({ withTimezone: true }),
@@ -189,7 +187,7 @@ export const skillStates = pgTable(
 /**
  * Idempotency-Key records of progress POSTs, per learner: the claim and the stored response, written
  * in the same transaction as the operation itself. Kept 24 hours (the cron deletes older ones).
- * @see src/idempotency.ts
+ * @see src/progress/idempotency.ts
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

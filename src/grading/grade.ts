@@ -5,11 +5,10 @@
  * route can refuse them before writing anything.
  */
 import type { ActivityContent, Question } from '../content/schema.ts'
-import type { InvalidParam } from '../errors.ts'
 
 export type AnswerValue = string | number | string[]
 
-export type QuestionFeedback = {
+type QuestionFeedback = {
   questionId: string
   correct: boolean
   answered: boolean
@@ -20,7 +19,7 @@ export type QuestionFeedback = {
   explanation?: string
 }
 
-export type Grade = {
+export type GradeResult = {
   score: number
   maxScore: number
   /** score / maxScore, in [0, 1]. */
@@ -79,23 +78,24 @@ function isCorrect(question: Question, value: AnswerValue): boolean {
   }
 }
 
-/** Answers that cannot be graded: each with a JSON pointer into the submit body. */
+export type InvalidAnswer = { questionId: string; reason: string }
+
+/** Answers that cannot be graded: to questions the activity does not have, or of the wrong shape. */
 export function invalidAnswers(
   content: ActivityContent,
   answers: Record<string, AnswerValue>,
-): InvalidParam[] {
+): InvalidAnswer[] {
   const byId = new Map(content.questions.map((q) => [q.id, q]))
-  const errors: InvalidParam[] = []
+  const invalid: InvalidAnswer[] = []
   for (const [questionId, value] of Object.entries(answers)) {
-    const pointer = `#/response/answers/${questionId}`
     const question = byId.get(questionId)
-    const problem = question ? shapeError(question, value) : 'this activity has no such question'
-    if (problem) errors.push({ pointer, detail: problem })
+    const reason = question ? shapeError(question, value) : 'this activity has no such question'
+    if (reason) invalid.push({ questionId, reason })
   }
-  return errors
+  return invalid
 }
 
-export function grade(content: ActivityContent, answers: Record<string, AnswerValue>): Grade {
+export function grade(content: ActivityContent, answers: Record<string, AnswerValue>): GradeResult {
   const feedback = content.questions.map((question): QuestionFeedback => {
     const value = Object.hasOwn(answers, question.id) ? answers[question.id] : undefined
     const answered = value !== undefined

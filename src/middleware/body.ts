@@ -1,17 +1,31 @@
 /**
- * What a write may carry. JSON only: a body of any other type is a 415 before anything parses it
- * (HTML forms and `text/plain` can be sent cross-site without a CORS preflight, JSON cannot).
- * Sizes are capped before parsing, with or without a Content-Length.
+ * What a write may carry. JSON only: a body of any other type is a 415 before anything reads it
+ * (HTML forms and `text/plain` can be sent cross-site without a CORS preflight, JSON cannot). Sizes
+ * are capped per route kind (src/routes/define.ts) before anything parses the body, with or without
+ * a Content-Length, and keys that reach into prototypes are refused wherever they appear.
  */
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.ts'
+import { isJson } from '../http/json.ts'
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-export const isJson = (contentType: string | undefined) =>
-  contentType !== undefined && JSON_TYPE.test(contentType)
+const hasBody = (header: (name: string) => string | undefined) => {
+  const length = header('content-length')
+  return length !== undefined ? length !== '0' : header('transfer-encoding') !== undefined
+}
+
+/** A write whose body (or Content-Type) is not JSON is a 415; routes with a JSON body also refuse none (see createRouter). */
+export const jsonOnly = createMiddleware(async function jsonOnly(c, next) {
+  if (WRITES.has(c.req.method)) {
+    const contentType = c.req.header('content-type')
+    if ((contentType !== undefined || hasBody((name) => c.req.header(name))) && !isJson(contentType)) {
+      throw new ApiError('unsupported_media_type', 'Send the body as application/json.')
+    }
+  }
+  await next()
+})
 
 /** Keys that reach into prototypes when a parsed body is copied or merged: refused wherever they appear. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -29,40 +43,33 @@ function prototypeKeyIn(text: string): string | undefined {
   return found
 }
 
-export const jsonOnly = createMiddleware(async (c, next) => {
-  if (WRITES.has(c.req.method)) {
-    const contentType = c.req.header('content-type')
-    // Routes with a JSON body also refuse a missing Content-Type (see createRouter's hook).
-    const length = c.req.header('content-length')
-    const hasBody = length !== undefined ? length !== '0' : c.req.header('transfer-encoding') !== undefined
-    if ((contentType !== undefined || hasBody) && !isJson(contentType)) {
-      throw new ApiError('unsupported_media_type', 'Send the body as application/json.')
-    }
-    // The text is cached by Hono: the validator parses it again without another read.
-    const key = hasBody ? prototypeKeyIn(await c.req.text()) : undefined
-    if (key) {
-      throw new ApiError('validation_failed', 'The request body is invalid.', {
-        errors: [{ pointer: '#', detail: `the key "${key}" is not allowed anywhere in a body` }],
-      })
-    }
-  }
-  await next()
-})
+/** Learner writes are small (answers to at most 50 questions); authors send whole activities. */
+export const LEARNER_BODY_LIMIT = 64 * 1024
+export const ADMIN_BODY_LIMIT = 512 * 1024
 
-const limitTo = (maxSize: number) =>
-  bodyLimit({
+/** A route's body: at most `maxSize` bytes, and no prototype keys. The text is cached for the validator. */
+export function limitBody(maxSize: number) {
+  const limit = bodyLimit({
     maxSize,
     onError: () => {
       throw new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)
     },
   })
-
-/** Learner writes are small (answers to at most 50 questions); authors send whole activities. */
-export const LEARNER_BODY_LIMIT = 64 * 1024
-export const ADMIN_BODY_LIMIT = 512 * 1024
-const learnerLimit = limitTo(LEARNER_BODY_LIMIT)
-const adminLimit = limitTo(ADMIN_BODY_LIMIT)
-
-export const limitBody = createMiddleware((c, next) =>
-  (c.req.path.startsWith('/v1/admin/') ? adminLimit : learnerLimit)(c, next),
-)
+  const refusePrototypeKeys = createMiddleware(async function refusePrototypeKeys(c, next) {
+    const key =
+      WRITES.has(c.req.method) && hasBody((name) => c.req.header(name))
+        ? prototypeKeyIn(await c.req.text())
+        : undefined
+    if (key) {
+      throw new ApiError('validation_failed', 'The request body is invalid.', {
+        errors: [{ pointer: '#', detail: `the key "${key}" is not allowed anywhere in a body` }],
+      })
+    }
+    await next()
+  })
+  return createMiddleware(async function limitBody(c, next) {
+    await limit(c, async () => {
+      await refusePrototypeKeys(c, next)
+    })
+  })
+}

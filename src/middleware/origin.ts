@@ -10,7 +10,8 @@
  * `same-site` from another origin), or when its Origin is neither this API's origin nor in
  * CORS_ORIGINS. A request with neither header is allowed: every browser sends Origin on a
  * cross-origin POST (Fetch standard), so a request without one did not come from a victim's browser
- * (it is curl, a server, a test). Admin routes use bearer tokens, not ambient cookies, and are exempt.
+ * (it is curl, a server, a test). The routes that read the cookie declare this check
+ * (src/routes/define.ts); admin routes use bearer tokens, not ambient cookies, and need none.
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 import type { Context } from 'hono'
@@ -21,17 +22,10 @@ import type { AppEnv } from '../types.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-export function allowedOrigins(value: string | undefined): Set<string> {
-  return new Set(
-    (value ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-  )
-}
+const isListed = (c: Context<AppEnv>, origin: string) => (c.env.CORS_ORIGINS ?? []).includes(origin)
 
 const isAllowed = (c: Context<AppEnv>, origin: string) =>
-  origin === new URL(c.req.url).origin || allowedOrigins(c.env.CORS_ORIGINS).has(origin)
+  origin === new URL(c.req.url).origin || isListed(c, origin)
 
 const corsHeaders = cors({
   origin: (origin) => origin,
@@ -43,17 +37,17 @@ const corsHeaders = cors({
 })
 
 /** CORS headers for allowlisted origins only; any other origin gets none (not even Allow-Credentials). */
-export const corsForAllowlist = createMiddleware<AppEnv>(async (c, next) => {
+export const corsForAllowlist = createMiddleware<AppEnv>(async function corsForAllowlist(c, next) {
   const origin = c.req.header('origin')
-  if (origin !== undefined && allowedOrigins(c.env.CORS_ORIGINS).has(origin)) {
+  if (origin !== undefined && isListed(c, origin)) {
     return corsHeaders(c as unknown as Context, next)
   }
   c.header('Vary', 'Origin', { append: true })
   await next()
 })
 
-export const sameOriginWrites = createMiddleware<AppEnv>(async (c, next) => {
-  if (!SAFE_METHODS.has(c.req.method) && !c.req.path.startsWith('/v1/admin/')) {
+export const sameOriginWrites = createMiddleware<AppEnv>(async function sameOriginWrites(c, next) {
+  if (!SAFE_METHODS.has(c.req.method)) {
     const site = c.req.header('sec-fetch-site')
     const origin = c.req.header('origin')
     const fromElsewhere =

@@ -1,8 +1,9 @@
 /**
- * Rate limits with the Workers Rate Limiting binding: progress writes per learner, session creation
- * per client IP. Over the limit: a 429 problem with Retry-After (the binding's period). The binding
- * is approximate and per location by design; if it fails, the request goes through (fail open: a
- * broken brake must not take the API down) and one line is logged.
+ * Rate limits with the Workers Rate Limiting binding, declared by the routes they guard
+ * (src/routes/define.ts): progress writes per learner, session creation per client IP. Over the
+ * limit: a 429 problem with Retry-After (the binding's period). The binding is approximate and per
+ * location by design; if it fails, the request goes through (fail open: a broken brake must not take
+ * the API down) and one line is logged.
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
@@ -15,7 +16,7 @@ type Limiter = 'PROGRESS_LIMITER' | 'SESSION_LIMITER'
 const PERIOD_SECONDS = 60
 
 function limitBy(binding: Limiter, keyOf: (c: Context<AppEnv>) => string | undefined) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<AppEnv>(async function rateLimit(c, next) {
     const key = keyOf(c)
     const limiter = c.env[binding]
     if (key !== undefined && limiter) {
@@ -44,14 +45,10 @@ function limitBy(binding: Limiter, keyOf: (c: Context<AppEnv>) => string | undef
 }
 
 /** Keyed by the learner (the session hash): one learner cannot crowd out others. No session, no key. */
-export const limitProgressWrites = limitBy('PROGRESS_LIMITER', (c) =>
-  c.req.method === 'POST' ? c.get('session')?.hash : undefined,
-)
+export const limitProgressWrites = limitBy('PROGRESS_LIMITER', (c) => c.get('session')?.hash)
 
 /**
  * Keyed by the client IP, the only identifier a new visitor has. Cloudflare sets cf-connecting-ip on
  * every request at the edge; without it (local tools, tests) there is nothing to key on.
  */
-export const limitSessionCreation = limitBy('SESSION_LIMITER', (c) =>
-  c.req.method === 'POST' ? c.req.header('cf-connecting-ip') : undefined,
-)
+export const limitSessionCreation = limitBy('SESSION_LIMITER', (c) => c.req.header('cf-connecting-ip'))

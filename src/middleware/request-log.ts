@@ -6,7 +6,7 @@ import type { AppEnv } from '../types.ts'
  * path), status, duration, and the database round trips and time. Headers, cookies, bodies and
  * query strings are never logged. Server faults get one more line from onError, with their cause.
  */
-export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+export const requestLog = createMiddleware<AppEnv>(async function requestLog(c, next) {
   const started = performance.now()
   await next()
   const stats = c.get('dbStats')

@@ -1,11 +1,10 @@
 /**
- * Progress statements, written to run inside a learner's batch: the learner is found by session
- * hash (learnerIdOf) in the same transaction, so each request stays one round trip.
+ * Progress statements, written to run inside a learner's batch: `learnerId` is the subquery that
+ * finds the learner by session in the same transaction, so each request stays one round trip.
  */
-import { and, asc, count, eq, sql } from 'drizzle-orm'
+import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { activities, attempts, skillStates, skills, units } from '../db/schema.ts'
-import { learnerIdOf } from '../session/learner.ts'
 
 /** An activity's passing ratio; content is validated with its default before storage, the fallback is defensive. */
 export const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
@@ -14,33 +13,30 @@ export const passingRatio = sql`coalesce((${activities.content}->>'passingScore'
 export const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
 
 /** One of this learner's attempts (another learner's is as good as absent: a 404). */
-export const ownAttempt = (hash: string, attemptId: string) =>
-  and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerIdOf(hash)))
+export const ownAttempt = (learnerId: SQL, attemptId: string) =>
+  and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerId))
 
 /**
  * Whether this learner completed the activity of the current `activities` row (at or above its
  * passing ratio when `passed`), for statements that select from activities.
  */
-export const learnerCompleted = (hash: string, passed: boolean) => sql<boolean>`EXISTS (
+export const learnerCompleted = (learnerId: SQL, passed: boolean) => sql<boolean>`EXISTS (
   SELECT 1 FROM ${attempts}
-  WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerIdOf(hash)}
+  WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerId}
     AND ${attempts.status} = 'completed' ${passed ? sql`AND ${attemptRatio} >= ${passingRatio}` : sql``})`
 
 /** Every skill with this learner's state, if any (LEFT JOIN: no row means not started). */
-export function mySkills(db: Db, hash: string, skillId?: string) {
+export function mySkills(db: Db, learnerId: SQL, skillId?: string) {
   return db
     .select({ skill: skills, state: skillStates })
     .from(skills)
-    .leftJoin(
-      skillStates,
-      and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerIdOf(hash))),
-    )
+    .leftJoin(skillStates, and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerId)))
     .where(skillId ? eq(skills.id, skillId) : undefined)
     .orderBy(asc(skills.name), asc(skills.id))
 }
 
 /** Per unit of a skill: how many activities it has, and how many this learner completed and passed. */
-export function unitProgress(db: Db, hash: string, skillId: string) {
+export function unitProgress(db: Db, learnerId: SQL, skillId: string) {
   return db
     .select({
       unitId: units.id,
@@ -48,9 +44,13 @@ export function unitProgress(db: Db, hash: string, skillId: string) {
       order: units.order,
       activityCount: count(activities.id),
       completedCount:
-        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(hash, false)})`.mapWith(Number),
+        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(learnerId, false)})`.mapWith(
+          Number,
+        ),
       passedCount:
-        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(hash, true)})`.mapWith(Number),
+        sql<number>`count(${activities.id}) FILTER (WHERE ${learnerCompleted(learnerId, true)})`.mapWith(
+          Number,
+        ),
     })
     .from(units)
     .leftJoin(activities, eq(activities.unitId, units.id))

@@ -1,13 +1,16 @@
 /**
- * The public catalogue: no cookie is read, every read is one round trip, and responses are
- * cacheable. Learners never see answer keys: activity content goes through learnerView().
+ * The public catalogue: no cookie is read, every read is one round trip (none from the edge cache),
+ * and responses are cacheable. Learners never see answer keys: activity content goes through
+ * learnerView().
  */
 
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { catalogueKeys } from '../catalogue/edge-cache.ts'
 import { retryReads } from '../db/retry.ts'
 import { activities, skills, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
+import { CATALOGUE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import {
@@ -20,9 +23,7 @@ import {
   UnitWithActivitiesSchema,
 } from '../schemas/catalogue.ts'
 import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
-
-/** Browsers and shared caches may keep catalogue reads briefly; edits show within a minute. */
-const CACHEABLE = { 'Cache-Control': 'public, max-age=60' }
+import { catalogueRoute } from './define.ts'
 
 /** Summaries of a unit's activities, ordered, without shipping their content over the wire. */
 const activitySummaries = {
@@ -37,18 +38,21 @@ const SkillCursor = z.tuple([z.string(), z.uuid()])
 
 export const catalogue = createRouter()
   .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/skills',
-      tags: ['Catalogue'],
-      summary: 'List skills, by name (keyset pagination)',
-      request: { query: z.object({ limit: limitQuery, cursor: cursorQuery }) },
-      responses: {
-        200: jsonResponse(page(SkillSchema, 'SkillPage'), 'A page of skills'),
-        ...problemResponses(400),
+    catalogueRoute(
+      {
+        method: 'get',
+        path: '/v1/skills',
+        tags: ['Catalogue'],
+        summary: 'List skills, by name (keyset pagination)',
+        request: { query: z.object({ limit: limitQuery, cursor: cursorQuery }) },
+        responses: {
+          200: jsonResponse(page(SkillSchema, 'SkillPage'), 'A page of skills'),
+          ...problemResponses(400),
+        },
       },
-    }),
-    async (c) => {
+      catalogueKeys.skillList,
+    ),
+    async function listSkills(c) {
       const { limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, SkillCursor)
       const rows = await retryReads(() =>
@@ -64,19 +68,22 @@ export const catalogue = createRouter()
       const items = rows.slice(0, limit)
       const last = items.at(-1)
       const nextCursor = rows.length > limit && last ? encodeCursor([last.name, last.id]) : null
-      return c.json({ items: items.map(presentSkill), nextCursor }, 200, CACHEABLE)
+      return c.json({ items: items.map(presentSkill), nextCursor }, 200, CATALOGUE)
     },
   )
   .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/skills/{skillId}',
-      tags: ['Catalogue'],
-      summary: 'A skill with its units and their activities, ordered (one query)',
-      request: { params: uuidParam('skillId') },
-      responses: { 200: jsonResponse(SkillTreeSchema, 'The skill tree'), ...problemResponses(400, 404) },
-    }),
-    async (c) => {
+    catalogueRoute(
+      {
+        method: 'get',
+        path: '/v1/skills/{skillId}',
+        tags: ['Catalogue'],
+        summary: 'A skill with its units and their activities, ordered (one query)',
+        request: { params: uuidParam('skillId') },
+        responses: { 200: jsonResponse(SkillTreeSchema, 'The skill tree'), ...problemResponses(400, 404) },
+      },
+      (c) => catalogueKeys.skillTree(c.req.param('skillId') ?? ''),
+    ),
+    async function skillTree(c) {
       const { skillId } = c.req.valid('param')
       const skill = await retryReads(() =>
         c.var.db.query.skills.findFirst({
@@ -90,20 +97,23 @@ export const catalogue = createRouter()
       return c.json(
         { ...presentSkill(skill), units: skill.units.map(presentUnitWithActivities) },
         200,
-        CACHEABLE,
+        CATALOGUE,
       )
     },
   )
   .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/units/{unitId}',
-      tags: ['Catalogue'],
-      summary: 'A unit with its activities, ordered',
-      request: { params: uuidParam('unitId') },
-      responses: { 200: jsonResponse(UnitWithActivitiesSchema, 'The unit'), ...problemResponses(400, 404) },
-    }),
-    async (c) => {
+    catalogueRoute(
+      {
+        method: 'get',
+        path: '/v1/units/{unitId}',
+        tags: ['Catalogue'],
+        summary: 'A unit with its activities, ordered',
+        request: { params: uuidParam('unitId') },
+        responses: { 200: jsonResponse(UnitWithActivitiesSchema, 'The unit'), ...problemResponses(400, 404) },
+      },
+      (c) => catalogueKeys.unit(c.req.param('unitId') ?? ''),
+    ),
+    async function unitWithActivities(c) {
       const { unitId } = c.req.valid('param')
       const unit = await retryReads(() =>
         c.var.db.query.units.findFirst({
@@ -112,24 +122,27 @@ export const catalogue = createRouter()
         }),
       )
       if (!unit) throw new ApiError('not_found', 'No unit with this id.')
-      return c.json(presentUnitWithActivities(unit), 200, CACHEABLE)
+      return c.json(presentUnitWithActivities(unit), 200, CATALOGUE)
     },
   )
   .openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/activities/{activityId}',
-      tags: ['Catalogue'],
-      summary: 'An activity with its questions (no answer keys)',
-      request: { params: uuidParam('activityId') },
-      responses: { 200: jsonResponse(ActivitySchema, 'The activity'), ...problemResponses(400, 404) },
-    }),
-    async (c) => {
+    catalogueRoute(
+      {
+        method: 'get',
+        path: '/v1/activities/{activityId}',
+        tags: ['Catalogue'],
+        summary: 'An activity with its questions (no answer keys)',
+        request: { params: uuidParam('activityId') },
+        responses: { 200: jsonResponse(ActivitySchema, 'The activity'), ...problemResponses(400, 404) },
+      },
+      (c) => catalogueKeys.activity(c.req.param('activityId') ?? ''),
+    ),
+    async function activityForLearners(c) {
       const { activityId } = c.req.valid('param')
       const [activity] = await retryReads(() =>
         c.var.db.select().from(activities).where(eq(activities.id, activityId)),
       )
       if (!activity) throw new ApiError('not_found', 'No activity with this id.')
-      return c.json(presentActivity(activity), 200, CACHEABLE)
+      return c.json(presentActivity(activity), 200, CATALOGUE)
     },
   )

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { DOCS_PAGE } from '../http/cache-control.ts'
 import type { AppEnv } from '../types.ts'
 
 /**
@@ -19,6 +20,4 @@ const page = `<!doctype html>
   </body>
 </html>`
 
-export const docs = new Hono<AppEnv>().get('/docs', (c) =>
-  c.html(page, 200, { 'Cache-Control': 'public, max-age=300' }),
-)
+export const docs = new Hono<AppEnv>().get('/docs', (c) => c.html(page, 200, DOCS_PAGE))

@@ -1,8 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
 import { ApiError } from '../errors.ts'
+import { NO_STORE } from '../http/cache-control.ts'
 import { problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
+import { publicRoute } from './define.ts'
 
 const Liveness = z.object({ status: z.literal('ok') }).openapi('Liveness')
 const DatabaseHealth = z
@@ -14,7 +16,7 @@ const DatabaseHealth = z
 
 export const health = createRouter()
   .openapi(
-    createRoute({
+    publicRoute({
       method: 'get',
       path: '/health',
       tags: ['Health'],
@@ -23,10 +25,10 @@ export const health = createRouter()
         200: { description: 'Alive', content: { 'application/json': { schema: Liveness } } },
       },
     }),
-    (c) => c.json({ status: 'ok' as const }, 200, { 'Cache-Control': 'no-store' }),
+    (c) => c.json({ status: 'ok' as const }, 200, NO_STORE),
   )
   .openapi(
-    createRoute({
+    publicRoute({
       method: 'get',
       path: '/health/db',
       tags: ['Health'],
@@ -39,7 +41,7 @@ export const health = createRouter()
         ...problemResponses(503),
       },
     }),
-    async (c) => {
+    async function databaseHealth(c) {
       const started = performance.now()
       try {
         await c.var.db.execute(sql`select 1`)
@@ -51,6 +53,6 @@ export const health = createRouter()
       }
       // The Workers clock only advances across I/O; the round trip is I/O, so this measures it.
       const latencyMs = Math.round((performance.now() - started) * 10) / 10
-      return c.json({ status: 'ok' as const, latencyMs }, 200, { 'Cache-Control': 'no-store' })
+      return c.json({ status: 'ok' as const, latencyMs }, 200, NO_STORE)
     },
   )

@@ -6,13 +6,13 @@
 import { z } from '@hono/zod-openapi'
 import { activityContent, text } from '../content/schema.ts'
 import { BktOverrides } from '../mastery/bkt.ts'
+import { ActivityType } from './catalogue.ts'
 import { MetadataInput } from './common.ts'
 
 const id = z.uuid().transform((value) => value.toLowerCase())
 const order = z.int().min(0).max(100_000)
 const level = z.int().min(1).max(10)
 const description = text(2000).nullable()
-const ActivityType = z.enum(['practice', 'quiz', 'test', 'challenge'])
 
 function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) {
   const optional = Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()]))

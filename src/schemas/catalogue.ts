@@ -2,11 +2,11 @@
 import { z } from '@hono/zod-openapi'
 import { LearnerContent, learnerView } from '../content/learner-view.ts'
 import { type ActivityContent, activityContent } from '../content/schema.ts'
-import type { Activity, Skill, Unit } from '../db/schema.ts'
+import { type Activity, activityType, type Skill, type Unit } from '../db/schema.ts'
 import { Timestamp } from './common.ts'
 
 const Metadata = z.record(z.string(), z.unknown()).openapi({ description: 'Free-form JSON for clients.' })
-const ActivityType = z.enum(['practice', 'quiz', 'test', 'challenge'])
+export const ActivityType = z.enum(activityType.enumValues)
 
 export const SkillSchema = z
   .object({
@@ -33,7 +33,7 @@ export const UnitSchema = z
   })
   .openapi('Unit')
 
-export const ActivitySummarySchema = z
+const ActivitySummarySchema = z
   .object({
     id: z.uuid(),
     unitId: z.uuid(),
@@ -88,7 +88,7 @@ export type ActivitySummaryRow = Pick<
   questionCount: number
 }
 
-export const presentActivitySummary = ({
+const presentActivitySummary = ({
   id,
   unitId,
   name,

@@ -15,6 +15,3 @@ export const LearnerSchema = z
 export const UpdateLearnerSchema = z
   .strictObject({ displayName: text(80).nullable().openapi({ example: 'Ada' }) })
   .openapi('UpdateLearner')
-
-/** Learner data is private to one browser: never stored by a shared or private cache. */
-export const PRIVATE = { 'Cache-Control': 'private, no-store' } as const

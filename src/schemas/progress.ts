@@ -1,8 +1,9 @@
 /** Request and response shapes of learner progress, and presenters from rows to them. */
 import { z } from '@hono/zod-openapi'
 import { ID_PATTERN } from '../content/schema.ts'
-import type { Attempt, SkillState } from '../db/schema.ts'
-import { effectiveStatus } from '../mastery/next-state.ts'
+import { type Attempt, attemptStatus, type SkillState, skillStateStatus } from '../db/schema.ts'
+import { REVIEW_RATINGS } from '../mastery/fsrs.ts'
+import { effectiveStatus } from '../mastery/state.ts'
 import { Timestamp } from './common.ts'
 
 const questionId = z.string().regex(ID_PATTERN, 'not a question or choice id')
@@ -11,7 +12,7 @@ const answerText = z
   .max(500)
   .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
 
-export const AnswerValue = z
+const AnswerValue = z
   .union([answerText, z.number().finite(), z.array(questionId).max(20)])
   .openapi('AnswerValue', {
     description:
@@ -30,10 +31,10 @@ export const SubmitAttemptSchema = z
     example: { response: { answers: { q1: 5, q2: 'b', q3: ['a', 'c'], q4: 'hypothesis' } } },
   })
 
-export const AttemptStatus = z.enum(['in_progress', 'completed', 'abandoned'])
-export const SkillStateStatus = z.enum(['not_started', 'in_progress', 'mastered', 'review_needed'])
+export const AttemptStatus = z.enum(attemptStatus.enumValues)
+const SkillStateStatus = z.enum(skillStateStatus.enumValues)
 
-export const QuestionFeedbackSchema = z
+const QuestionFeedbackSchema = z
   .object({
     questionId: z.string(),
     correct: z.boolean(),
@@ -59,7 +60,7 @@ export const AttemptSchema = z
   })
   .openapi('Attempt')
 
-export const SkillStateSchema = z
+const SkillStateSchema = z
   .object({
     skillId: z.uuid(),
     status: SkillStateStatus,
@@ -75,7 +76,7 @@ export const SubmitResultSchema = z
   .object({
     attempt: AttemptSchema,
     passed: z.boolean(),
-    review: z.enum(['again', 'hard', 'good', 'easy']).nullable().openapi({
+    review: z.enum(REVIEW_RATINGS).nullable().openapi({
       description: 'The FSRS rating, when this submission reviewed a mastered skill (or first mastered it).',
     }),
     skillState: SkillStateSchema,
@@ -84,7 +85,7 @@ export const SubmitResultSchema = z
 
 export const MySkillSchema = SkillStateSchema.extend({ name: z.string(), level: z.int() }).openapi('MySkill')
 
-export const UnitProgressSchema = z
+const UnitProgressSchema = z
   .object({
     unitId: z.uuid(),
     name: z.string(),
@@ -117,7 +118,7 @@ export const presentAttempt = (attempt: Attempt) => ({
 /** A skill with no row yet is `not_started`, at zero; a mastered skill past its due date reads review_needed. */
 export const presentSkillState = (skillId: string, state: SkillState | null, now = new Date()) => ({
   skillId,
-  status: effectiveStatus(state ?? undefined, now),
+  status: effectiveStatus(state, now),
   progress: state?.progress ?? 0,
   masteryScore: state?.masteryScore ?? 0,
   nextReviewAt: state?.due?.toISOString() ?? null,

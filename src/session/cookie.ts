@@ -6,55 +6,34 @@
  * of each signature (the last base64 character has spare bits). Here the whole value must match one
  * strict pattern, the signature must be canonical base64url, and `crypto.subtle.verify` compares in
  * constant time.
- * @see ../../../shared/SECURITY.md (session cookie facts)
  */
 import { serialize } from 'hono/utils/cookie'
+import { fromBase64Url, sha256Hex, toBase64Url, toHex, utf8 } from '../lib/encoding.ts'
 
-const encoder = new TextEncoder()
 const SESSION_ID_BYTES = 32
 const MIN_SECRET_BYTES = 32
 /** One year, within the 400-day ceiling browsers (and Hono's serializer) enforce. */
-export const SESSION_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
+const SESSION_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
 
 const COOKIE_VALUE = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{43})$/
 
-export type SessionKeys = { signing: CryptoKey; verifying: CryptoKey[] }
+type SessionKeys = { signing: CryptoKey; verifying: CryptoKey[] }
 
-const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+const imported = new WeakMap<readonly string[], Promise<SessionKeys | null>>()
 
-function toBase64Url(bytes: Uint8Array) {
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '')
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
-}
-
-/** SESSION_SECRETS is a comma-separated list; each secret needs at least 32 bytes. Null when unusable. */
-export function parseSecrets(value: string | undefined): string[] | null {
-  const secrets = (value ?? '')
-    .split(',')
-    .map((secret) => secret.trim())
-    .filter(Boolean)
-  if (secrets.length === 0) return null
-  return secrets.every((secret) => encoder.encode(secret).length >= MIN_SECRET_BYTES) ? secrets : null
-}
-
-let cached: { source: string; keys: Promise<SessionKeys | null> } | undefined
-
-/** HMAC keys for SESSION_SECRETS, imported once per isolate (per distinct value). */
-export function sessionKeys(value: string | undefined): Promise<SessionKeys | null> {
-  const source = value ?? ''
-  if (cached?.source !== source) {
-    const secrets = parseSecrets(value)
-    const keys = secrets
+/**
+ * HMAC keys for SESSION_SECRETS (parsed into a list by env.ts), imported once per isolate; null when
+ * the list is empty or a secret is shorter than 32 bytes.
+ */
+export function sessionKeys(secrets: readonly string[] | undefined): Promise<SessionKeys | null> {
+  if (!secrets) return Promise.resolve(null)
+  let keys = imported.get(secrets)
+  if (!keys) {
+    const usable = secrets.length > 0 && secrets.every((secret) => utf8(secret).length >= MIN_SECRET_BYTES)
+    keys = usable
       ? Promise.all(
           secrets.map((secret) =>
-            crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+            crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
               'sign',
               'verify',
             ]),
@@ -64,9 +43,9 @@ export function sessionKeys(value: string | undefined): Promise<SessionKeys | nu
           verifying: [signing as CryptoKey, ...rest],
         }))
       : Promise.resolve(null)
-    cached = { source, keys }
+    imported.set(secrets, keys)
   }
-  return cached.keys
+  return keys
 }
 
 /** 32 bytes from the CSPRNG, as 64 hex characters. */
@@ -75,12 +54,10 @@ export function newSessionId(): string {
 }
 
 /** What the database stores: SHA-256 of the session id, so a leaked table yields no usable cookie. */
-export async function hashSessionId(sessionId: string): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(sessionId))))
-}
+export const hashSessionId = (sessionId: string): Promise<string> => sha256Hex(sessionId)
 
 export async function signSessionId(sessionId: string, key: CryptoKey): Promise<string> {
-  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(sessionId)))
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(sessionId)))
   return `${sessionId}.${toBase64Url(signature)}`
 }
 
@@ -97,7 +74,7 @@ export async function verifySessionCookie(
   const [, sessionId = '', encoded = ''] = match
   const signature = fromBase64Url(encoded)
   if (toBase64Url(signature) !== encoded) return null
-  const data = encoder.encode(sessionId)
+  const data = utf8(sessionId)
   for (const [keyIndex, key] of keys.verifying.entries()) {
     if (await crypto.subtle.verify('HMAC', key, signature, data)) return { sessionId, keyIndex }
   }

@@ -1,24 +1,36 @@
 /**
- * The learner behind a session, looked up inside each route's own round trip: every learner route
- * sends `db.batch([...identify(db, hash), ...its own statements])`, one HTTP request and one
- * transaction, and its statements find the learner through `learnerIdOf(hash)`.
+ * The learner behind a session, in the three operations every learner route is made of:
+ *
+ * - `getOrCreateLearner(c)`: what POST /v1/session does, resume or create (one round trip);
+ * - `getCurrentLearner(c, statements)`: the learner and the route's own statements in one batch, or a
+ *   401 (never a new learner);
+ * - `clearLearnerSession(c)`: end the session and clear the cookie (one round trip).
+ *
+ * Statements find the learner through `learnerIdOf(hash)`, a subquery, so they ride the same round
+ * trip and the same transaction as the lookup.
  */
-import { and, eq, gt, lt, sql } from 'drizzle-orm'
+import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm'
+import type { Context } from 'hono'
+import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
+import { retryReads } from '../db/retry.ts'
 import { type Learner, learners } from '../db/schema.ts'
+import type { AppEnv } from '../types.ts'
+import { clearedSessionCookie, hashSessionId, newSessionId } from './cookie.ts'
+import { issueSessionCookie, noSession, sessionOf } from './middleware.ts'
 
 /**
  * `last_active_at` is refreshed at most this often, so reads do not rewrite the learner row on every
  * request (and contend on its lock) while the value stays useful.
  */
-export const ACTIVITY_GRANULARITY = sql`interval '5 minutes'`
+const ACTIVITY_GRANULARITY = sql`interval '5 minutes'`
 
 /**
  * A session unused this long is over (idle timeout), matching the cookie's one-year lifetime; using
  * it slides the window (POST /v1/session re-issues the cookie). There is deliberately no absolute
  * timeout: the cookie is an anonymous learner's only key to their progress.
  */
-export const IDLE_LIMIT = sql`interval '365 days'`
+const IDLE_LIMIT = sql`interval '365 days'`
 
 /** The learner row of a live session: this hash, used within the idle limit. */
 export const activeSession = (hash: string) =>
@@ -28,16 +40,88 @@ export const activeSession = (hash: string) =>
 export const learnerIdOf = (hash: string) =>
   sql`(SELECT ${learners.id} FROM ${learners} WHERE ${activeSession(hash)})`
 
+/** Refreshes last_active_at when it is stale. */
+export const touchLearner = (db: Db, hash: string) =>
+  db
+    .update(learners)
+    .set({ lastActiveAt: sql`now()` })
+    .where(and(activeSession(hash), lt(learners.lastActiveAt, sql`now() - ${ACTIVITY_GRANULARITY}`)))
+
 /** Two statements: refresh last_active_at when it is stale, then read the learner (seeing that refresh). */
-export function identify(db: Db, hash: string) {
-  return [
-    db
+const identify = (db: Db, hash: string) => [
+  touchLearner(db, hash),
+  db.select().from(learners).where(activeSession(hash)),
+]
+
+/**
+ * The learner of the request's session with the results of `statements`, all in one round trip; a
+ * 401 (clearing the cookie) when the session is no longer live. Batches that only read are retried
+ * on a transient failure; pass `{ retry: false }` for a write that must not run twice.
+ */
+export async function getCurrentLearner<S extends Statements>(
+  c: Context<AppEnv>,
+  statements: (db: Db, learnerId: SQL) => S = () => ({}) as S,
+  { retry = true } = {},
+): Promise<{ learner: Learner } & Results<S>> {
+  const { db } = c.var
+  const { hash } = sessionOf(c)
+  const send = () => batchByName(db, statements(db, learnerIdOf(hash)), { before: identify(db, hash) })
+  const { named, before } = await (retry ? retryReads(send) : send())
+  const [learner] = before[1] as Learner[]
+  if (!learner) throw noSession(c)
+  return { learner, ...named }
+}
+
+/**
+ * POST /v1/session: with a live session, touch the learner and re-issue its cookie (the one-year
+ * lifetime slides while the learner keeps coming back); otherwise create a learner under a fresh
+ * session id — never the id of a cookie that did not verify or whose learner is gone. One round trip.
+ */
+export async function getOrCreateLearner(
+  c: Context<AppEnv>,
+): Promise<{ learner: Learner; created: boolean }> {
+  const { db, session } = c.var
+  const newId = newSessionId()
+  const newHash = await hashSessionId(newId)
+  if (!session) {
+    const [created] = await db.insert(learners).values({ sessionId: newHash }).returning()
+    if (!created) throw new Error('the learner insert returned no row')
+    c.header('Set-Cookie', await issueSessionCookie(c, newId))
+    return { learner: created, created: true }
+  }
+  const { named } = await batchByName(db, {
+    resumed: db
       .update(learners)
       .set({ lastActiveAt: sql`now()` })
-      .where(and(activeSession(hash), lt(learners.lastActiveAt, sql`now() - ${ACTIVITY_GRANULARITY}`))),
-    db.select().from(learners).where(activeSession(hash)),
-  ] as const
+      .where(activeSession(session.hash))
+      .returning(),
+    create: db.execute(sql`INSERT INTO ${learners} (session_id)
+      SELECT ${newHash} WHERE NOT EXISTS (SELECT 1 FROM ${learners} WHERE ${activeSession(session.hash)})`),
+    created: db.select().from(learners).where(eq(learners.sessionId, newHash)),
+  })
+  const [resumed] = named.resumed
+  const [created] = named.created
+  const learner = resumed ?? created
+  if (!learner) throw new Error('the learner was neither found nor created')
+  c.header('Set-Cookie', await issueSessionCookie(c, resumed ? session.id : newId))
+  return { learner, created: !resumed }
 }
+
+/**
+ * DELETE /v1/session: the learner keeps a session hash nobody holds the id for, so the old cookie is
+ * useless everywhere; the cookie is cleared either way.
+ */
+export async function clearLearnerSession(c: Context<AppEnv>) {
+  const { db, session } = c.var
+  if (session) {
+    const revoked = await hashSessionId(newSessionId())
+    await db.update(learners).set({ sessionId: revoked }).where(activeSession(session.hash))
+  }
+  clearSessionCookie(c)
+}
+
+export const clearSessionCookie = (c: Context<AppEnv>) =>
+  c.header('Set-Cookie', clearedSessionCookie(c.req.url))
 
 /** What a learner sees of themself: never the session hash. */
 export function presentLearner(learner: Learner) {

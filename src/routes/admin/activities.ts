@@ -1,23 +1,35 @@
-import { createRoute } from '@hono/zod-openapi'
 import { eq, getTableColumns, sql } from 'drizzle-orm'
+import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
 import { retryReads } from '../../db/retry.ts'
 import { activities, units } from '../../db/schema.ts'
+import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { CreateActivitySchema, UpdateActivitySchema } from '../../schemas/admin.ts'
 import { AdminActivitySchema, presentAdminActivity } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { deleted, failures, found, NO_STORE, purge, route } from './shared.ts'
+import { adminRoute } from '../define.ts'
+import { deleted, failures, found, route } from './shared.ts'
 
-/** The written row plus its skill, whose cached tree the write makes stale. */
-const withSkill = {
+/** The skill of the current `activities` row, whose cached tree a write makes stale. */
+const skillId = sql<string>`(SELECT u.skill_id FROM ${units} u WHERE u.id = ${activities}.unit_id)`
+
+/**
+ * The written activity, its skill, and the unit and skill it was in before: a statement does not
+ * see its own changes, so these subqueries of RETURNING read the row as it was. (Drizzle leaves a
+ * column of the returned table unqualified inside RETURNING, hence `${activities}.id`.)
+ */
+const withParents = {
   ...getTableColumns(activities),
-  skillId: sql<string>`(SELECT ${units.skillId} FROM ${units} WHERE ${units.id} = ${activities.unitId})`,
+  skillId,
+  previousUnitId: sql<string>`(SELECT a.unit_id FROM ${activities} a WHERE a.id = ${activities}.id)`,
+  previousSkillId: sql<string>`(SELECT u.skill_id FROM ${activities} a JOIN ${units} u ON u.id = a.unit_id
+    WHERE a.id = ${activities}.id)`,
 }
 
 export const adminActivities = createRouter()
   .openapi(
-    createRoute({
+    adminRoute({
       ...route(
         'post',
         '/v1/admin/activities',
@@ -27,20 +39,23 @@ export const adminActivities = createRouter()
       request: jsonBody(CreateActivitySchema),
       responses: { 201: jsonResponse(AdminActivitySchema, 'Created'), ...failures },
     }),
-    async (c) => {
-      const rows = await c.var.db.insert(activities).values(c.req.valid('json')).returning(withSkill)
-      const { skillId, ...activity } = found(rows, 'activity')
-      await purge(`/v1/units/${activity.unitId}`, `/v1/skills/${skillId}`)
+    async function createActivity(c) {
+      const rows = await c.var.db
+        .insert(activities)
+        .values(c.req.valid('json'))
+        .returning({ ...getTableColumns(activities), skillId })
+      const { skillId: parentSkillId, ...activity } = found(rows, 'activity')
+      await purgeCatalogue({ units: [activity.unitId], skills: [parentSkillId] })
       return c.json(presentAdminActivity(activity), 201, NO_STORE)
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...route('get', '/v1/admin/activities/{activityId}', 'activities', 'An activity with its answer keys'),
       request: { params: uuidParam('activityId') },
       responses: { 200: jsonResponse(AdminActivitySchema, 'The resource'), ...failures },
     }),
-    async (c) => {
+    async function activityForAuthors(c) {
       const rows = await retryReads(() =>
         c.var.db
           .select()
@@ -51,24 +66,28 @@ export const adminActivities = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...route('patch', '/v1/admin/activities/{activityId}', 'activities', 'Update or move an activity'),
       request: { params: uuidParam('activityId'), ...jsonBody(UpdateActivitySchema) },
       responses: { 200: jsonResponse(AdminActivitySchema, 'The resource'), ...failures },
     }),
-    async (c) => {
+    async function updateActivity(c) {
       const rows = await c.var.db
         .update(activities)
         .set(c.req.valid('json'))
         .where(eq(activities.id, c.req.valid('param').activityId))
-        .returning(withSkill)
-      const { skillId, ...activity } = found(rows, 'activity')
-      await purge(`/v1/activities/${activity.id}`, `/v1/units/${activity.unitId}`, `/v1/skills/${skillId}`)
+        .returning(withParents)
+      const { skillId: parentSkillId, previousUnitId, previousSkillId, ...activity } = found(rows, 'activity')
+      await purgeCatalogue({
+        activities: [activity.id],
+        units: [activity.unitId, previousUnitId],
+        skills: [parentSkillId, previousSkillId],
+      })
       return c.json(presentAdminActivity(activity), 200, NO_STORE)
     },
   )
   .openapi(
-    createRoute({
+    adminRoute({
       ...route(
         'delete',
         '/v1/admin/activities/{activityId}',
@@ -78,15 +97,19 @@ export const adminActivities = createRouter()
       request: { params: uuidParam('activityId') },
       responses: { ...deleted, ...failures },
     }),
-    async (c) => {
-      const { id, unitId, skillId } = found(
+    async function deleteActivity(c) {
+      const {
+        id,
+        unitId,
+        skillId: parentSkillId,
+      } = found(
         await c.var.db
           .delete(activities)
           .where(eq(activities.id, c.req.valid('param').activityId))
-          .returning({ id: activities.id, unitId: activities.unitId, skillId: withSkill.skillId }),
+          .returning({ id: activities.id, unitId: activities.unitId, skillId }),
         'activity',
       )
-      await purge(`/v1/activities/${id}`, `/v1/units/${unitId}`, `/v1/skills/${skillId}`)
+      await purgeCatalogue({ activities: [id], units: [unitId], skills: [parentSkillId] })
       return c.body(null, 204)
     },
   )

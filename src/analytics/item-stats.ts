@@ -10,7 +10,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { activities, attempts } from '../db/schema.ts'
-import { attemptRatio, passingRatio } from './queries.ts'
+import { attemptRatio, passingRatio } from '../progress/queries.ts'
 
 export function activityStats(db: Db, activityId: string) {
   const passing = sql`(SELECT ${passingRatio} FROM ${activities} WHERE ${activities.id} = ${activityId})`

@@ -1,14 +1,13 @@
 /** What the learner should review now: due skills, most overdue first, with activities to do. */
-
-import { createRoute, z } from '@hono/zod-openapi'
-import { retryReads } from '../db/retry.ts'
+import { z } from '@hono/zod-openapi'
+import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
-import { dueSkills, SUGGESTIONS_PER_SKILL } from '../progress/reviews.ts'
+import { dueSkills, SUGGESTIONS_PER_SKILL } from '../progress/due-reviews.ts'
 import { createRouter } from '../router.ts'
+import { ActivityType } from '../schemas/catalogue.ts'
 import { Timestamp } from '../schemas/common.ts'
-import { PRIVATE } from '../schemas/learner.ts'
-import { identify } from '../session/learner.ts'
-import { noSession, requireSession } from '../session/middleware.ts'
+import { getCurrentLearner } from '../session/learner.ts'
+import { learnerRoute } from './define.ts'
 
 const ReviewItem = z
   .object({
@@ -20,15 +19,15 @@ const ReviewItem = z
       z.object({
         id: z.uuid(),
         name: z.string(),
-        type: z.enum(['practice', 'quiz', 'test', 'challenge']),
+        type: ActivityType,
         lastAttemptedAt: Timestamp.nullable(),
       }),
     ),
   })
   .openapi('ReviewItem')
 
-export const review = createRouter().openapi(
-  createRoute({
+export const meReview = createRouter().openapi(
+  learnerRoute({
     method: 'get',
     path: '/v1/me/review',
     tags: ['Progress'],
@@ -41,19 +40,15 @@ export const review = createRouter().openapi(
       ...problemResponses(401),
     },
   }),
-  async (c) => {
-    const { hash } = requireSession(c)
-    const db = c.var.db
-    const [, [learner], rows] = await retryReads(() => db.batch([...identify(db, hash), dueSkills(db, hash)]))
-    if (!learner) throw noSession(c)
-    const items = rows.map(({ skill, state, suggestions }) => ({
+  async function dueForReview(c) {
+    const { due } = await getCurrentLearner(c, (db, learnerId) => ({ due: dueSkills(db, learnerId) }))
+    const items = due.map(({ skill, state, suggestions }) => ({
       skillId: skill.id,
       name: skill.name,
       dueAt: (state.due ?? state.updatedAt).toISOString(),
       masteryScore: state.masteryScore,
       suggestedActivities: suggestions.map((s) => ({
         ...s,
-        type: s.type as z.infer<typeof ReviewItem>['suggestedActivities'][number]['type'],
         lastAttemptedAt: s.lastAttemptedAt && new Date(s.lastAttemptedAt).toISOString(),
       })),
     }))

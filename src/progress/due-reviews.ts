@@ -1,8 +1,7 @@
 /** Review scheduling in SQL: what is due, for the cron and for the learner's review list. */
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm'
+import { and, asc, eq, lte, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, attempts, skillStates, skills, units } from '../db/schema.ts'
-import { learnerIdOf } from '../session/learner.ts'
+import { type ActivityType, activities, attempts, skillStates, skills, units } from '../db/schema.ts'
 
 /** Activities suggested per due skill: those this learner attempted longest ago (never first). */
 export const SUGGESTIONS_PER_SKILL = 3
@@ -18,10 +17,10 @@ export function flipDueReviews(db: Db, at: Date) {
     WHERE status = 'mastered' AND due <= ${at.toISOString()}::timestamptz`)
 }
 
-export type Suggestion = { id: string; name: string; type: string; lastAttemptedAt: string | null }
+type Suggestion = { id: string; name: string; type: ActivityType; lastAttemptedAt: string | null }
 
 /** This learner's due skills, most overdue first, each with suggested activities (one statement). */
-export function dueSkills(db: Db, hash: string) {
+export function dueSkills(db: Db, learnerId: SQL) {
   const suggestions = sql<Suggestion[]>`(
     SELECT coalesce(json_agg(s), '[]'::json) FROM (
       SELECT a.id, a.name, a.type, max(t.started_at) AS "lastAttemptedAt"
@@ -39,7 +38,7 @@ export function dueSkills(db: Db, hash: string) {
     .innerJoin(skills, eq(skills.id, skillStates.skillId))
     .where(
       and(
-        eq(skillStates.learnerId, learnerIdOf(hash)),
+        eq(skillStates.learnerId, learnerId),
         or(
           eq(skillStates.status, 'review_needed'),
           and(eq(skillStates.status, 'mastered'), lte(skillStates.due, sql`now()`)),

@@ -1,26 +1,24 @@
 /** The learner's attempt history: one round trip per page, newest first. */
-
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import { retryReads } from '../db/retry.ts'
 import { attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
+import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { ownAttempt } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
 import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
-import { PRIVATE } from '../schemas/learner.ts'
 import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/progress.ts'
-import { identify, learnerIdOf } from '../session/learner.ts'
-import { noSession, requireSession } from '../session/middleware.ts'
+import { getCurrentLearner } from '../session/learner.ts'
+import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
 const AttemptCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.uuid()])
 const startedAtKey = sql<string>`to_char(${attempts.startedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
-export const history = createRouter()
+export const meAttempts = createRouter()
   .openapi(
-    createRoute({
+    learnerRoute({
       method: 'get',
       path: '/v1/me/attempts',
       tags: ['Progress'],
@@ -41,34 +39,28 @@ export const history = createRouter()
         ...problemResponses(400, 401),
       },
     }),
-    async (c) => {
-      const { hash } = requireSession(c)
+    async function listMyAttempts(c) {
       const { activityId, status, limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, AttemptCursor)
-      const db = c.var.db
-      const [, [learner], rows] = await retryReads(() =>
-        db.batch([
-          ...identify(db, hash),
-          db
-            .select({ attempt: attempts, key: startedAtKey })
-            .from(attempts)
-            .where(
-              and(
-                eq(attempts.learnerId, learnerIdOf(hash)),
-                activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
-                status ? eq(attempts.status, status) : undefined,
-                after &&
-                  or(
-                    lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
-                    and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
-                  ),
-              ),
-            )
-            .orderBy(desc(attempts.startedAt), desc(attempts.id))
-            .limit(limit + 1),
-        ]),
-      )
-      if (!learner) throw noSession(c)
+      const { rows } = await getCurrentLearner(c, (db, learnerId) => ({
+        rows: db
+          .select({ attempt: attempts, key: startedAtKey })
+          .from(attempts)
+          .where(
+            and(
+              eq(attempts.learnerId, learnerId),
+              activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
+              status ? eq(attempts.status, status) : undefined,
+              after &&
+                or(
+                  lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
+                  and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
+                ),
+            ),
+          )
+          .orderBy(desc(attempts.startedAt), desc(attempts.id))
+          .limit(limit + 1),
+      }))
       const items = rows.slice(0, limit)
       const last = items.at(-1)
       const nextCursor = rows.length > limit && last ? encodeCursor([last.key, last.attempt.id]) : null
@@ -76,7 +68,7 @@ export const history = createRouter()
     },
   )
   .openapi(
-    createRoute({
+    learnerRoute({
       method: 'get',
       path: '/v1/me/attempts/{attemptId}',
       tags: ['Progress'],
@@ -84,15 +76,13 @@ export const history = createRouter()
       request: { params: uuidParam('attemptId') },
       responses: { 200: jsonResponse(AttemptSchema, 'The attempt'), ...problemResponses(400, 401, 404) },
     }),
-    async (c) => {
-      const { hash } = requireSession(c)
+    async function myAttempt(c) {
       const { attemptId } = c.req.valid('param')
-      const db = c.var.db
-      const [, [learner], [attempt]] = await retryReads(() =>
-        db.batch([...identify(db, hash), db.select().from(attempts).where(ownAttempt(hash, attemptId))]),
-      )
-      if (!learner) throw noSession(c)
-      if (!attempt) throw new ApiError('not_found', 'No attempt with this id.')
-      return c.json(presentAttempt(attempt), 200, PRIVATE)
+      const { attempt } = await getCurrentLearner(c, (db, learnerId) => ({
+        attempt: db.select().from(attempts).where(ownAttempt(learnerId, attemptId)),
+      }))
+      const [row] = attempt
+      if (!row) throw new ApiError('not_found', 'No attempt with this id.')
+      return c.json(presentAttempt(row), 200, PRIVATE)
     },
   )

@@ -1,11 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { z } from '@hono/zod-openapi'
+import { activityStats } from '../../analytics/item-stats.ts'
 import { activityContent } from '../../content/schema.ts'
 import { retryReads } from '../../db/retry.ts'
+import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
-import { activityStats } from '../../progress/stats.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { failures, found, NO_STORE, route } from './shared.ts'
+import { adminRoute } from '../define.ts'
+import { failures, found, route } from './shared.ts'
 
 const ratio = z.number().nullable()
 
@@ -30,8 +32,8 @@ const ActivityStats = z
   })
   .openapi('ActivityStats')
 
-export const adminStats = createRouter().openapi(
-  createRoute({
+export const adminActivityStats = createRouter().openapi(
+  adminRoute({
     ...route(
       'get',
       '/v1/admin/activities/{activityId}/stats',
@@ -44,7 +46,7 @@ export const adminStats = createRouter().openapi(
     request: { params: uuidParam('activityId') },
     responses: { 200: jsonResponse(ActivityStats, 'The statistics'), ...failures },
   }),
-  async (c) => {
+  async function itemStatistics(c) {
     const { activityId } = c.req.valid('param')
     const [activity, [totals], perQuestion] = await retryReads(() =>
       c.var.db.batch(activityStats(c.var.db, activityId)),

@@ -1,0 +1,145 @@
+/**
+ * The one way to write a learner's progress: start, submit and abandon today, and every learner
+ * write after them. A write is one batch — one round trip, one transaction — in this order:
+ *
+ *   lock     the learner's row (FOR NO KEY UPDATE): one learner's writes apply one at a time, so
+ *            what a write read under the lock cannot change before it commits
+ *   assert   session_active: the session is live                 (else 401)
+ *   claim    the Idempotency-Key, when the request carries one
+ *   assert   key_claimed: this request holds it                  (else the key's record answers)
+ *   ...      the operation's own statements, each under a name; the one that does the operation
+ *            RETURNs `w.done`, and writes assert what they rely on with `w.assert`
+ *   record   the response, when the operation happened; otherwise the key is released
+ *
+ * An assertion that does not hold rolls the whole batch back and names itself (batch_assert,
+ * drizzle/0006): nothing partial is ever committed, and each name has its own answer. Past the
+ * key_claimed assertion a write holds its key, so no operation needs to guard its statements.
+ *
+ * Replays have one source: `replayOf` on the key's record, found either by `readForWrite` (a write
+ * that reads first notices an answered key there, in its first round trip) or after key_claimed
+ * failed (a duplicate that arrived while the first request was running).
+ */
+import { type SQL, sql } from 'drizzle-orm'
+import type { BatchItem } from 'drizzle-orm/batch'
+import type { Context } from 'hono'
+import { batchByName, type Results, type Statements } from '../db/batch.ts'
+import type { Db } from '../db/client.ts'
+import { failedAssertionOf } from '../db/errors.ts'
+import { type IdempotencyKey, type Learner, learners } from '../db/schema.ts'
+import { ApiError } from '../errors.ts'
+import { activeSession, getCurrentLearner, learnerIdOf, touchLearner } from '../session/learner.ts'
+import { noSession, sessionOf } from '../session/middleware.ts'
+import type { AppEnv } from '../types.ts'
+import {
+  claim,
+  holdsClaim,
+  type IdempotencyRequest,
+  lookup,
+  type Replay,
+  record,
+  replayOf,
+} from './idempotency.ts'
+
+/** What a write's statements may rely on, each a batch_assert of its own name. */
+export type Assertion = 'session_active' | 'key_claimed' | 'skill_state_unchanged' | 'attempt_in_progress'
+
+/** An assertion of the operation's own failed: the caller decides what it means (retry, 409, …). */
+export class AssertionFailed extends Error {
+  constructor(
+    readonly assertion: Assertion,
+    options?: ErrorOptions,
+  ) {
+    super(`assertion failed: ${assertion}`, options)
+    this.name = 'AssertionFailed'
+  }
+}
+
+/** Set by the operation's RETURNING, read by the record statement: "the operation happened". */
+const DONE = sql`set_config('lp.operation_done', 'yes', true)`
+const HAPPENED = sql`current_setting('lp.operation_done', true) = 'yes'`
+
+export type WriteContext = {
+  db: Db
+  /** The learner's id, as a subquery for statements of this batch. */
+  learnerId: SQL
+  /** Put in the RETURNING of the statement that does the operation: the response is recorded only then. */
+  done: SQL
+  /** True once the statement that RETURNs `done` has returned a row. */
+  happened: SQL
+  /** A statement that rolls the batch back, naming `assertion`, unless `condition` is true. */
+  assert: (condition: SQL, assertion: Assertion) => ReturnType<Db['execute']>
+}
+
+export type Written<S extends Statements> =
+  | { replay: null; learner: Learner; results: Results<S> }
+  | { replay: Replay; learner?: undefined; results?: undefined }
+
+/**
+ * Sends `operation` inside the protocol above and returns its named results, or what to replay when
+ * another request with the same Idempotency-Key answered first. `response` is what a replay of this
+ * request will answer: its status, and a JSON snapshot of the committed rows, built in SQL.
+ */
+export async function learnerWrite<S extends Statements>(
+  c: Context<AppEnv>,
+  idempotency: IdempotencyRequest | null,
+  operation: (w: WriteContext) => S,
+  response: { status: number; snapshot: SQL },
+): Promise<Written<S>> {
+  const { db } = c.var
+  const session = sessionOf(c)
+  const learnerId = learnerIdOf(session.hash)
+  const assert = (condition: SQL, assertion: Assertion) =>
+    db.execute(sql`SELECT batch_assert(${condition}, ${assertion})`)
+  const w: WriteContext = { db, learnerId, done: DONE, happened: HAPPENED, assert }
+
+  const lock = db.select().from(learners).where(activeSession(session.hash)).for('no key update')
+  const before: BatchItem<'pg'>[] = [
+    lock,
+    touchLearner(db, session.hash),
+    assert(sql`EXISTS ${learnerId}`, 'session_active'),
+  ]
+  const after: BatchItem<'pg'>[] = []
+  if (idempotency) {
+    before.push(claim(db, learnerId, idempotency), assert(holdsClaim(learnerId, idempotency), 'key_claimed'))
+    after.push(...record(db, learnerId, idempotency, response, HAPPENED))
+  }
+
+  try {
+    const sent = await batchByName(db, operation(w), { before, after })
+    const [learner] = sent.before[0] as Learner[]
+    if (!learner) throw new Error('the write committed without its learner')
+    return { replay: null, learner, results: sent.named }
+  } catch (error) {
+    const assertion = failedAssertionOf(error) as Assertion | undefined
+    if (assertion === 'session_active') throw noSession(c)
+    if (assertion === 'key_claimed' && idempotency) return { replay: await replayAfterClaim(c, idempotency) }
+    if (assertion) throw new AssertionFailed(assertion, { cause: error })
+    throw error
+  }
+}
+
+/** Another request holds the key: its record decides (one more round trip, only on this race). */
+async function replayAfterClaim(c: Context<AppEnv>, idempotency: IdempotencyRequest): Promise<Replay> {
+  const [row] = await lookup(c.var.db, learnerIdOf(sessionOf(c).hash), idempotency.key)
+  if (!row) throw new ApiError('conflict', 'A request with this Idempotency-Key is still being processed.')
+  return replayOf(row, idempotency)
+}
+
+/**
+ * The reads a write depends on, with the learner (a 401 without one), in one round trip. When the
+ * request's Idempotency-Key was already answered, that answer is returned to replay instead.
+ */
+export async function readForWrite<S extends Statements>(
+  c: Context<AppEnv>,
+  idempotency: IdempotencyRequest | null,
+  statements: (db: Db, learnerId: SQL) => S,
+): Promise<({ replay: null; learner: Learner } & Results<S>) | { replay: Replay }> {
+  const { answered, ...read } = await getCurrentLearner(c, (db, learnerId) => ({
+    ...statements(db, learnerId),
+    // Keys are at least one character: without one this finds nothing.
+    answered: lookup(db, learnerId, idempotency?.key ?? ''),
+  }))
+  const [row] = answered as IdempotencyKey[]
+  if (row && idempotency) return { replay: replayOf(row, idempotency) }
+  return { replay: null, ...(read as { learner: Learner } & Results<S>) }
+}
