@@ -3,7 +3,7 @@ import { createPgliteBackend } from './pglite-backend.ts'
 import { createPostgresBackend } from './postgres-backend.ts'
 
 export type { Backend } from './backend.ts'
-export { type LocalNeon, type LocalNeonOptions, type LocalNeonStats, startLocalNeon } from './server.ts'
+export { startLocalNeon } from './server.ts'
 
 /**
  * PostgreSQL when a server URL is given (LOCAL_POSTGRES_URL), otherwise embedded PGlite:

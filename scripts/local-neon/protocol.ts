@@ -31,7 +31,7 @@ export type TransactionOptions = {
 }
 
 /** A Postgres error as the proxy reports it: HTTP 400 with every field the driver copies. */
-export const ERROR_FIELDS = [
+const ERROR_FIELDS = [
   'severity',
   'code',
   'detail',

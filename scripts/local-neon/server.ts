@@ -17,7 +17,7 @@ export type LocalNeonOptions = {
 }
 
 /** What tests and benchmarks read from `GET /_local/stats`. */
-export type LocalNeonStats = {
+type LocalNeonStats = {
   /** HTTP requests to /sql: one per Neon round trip. */
   requests: number
   statements: number
