@@ -10,29 +10,19 @@
  * A state that moved meanwhile (another submit of this learner on the skill, the review cron) fails
  * `skill_state_unchanged`, and the whole submit runs again on fresh reads, so no update is lost.
  */
-import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { activityContent } from '../content/schema.ts'
-import type { Db } from '../db/client.ts'
 import { withRetries } from '../db/retry.ts'
-import {
-  type Attempt,
-  activities,
-  attempts,
-  type SkillState,
-  skillStates,
-  skills,
-  units,
-} from '../db/schema.ts'
+import { type Attempt, attempts, type SkillState, skillStates } from '../db/schema.ts'
 import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
 import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
 import { bktParameters } from '../mastery/bkt.ts'
-import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
+import { decide, type SubmitSnapshot } from '../mastery/decide.ts'
 import type { ReviewRating } from '../mastery/fsrs.ts'
 import type { AppEnv } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
-import { AssertionFailed, learnerWrite, readForWrite, type WriteContext } from './learner-write.ts'
-import { learnerCompleted, ownAttempt } from './queries.ts'
+import { AssertionFailed, learnerWrite, readForWrite } from './learner-write.ts'
+import { completeAttempt, snapshotQueries, submitSnapshot } from './submit-statements.ts'
 
 /**
  * Only simultaneous submits of one learner on one skill conflict. 20 at once (test/concurrency.test.ts)
@@ -122,92 +112,6 @@ async function submitOnce(
   if (!attempt || !state) throw new Error('the submit batch committed without its rows')
   return { attempt, state, passed: decision.grade.passed, review: decision.review, replayed: false }
 }
-
-/** The skill of an attempt, as a subquery for statements of the same batch. */
-const skillOfAttempt = (attemptId: string) => sql`(
-  SELECT u.skill_id FROM ${attempts} t JOIN ${activities} a ON a.id = t.activity_id JOIN ${units} u ON u.id = a.unit_id
-  WHERE t.id = ${attemptId})`
-
-function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
-  return {
-    target: db
-      .select({
-        status: attempts.status,
-        activityId: attempts.activityId,
-        content: activities.content,
-        skillId: units.skillId,
-        skillMetadata: skills.metadata,
-      })
-      .from(attempts)
-      .innerJoin(activities, eq(activities.id, attempts.activityId))
-      .innerJoin(units, eq(units.id, activities.unitId))
-      .innerJoin(skills, eq(skills.id, units.skillId))
-      .where(ownAttempt(learnerId, attemptId)),
-    state: db
-      .select()
-      .from(skillStates)
-      .where(and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillOfAttempt(attemptId)))),
-    activities: db
-      .select({
-        id: activities.id,
-        unitId: activities.unitId,
-        completed: learnerCompleted(learnerId, false),
-        passed: learnerCompleted(learnerId, true),
-      })
-      .from(activities)
-      .innerJoin(units, eq(units.id, activities.unitId))
-      .where(eq(units.skillId, skillOfAttempt(attemptId))),
-  }
-}
-
-type Place = { learnerId: string; skillId: string; attemptId: string }
-
-function completeAttempt(
-  { db, done, happened, assert }: WriteContext,
-  { learnerId, skillId, attemptId }: Place,
-  answers: Record<string, AnswerValue>,
-  { grade, state }: Decision,
-  versionRead: number,
-) {
-  const thisState = and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillId))
-  return {
-    unchanged: assert(
-      sql`coalesce((SELECT ${skillStates.version} FROM ${skillStates} WHERE ${thisState}), 0) = ${versionRead}`,
-      'skill_state_unchanged',
-    ),
-    completed: db
-      .update(attempts)
-      .set({
-        status: 'completed',
-        score: grade.score,
-        maxScore: grade.maxScore,
-        response: { answers },
-        feedback: grade.feedback,
-        completedAt: sql`now()`,
-      })
-      .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
-      .returning({ ...getTableColumns(attempts), done }),
-    inProgress: assert(happened, 'attempt_in_progress'),
-    saved: db
-      .insert(skillStates)
-      .values({ learnerId, skillId, ...state, version: 1 })
-      .onConflictDoUpdate({
-        target: [skillStates.learnerId, skillStates.skillId],
-        set: { ...state, version: sql`${skillStates.version} + 1` },
-      })
-      .returning(),
-  }
-}
-
-/** What a replay of this submit answers: the rows as committed, and the grade's outcome. */
-const submitSnapshot = (
-  { learnerId, skillId, attemptId }: Place,
-  { grade, review }: Decision,
-) => sql`jsonb_build_object(
-  'attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
-  'skillState', (SELECT to_jsonb(s) FROM ${skillStates} s WHERE s.learner_id = ${learnerId} AND s.skill_id = ${skillId}),
-  'passed', ${grade.passed}::boolean,
-  'review', ${review}::text)`
 
 function submittedFrom({ snapshot }: Replay): Submitted {
   return {
