@@ -67,7 +67,6 @@ export const me = createRouter()
         { retry: false },
       )
       clearSessionCookie(c)
-      c.header('Cache-Control', PRIVATE['Cache-Control'])
-      return c.body(null, 204)
+      return c.body(null, 204, PRIVATE)
     },
   )

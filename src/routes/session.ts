@@ -50,7 +50,6 @@ export const session = createRouter()
     }),
     async function endSession(c) {
       await clearLearnerSession(c)
-      c.header('Cache-Control', PRIVATE['Cache-Control'])
-      return c.body(null, 204)
+      return c.body(null, 204, PRIVATE)
     },
   )

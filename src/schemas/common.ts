@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError } from '../errors.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
 
 /** A UUID path parameter, lower-cased so `ABC…` and `abc…` name the same row. Checked before any query. */
 export const uuidParam = <K extends string>(name: K) =>
@@ -31,13 +32,8 @@ export const cursorQuery = z
  * Keyset cursors are opaque to clients: base64url of the last row's sort key. A cursor that does
  * not decode to the expected shape is a 400, never a query with garbage in it.
  */
-export function encodeCursor(key: readonly (string | number)[]): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(key))
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replace(/=+$/, '')
-}
+export const encodeCursor = (key: readonly (string | number)[]): string =>
+  toBase64Url(utf8(JSON.stringify(key)))
 
 export function decodeCursor<T extends z.ZodType>(
   cursor: string | undefined,
@@ -45,10 +41,7 @@ export function decodeCursor<T extends z.ZodType>(
 ): z.infer<T> | undefined {
   if (cursor === undefined) return undefined
   try {
-    const binary = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'))
-    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
-      Uint8Array.from(binary, (c) => c.charCodeAt(0)),
-    )
+    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(fromBase64Url(cursor))
     const parsed = shape.safeParse(JSON.parse(json))
     if (parsed.success) return parsed.data
   } catch {
