@@ -71,8 +71,8 @@ export type WriteContext = {
 }
 
 export type Written<S extends Statements> =
-  | { replay: null; learner: Learner; results: Results<S> }
-  | { replay: Replay; learner?: undefined; results?: undefined }
+  | { replay: null; results: Results<S> }
+  | { replay: Replay; results?: undefined }
 
 /**
  * Sends `operation` inside the protocol above and returns its named results, or what to replay when
@@ -92,9 +92,13 @@ export async function learnerWrite<S extends Statements>(
     db.execute(sql`SELECT batch_assert(${condition}, ${assertion})`)
   const w: WriteContext = { db, learnerId, done: DONE, happened: HAPPENED, assert }
 
-  const lock = db.select().from(learners).where(activeSession(session.hash)).for('no key update')
+  const lockLearner = db
+    .select({ id: learners.id })
+    .from(learners)
+    .where(activeSession(session.hash))
+    .for('no key update')
   const before: BatchItem<'pg'>[] = [
-    lock,
+    lockLearner,
     touchLearner(db, session.hash),
     assert(sql`EXISTS ${learnerId}`, 'session_active'),
   ]
@@ -105,10 +109,8 @@ export async function learnerWrite<S extends Statements>(
   }
 
   try {
-    const sent = await batchByName(db, operation(w), { before, after })
-    const [learner] = sent.before[0] as Learner[]
-    if (!learner) throw new Error('the write committed without its learner')
-    return { replay: null, learner, results: sent.named }
+    const { named } = await batchByName(db, operation(w), { before, after })
+    return { replay: null, results: named }
   } catch (error) {
     const assertion = failedAssertionOf(error) as Assertion | undefined
     if (assertion === 'session_active') throw noSession(c)
