@@ -16,6 +16,7 @@ import { decide, type SubmitSnapshot } from '../src/mastery/decide.ts'
 import { ratingFor } from '../src/mastery/fsrs.ts'
 import { nextSkillState, type Submission } from '../src/mastery/next-state.ts'
 import { effectiveStatus, type MasteryState } from '../src/mastery/state.ts'
+import { sampleContent } from './fixtures.ts'
 
 const right = { correct: true, pGuess: 0.2 }
 const wrong = { correct: false, pGuess: 0.2 }
@@ -207,20 +208,11 @@ describe('the status machine', () => {
 })
 
 describe('decide(snapshot, answers, now): the one entry point', () => {
+  // The fixtures' numeric q1 (1 + 1) and two-choice q2 (b), and a short-text q3.
   const content = activityContent.parse({
     passingScore: 0.7,
     questions: [
-      { id: 'q1', kind: 'numeric', prompt: '1 + 1?', answer: 2 },
-      {
-        id: 'q2',
-        kind: 'single_choice',
-        prompt: 'Pick b',
-        choices: [
-          { id: 'a', text: 'A' },
-          { id: 'b', text: 'B' },
-        ],
-        answer: 'b',
-      },
+      ...sampleContent.questions,
       { id: 'q3', kind: 'short_text', prompt: 'Say yes', acceptedAnswers: ['yes'] },
     ],
   })
