@@ -167,6 +167,11 @@ export const onError: ErrorHandler = (error, c) => {
   if (database.kind === 'foreign_key_violation') {
     return problemResponse(c, 'unprocessable', 'A referenced resource does not exist.')
   }
+  if (database.kind === 'invalid_input') {
+    // Validation should have refused this value: logged as an error, since it may be our own SQL.
+    logServerFault(c, error)
+    return problemResponse(c, 'bad_request', 'The request contains a value that cannot be stored.')
+  }
   logServerFault(c, error)
   return problemResponse(
     c,

@@ -24,6 +24,11 @@ function appWithTestRoutes() {
     await c.var.db.execute(sql`SELECT * FROM secret_table_name WHERE password = ${'p@ss'}`)
     return c.text('unreachable')
   })
+  app.get('/lone-surrogate', async (c) => {
+    // What validation now refuses, sent to the database anyway: the backstop must still say 400.
+    await c.var.db.execute(sql`SELECT ${'{"a":"\\ud800"}'}::jsonb`)
+    return c.text('unreachable')
+  })
   app.get('/api-error', () => {
     throw new ApiError('conflict', 'The attempt was already submitted.')
   })
@@ -104,6 +109,18 @@ describe('unknown failures', () => {
       expect(logged).not.toContain(leak)
     }
     expect(logged).toContain('"sqlstate":"42P01"')
+  })
+})
+
+describe('a value the database refuses (22P02 and its kin)', () => {
+  it('is a 400 problem, logged as an error with its SQLSTATE (it may be a bug in our own SQL)', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const problem = await expectProblem(await request('/lone-surrogate'), 400)
+    expect(problem.detail).toMatch(/cannot be stored/)
+    const lines = log.mock.calls.map((call) => JSON.parse(String(call[0])))
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'error', sqlstate: '22P02', path: '/lone-surrogate' }),
+    ])
   })
 })
 

@@ -151,3 +151,59 @@ describe('methods', () => {
     }
   })
 })
+
+describe('strings that are not well-formed Unicode', () => {
+  const lone = '\ud800'
+  it('are refused with a pointer wherever they appear: answers, metadata values and keys, content', async () => {
+    await seed(db)
+    const { cookie } = await newLearner()
+    const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
+    const submitted = await expectProblem(
+      await send('POST', path, { cookie, body: { response: { answers: { q1: `5${lone}` } } } }),
+      400,
+    )
+    expect(submitted.errors).toEqual([
+      { pointer: '#/response/answers/q1', detail: expect.stringMatching(/Unicode/) },
+    ])
+    for (const [body, pointer] of [
+      [{ name: 'S', metadata: { note: `a${lone}b` } }, '#/metadata/note'],
+      [{ name: 'S', metadata: { [`k${lone}`]: 1 } }, '#/metadata'],
+      [{ name: `S${lone}` }, '#/name'],
+    ] as const) {
+      const problem = await expectProblem(await send('POST', '/v1/admin/skills', { admin: true, body }), 400)
+      expect(problem.errors?.[0]?.pointer).toBe(pointer)
+    }
+    const unitId = SEED_IDS.units.addition
+    const content = { questions: [{ id: 'q1', kind: 'numeric', prompt: `Two ${lone}`, answer: 2 }] }
+    const problem = await expectProblem(
+      await send('POST', '/v1/admin/activities', { admin: true, body: { unitId, name: 'A', content } }),
+      400,
+    )
+    expect(problem.errors?.[0]?.pointer).toBe('#/content/questions/0/prompt')
+  })
+})
+
+describe('deeply nested bodies', () => {
+  it('are refused, whatever they hide at the bottom, without running out of stack', async () => {
+    await seed(db)
+    const { cookie } = await newLearner()
+    const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
+    const deep = (depth: number, bottom: string) => `${'{"a":'.repeat(depth)}${bottom}${'}'.repeat(depth)}`
+    for (const body of [
+      `{"response":{"answers":{}},"x":${deep(5000, '{"__proto__":{"admin":true}}')}}`,
+      `{"response":{"answers":{}},"x":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      `{"response":{"answers":{}},"x":${deep(40, '1')}}`,
+    ]) {
+      const problem = await expectProblem(
+        await api(path, {
+          method: 'POST',
+          body,
+          headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+        }),
+        400,
+      )
+      expect(problem.errors?.[0]?.detail).toMatch(/nested more than 32 levels/)
+    }
+    expect(Object.prototype).not.toHaveProperty('admin')
+  })
+})

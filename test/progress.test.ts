@@ -354,6 +354,28 @@ describe('GET /v1/me/attempts', () => {
       await expectProblem(await send('GET', `/v1/me/attempts?${query}`, { cookie }), 400)
     }
   })
+
+  it('refuses a forged cursor that names no real instant (a 400, never a database error)', async () => {
+    const { cookie } = await newLearner()
+    const forge = (startedAt: string) =>
+      btoa(JSON.stringify([startedAt, crypto.randomUUID()]))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_')
+        .replace(/=+$/, '')
+    for (const startedAt of [
+      '2026-13-45T99:99:99.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+      '2026-02-30T10:00:00.000000Z',
+    ]) {
+      const problem = await expectProblem(
+        await send('GET', `/v1/me/attempts?cursor=${forge(startedAt)}`, { cookie }),
+        400,
+      )
+      expect(problem.errors?.[0]?.parameter, startedAt).toBe('cursor')
+    }
+    const real = forge('2026-02-28T10:00:00.123456Z')
+    expect((await send('GET', `/v1/me/attempts?cursor=${real}`, { cookie })).status).toBe(200)
+  })
 })
 
 describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {

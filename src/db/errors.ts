@@ -7,8 +7,16 @@ export type DatabaseFailure =
   | { kind: 'unavailable'; sqlstate?: string }
   | { kind: 'unique_violation'; sqlstate: string }
   | { kind: 'foreign_key_violation'; sqlstate: string }
+  | { kind: 'invalid_input'; sqlstate: string }
   | { kind: 'other'; sqlstate?: string }
   | { kind: 'not_database'; sqlstate?: undefined }
+
+/**
+ * A value Postgres refused to store: invalid text for a type (22P02, e.g. a lone surrogate in jsonb),
+ * an untranslatable character (22P05, 22021), an impossible date or time (22007, 22008). Validation
+ * refuses these first; reaching the database with one is a 400 for the client and a bug for us.
+ */
+const INVALID_INPUT = new Set(['22P02', '22P05', '22021', '22007', '22008'])
 
 /** Connection lost, server shutting down or starting, serialization failure or deadlock: worth a retry. */
 const TRANSIENT = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '40001', '40P01'])
@@ -55,6 +63,7 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure {
   if (TRANSIENT.has(sqlstate)) return { kind: 'unavailable', sqlstate }
   if (sqlstate === '23505') return { kind: 'unique_violation', sqlstate }
   if (sqlstate === '23503') return { kind: 'foreign_key_violation', sqlstate }
+  if (INVALID_INPUT.has(sqlstate)) return { kind: 'invalid_input', sqlstate }
   return { kind: 'other', sqlstate }
 }
 

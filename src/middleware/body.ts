@@ -2,12 +2,13 @@
  * What a write may carry. JSON only: a body of any other type is a 415 before anything reads it
  * (HTML forms and `text/plain` can be sent cross-site without a CORS preflight, JSON cannot). Sizes
  * are capped per route kind (src/routes/define.ts) before anything parses the body, with or without
- * a Content-Length, and keys that reach into prototypes are refused wherever they appear.
+ * a Content-Length, and what no body may carry (src/http/json-scan.ts) is refused wherever it appears.
  */
 import { bodyLimit } from 'hono/body-limit'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.ts'
 import { isJson } from '../http/json.ts'
+import { faultIn } from '../http/json-scan.ts'
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -27,27 +28,14 @@ export const jsonOnly = createMiddleware(async function jsonOnly(c, next) {
   await next()
 })
 
-/** Keys that reach into prototypes when a parsed body is copied or merged: refused wherever they appear. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
-function prototypeKeyIn(text: string): string | undefined {
-  let found: string | undefined
-  try {
-    JSON.parse(text, (key, value) => {
-      if (PROTOTYPE_KEYS.has(key)) found ??= key
-      return value
-    })
-  } catch {
-    // Malformed JSON: the validator answers that with its own 400.
-  }
-  return found
-}
-
 /** Learner writes are small (answers to at most 50 questions); authors send whole activities. */
 export const LEARNER_BODY_LIMIT = 64 * 1024
 export const ADMIN_BODY_LIMIT = 512 * 1024
 
-/** A route's body: at most `maxSize` bytes, and no prototype keys. The text is cached for the validator. */
+/**
+ * A route's body: at most `maxSize` bytes, and nothing `faultIn` refuses (prototype keys, ill-formed
+ * Unicode, deep nesting). The text is cached for the validator, which parses it again.
+ */
 export function limitBody(maxSize: number) {
   const limit = bodyLimit({
     maxSize,
@@ -55,21 +43,17 @@ export function limitBody(maxSize: number) {
       throw new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)
     },
   })
-  const refusePrototypeKeys = createMiddleware(async function refusePrototypeKeys(c, next) {
-    const key =
+  const refuseFaults = createMiddleware(async function refuseFaults(c, next) {
+    const fault =
       WRITES.has(c.req.method) && hasBody((name) => c.req.header(name))
-        ? prototypeKeyIn(await c.req.text())
+        ? faultIn(await c.req.text())
         : undefined
-    if (key) {
-      throw new ApiError('validation_failed', 'The request body is invalid.', {
-        errors: [{ pointer: '#', detail: `the key "${key}" is not allowed anywhere in a body` }],
-      })
-    }
+    if (fault) throw new ApiError('validation_failed', 'The request body is invalid.', { errors: [fault] })
     await next()
   })
   return createMiddleware(async function limitBody(c, next) {
     await limit(c, async () => {
-      await refusePrototypeKeys(c, next)
+      await refuseFaults(c, next)
     })
   })
 }

@@ -22,7 +22,15 @@ import {
   SkillTreeSchema,
   UnitWithActivitiesSchema,
 } from '../schemas/catalogue.ts'
-import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
+import {
+  cursorQuery,
+  decodeCursor,
+  encodeCursor,
+  limitQuery,
+  page,
+  uuidParam,
+  wellFormedText,
+} from '../schemas/common.ts'
 import { catalogueRoute } from './define.ts'
 
 /** Summaries of a unit's activities, ordered, without shipping their content over the wire. */
@@ -34,7 +42,7 @@ const activitySummaries = {
   orderBy: [asc(activities.order), asc(activities.id)],
 }
 
-const SkillCursor = z.tuple([z.string(), z.uuid()])
+const SkillCursor = z.tuple([wellFormedText, z.uuid()])
 
 export const catalogue = createRouter()
   .openapi(

@@ -7,13 +7,21 @@ import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { ownAttempt } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
-import { cursorQuery, decodeCursor, encodeCursor, limitQuery, page, uuidParam } from '../schemas/common.ts'
+import {
+  CursorTimestamp,
+  cursorQuery,
+  decodeCursor,
+  encodeCursor,
+  limitQuery,
+  page,
+  uuidParam,
+} from '../schemas/common.ts'
 import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/progress.ts'
 import { getCurrentLearner } from '../session/learner.ts'
 import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
-const AttemptCursor = z.tuple([z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/), z.uuid()])
+const AttemptCursor = z.tuple([CursorTimestamp, z.uuid()])
 const startedAtKey = sql<string>`to_char(${attempts.startedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 export const meAttempts = createRouter()

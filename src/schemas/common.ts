@@ -28,6 +28,24 @@ export const cursorQuery = z
   .optional()
   .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page.' })
 
+/** Text that is well-formed Unicode (no lone surrogates), for strings that reach a query. */
+export const wellFormedText = z
+  .string()
+  .refine((value) => value.isWellFormed(), 'must be well-formed Unicode text')
+
+/**
+ * A timestamp as cursors carry it (microseconds, UTC) that names a real instant, years 1 to 9999:
+ * `2026-13-45T99:99:99.000000Z` or year 0 would otherwise reach Postgres and fail there.
+ */
+export const CursorTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)
+  .refine((value) => {
+    const millis = `${value.slice(0, 23)}Z`
+    const date = new Date(millis)
+    return Number(value.slice(0, 4)) >= 1 && !Number.isNaN(date.getTime()) && date.toISOString() === millis
+  })
+
 /**
  * Keyset cursors are opaque to clients: base64url of the last row's sort key. A cursor that does
  * not decode to the expected shape is a 400, never a query with garbage in it.
