@@ -22,10 +22,12 @@ export default defineConfig({
           // Off for the suite (tests reuse ids across resets); test/edge-cache.test.ts turns it on.
           CATALOGUE_TTL_SECONDS: '0',
         },
-        // The limits of wrangler.toml, lowered so a test can reach them quickly.
+        // The limits of wrangler.toml, some lowered so a test can reach them quickly.
         ratelimits: {
           PROGRESS_LIMITER: { namespace_id: '1001', simple: { limit: 50, period: 60 } },
-          SESSION_LIMITER: { namespace_id: '1002', simple: { limit: 5, period: 60 } },
+          SESSION_LIMITER: { namespace_id: '1002', simple: { limit: 30, period: 60 } },
+          LEARNER_LIMITER: { namespace_id: '1003', simple: { limit: 200, period: 60 } },
+          ADMIN_AUTH_LIMITER: { namespace_id: '1004', simple: { limit: 5, period: 60 } },
         },
       },
     })),

@@ -3,9 +3,26 @@ import type { AppType } from '../src/app.ts'
 
 /**
  * A typed client. In a browser the session cookie (HttpOnly) rides along by itself; from another
- * origin, listed in CORS_ORIGINS, pass `{ init: { credentials: 'include' } }`.
+ * origin, listed in CORS_ORIGINS, pass `{ init: { credentials: 'include' } }`; from Node, pass
+ * `{ fetch: cookieKeepingFetch() }`.
  */
 export const learningApi = (baseUrl: string, options?: ClientRequestOptions) => hc<AppType>(baseUrl, options)
+
+/**
+ * A fetch that keeps the session cookie, as a browser does. Node's fetch keeps no cookies, so
+ * without it every learner route would answer 401.
+ */
+export function cookieKeepingFetch(fetchFn: typeof fetch = fetch): typeof fetch {
+  let cookie = ''
+  return async (input, init) => {
+    const request = new Request(input, init)
+    if (cookie) request.headers.set('Cookie', cookie)
+    const response = await fetchFn(request)
+    const set = response.headers.get('set-cookie')?.split(';')[0]
+    if (set !== undefined) cookie = set.endsWith('=') ? '' : set // an empty value clears it
+    return response
+  }
+}
 
 /** Start (or resume) the session, answer one activity, and read back the skill's new state. */
 export async function practise(
@@ -15,11 +32,13 @@ export async function practise(
 ) {
   await parseResponse(api.v1.session.$post())
   const attempt = await parseResponse(
-    api.v1.activities[':activityId'].attempts.$post({ param: { activityId } }),
+    api.v1.activities[':activityId'].attempts.$post({ param: { activityId }, header: {} }),
   )
   const result = await parseResponse(
     api.v1.attempts[':attemptId'].submit.$post({
       param: { attemptId: attempt.id },
+      // The same key on a retry replays the first answer instead of grading twice.
+      header: { 'Idempotency-Key': `"${crypto.randomUUID()}"` },
       json: { response: { answers } },
     }),
   )

@@ -2,6 +2,7 @@ import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { notFound, onError } from './errors.ts'
 import { database } from './middleware/db.ts'
+import { httpsOnly } from './middleware/https.ts'
 import { corsForAllowlist } from './middleware/origin.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
@@ -29,7 +30,15 @@ export function createApp() {
   const app = createRouter()
   app.use(requestId())
   app.use(requestLog)
-  app.use(secureHeaders())
+  app.use(httpsOnly)
+  // JSON responses load nothing and are framed nowhere; a route with a page of its own (/docs) sets its own CSP.
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      xFrameOptions: 'DENY',
+      overwrite: false,
+    }),
+  )
   app.use('/v1/*', corsForAllowlist)
   app.use(database)
   app.onError(onError)

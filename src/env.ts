@@ -31,6 +31,14 @@ const EnvSchema = z.object({
   DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
   /** How long catalogue reads stay in each location's edge cache, in seconds (default 60; 0 = off). */
   CATALOGUE_TTL_SECONDS: optional(z.coerce.number().int().min(0).max(86_400)),
+  /** Hours an attempt may stay in progress before the cron abandons it (default 24). */
+  OPEN_ATTEMPT_HOURS: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
+  ),
 })
 
 export type Env = Omit<CloudflareBindings, keyof z.infer<typeof EnvSchema>> & z.infer<typeof EnvSchema>

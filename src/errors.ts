@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import { classifyDatabaseError, describeForLog } from './db/errors.ts'
 import { NO_STORE } from './http/cache-control.ts'
+import { logSecurityEvent } from './http/security-events.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -36,10 +37,25 @@ export type ProblemCode = keyof typeof problems
 /** One entry per invalid input: `pointer` into the JSON body, or `parameter` for query, path and headers. */
 export type InvalidParam = { pointer?: string; parameter?: string; detail: string }
 
+/** Why a request was refused, for 401, 403 and 429 problems: logged as a security event, never answered. */
+export type SecurityReason =
+  | 'missing_session'
+  | 'bad_signature'
+  | 'unknown_session'
+  | 'missing_admin_token'
+  | 'malformed_authorization'
+  | 'wrong_admin_token'
+  | 'cross_site_write'
+  | 'https_required'
+  | 'rate_limited'
+
 export type ProblemOptions = {
   errors?: InvalidParam[]
   headers?: Record<string, string>
   cause?: unknown
+  /** Where the client can look to learn what happened (an outcome-unknown write's resource). */
+  resource?: string
+  reason?: SecurityReason
 }
 
 /** Absolute and stable, but not dereferenceable: RFC 9457 §3.1.1 allows tag URIs (RFC 4151) for this. */
@@ -49,12 +65,16 @@ export class ApiError extends HTTPException {
   readonly code: ProblemCode
   readonly errors?: InvalidParam[]
   readonly headers?: Record<string, string>
+  readonly resource?: string
+  readonly reason?: SecurityReason
 
   constructor(code: ProblemCode, detail: string, options: ProblemOptions = {}) {
     super(problems[code][0], { message: detail, cause: options.cause })
     this.code = code
     this.errors = options.errors
     this.headers = options.headers
+    this.resource = options.resource
+    this.reason = options.reason
   }
 }
 
@@ -80,7 +100,7 @@ export function renderProblem(
   code: ProblemCode,
   detail: string,
   { instance, requestId }: ProblemContext,
-  { errors, headers }: Omit<ProblemOptions, 'cause'> = {},
+  { errors, headers, resource }: Omit<ProblemOptions, 'cause' | 'reason'> = {},
 ) {
   const [status, title] = problems[code]
   const body = {
@@ -91,6 +111,7 @@ export function renderProblem(
     instance,
     requestId,
     ...(errors && { errors }),
+    ...(resource && { resource }),
   }
   return new Response(JSON.stringify(body), {
     status,
@@ -108,7 +129,7 @@ function problemResponse(
   c: Context,
   code: ProblemCode,
   detail: string,
-  options: Omit<ProblemOptions, 'cause'> = {},
+  options: Omit<ProblemOptions, 'cause' | 'reason'> = {},
 ) {
   const context = { instance: new URL(c.req.url).pathname, requestId: c.get('requestId') }
   return renderProblem(code, detail, context, options)
@@ -138,9 +159,10 @@ function logServerFault(c: Context, error: unknown, extra: Record<string, unknow
   )
 }
 
-export const onError: ErrorHandler = (error, c) => {
+export const onError: ErrorHandler = async function onError(error, c) {
   if (error instanceof ApiError) {
     if (error.status >= 500) logServerFault(c, error.cause ?? error, { code: error.code })
+    if (error.reason) await logSecurityEvent(c, error.status, error.reason)
     return problemResponse(c, error.code, error.message, error)
   }
   if (error instanceof HTTPException) {

@@ -5,6 +5,10 @@ import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
 import { flipDueReviews } from './progress/due-reviews.ts'
 import { deleteExpiredKeys } from './progress/idempotency.ts'
+import { abandonStaleAttempts } from './progress/queries.ts'
+
+/** How long an attempt may stay in progress before the cron abandons it, unless OPEN_ATTEMPT_HOURS says. */
+const DEFAULT_OPEN_ATTEMPT_HOURS = 24
 
 export type { AppType } from './app.ts'
 
@@ -25,8 +29,8 @@ export default {
   },
 
   /**
-   * The Cron Trigger (wrangler.toml), as of the scheduled time: due reviews flip to review_needed, and
-   * expired Idempotency-Keys go. One batch, one round trip.
+   * The Cron Trigger (wrangler.toml), as of the scheduled time: due reviews flip to review_needed,
+   * expired Idempotency-Keys go, and attempts left open too long are abandoned. One batch, one round trip.
    */
   async scheduled(controller, bindings) {
     const result = parseEnv(bindings)
@@ -39,8 +43,17 @@ export default {
     const at = new Date(controller.scheduledTime)
     try {
       const db = createDb(result.env)
-      const [flipped, expired] = await db.batch([flipDueReviews(db, at), deleteExpiredKeys(db, at)])
-      const counts = { reviewsDue: flipped.rowCount ?? 0, expiredKeys: expired.rowCount ?? 0 }
+      const hours = result.env.OPEN_ATTEMPT_HOURS ?? DEFAULT_OPEN_ATTEMPT_HOURS
+      const [flipped, expired, abandoned] = await db.batch([
+        flipDueReviews(db, at),
+        deleteExpiredKeys(db, at),
+        abandonStaleAttempts(db, at, hours),
+      ])
+      const counts = {
+        reviewsDue: flipped.rowCount ?? 0,
+        expiredKeys: expired.rowCount ?? 0,
+        abandonedAttempts: abandoned.rowCount ?? 0,
+      }
       console.log(JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), ...counts }))
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', cron: controller.cron, ...describeForLog(error) }))

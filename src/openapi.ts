@@ -1,3 +1,8 @@
+/**
+ * Building blocks of route definitions: problem responses, JSON bodies and responses, and the
+ * response headers the API sends, each described once. Route kinds (routes/define.ts) add the
+ * responses their middleware can answer; a route adds its own.
+ */
 import { z } from '@hono/zod-openapi'
 import { PROBLEM_CONTENT_TYPE } from './errors.ts'
 
@@ -19,22 +24,73 @@ const Problem = z
         }),
       )
       .optional(),
+    resource: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'On a 503 whose write may or may not have been applied: where to read what happened. Retrying with ' +
+          'the same Idempotency-Key is safe either way.',
+      }),
   })
   .openapi('Problem')
+
+type Header = { description: string; schema: { type: 'string' | 'integer' } }
+const header = (description: string, type: 'string' | 'integer' = 'string'): Header => ({
+  description,
+  schema: { type },
+})
+
+/** Response headers, each described once. */
+export const HEADERS = {
+  'X-Request-Id': header(
+    'The request id (also `requestId` in problem bodies); quote it when reporting a fault.',
+  ),
+  'Retry-After': header('Seconds to wait before trying again.', 'integer'),
+  'WWW-Authenticate': header(
+    'The credential this route wants: `Cookie realm="learner"` or `Bearer realm="admin"`.',
+  ),
+  'Set-Cookie': header(
+    'The session cookie (`sid`, or `__Host-sid` over https): set on a new session, re-issued at most daily ' +
+      'while the session is used (and when signed with an older key), cleared on a refused or ended session.',
+  ),
+  Location: header('Where the resource is: the attempt (`/v1/me/attempts/{attemptId}`), or the https URL.'),
+  'Idempotent-Replayed': header(
+    '`true` when this is the stored answer of an earlier request with the same Idempotency-Key.',
+  ),
+  ETag: header('A strong validator of the body: send it back as If-None-Match to get a 304.'),
+  'X-Cache': header(
+    '`HIT` when the edge cache answered (no database round trip), `MISS` when it was filled.',
+  ),
+  'Cache-Control': header(
+    '`public, max-age=N` for the catalogue; `private, no-store` for learner data; `no-store` otherwise.',
+  ),
+} satisfies Record<string, Header>
+
+export type HeaderName = keyof typeof HEADERS
+
+const pick = (names: HeaderName[]) => Object.fromEntries(names.map((name) => [name, HEADERS[name]]))
 
 const descriptions: Record<number, string> = {
   400: 'Invalid request (problem details list each invalid input)',
   401: 'No valid session or credentials',
-  403: 'Forbidden',
+  403: 'Forbidden: a cross-site write',
   404: 'Not found',
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Body is not application/json',
   422: 'Unprocessable content',
   429: 'Too many requests; see Retry-After',
-  500: 'Unexpected error or misconfiguration',
-  503: 'Database unavailable; see Retry-After',
+  500: 'Unexpected error, or a misconfigured deployment',
+  503: 'Database unavailable (a write may or may not have been applied: see `resource`); see Retry-After',
 }
+
+const problemHeaders = (status: number): HeaderName[] => [
+  'X-Request-Id',
+  'Cache-Control',
+  ...(status === 429 || status === 503 ? (['Retry-After'] as const) : []),
+  ...(status === 401 ? (['WWW-Authenticate', 'Set-Cookie'] as const) : []),
+]
 
 /** Problem responses for a route's OpenAPI definition. */
 export function problemResponses(...statuses: number[]) {
@@ -43,16 +99,31 @@ export function problemResponses(...statuses: number[]) {
       status,
       {
         description: descriptions[status] ?? 'Error',
+        headers: pick(problemHeaders(status)),
         content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
       },
     ]),
   )
 }
 
-/** A JSON response for a route's OpenAPI definition: `{ 200: jsonResponse(Schema, 'The thing') }`. */
-export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+/**
+ * A JSON response for a route's OpenAPI definition: `{ 200: jsonResponse(Schema, 'The thing') }`.
+ * Every response carries X-Request-Id and Cache-Control; `headers` names the others it may carry.
+ */
+export const jsonResponse = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  headers: HeaderName[] = [],
+) => ({
   description,
+  headers: pick(['X-Request-Id', 'Cache-Control', ...headers]),
   content: { 'application/json': { schema } },
+})
+
+/** A response without a body (204, 304). */
+export const emptyResponse = (description: string, headers: HeaderName[] = []) => ({
+  description,
+  headers: pick(['X-Request-Id', 'Cache-Control', ...headers]),
 })
 
 /** A required JSON request body. */

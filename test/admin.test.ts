@@ -1,11 +1,9 @@
-import { createExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import type { env } from 'cloudflare:workers'
 import { count, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { activities, skills, units } from '../src/db/schema.ts'
-import worker from '../src/index.ts'
 import { insertCatalogue, insertSkill, sampleContent } from './fixtures.ts'
-import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { api, callWorker, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
 const skillCount = async () => (await db.select({ n: count() }).from(skills))[0]?.n
@@ -25,10 +23,19 @@ describe('admin authentication', () => {
     expect(await skillCount()).toBe(0)
   })
 
-  it('refuses a wrong token (401) and a malformed header (400)', async () => {
-    await expectProblem(await withAuth('Bearer test-admin-token-wrong'), 401)
-    await expectProblem(await withAuth('Bearer test-admin-token-current-and-more'), 401)
-    await expectProblem(await withAuth('Basic dGVzdDp0ZXN0'), 400)
+  it('refuses a wrong token and a malformed header alike: 401 with WWW-Authenticate: Bearer', async () => {
+    for (const authorization of [
+      'Bearer test-admin-token-wrong',
+      'Bearer test-admin-token-current-and-more',
+      'Basic dGVzdDp0ZXN0',
+      'test-admin-token-current',
+      'Bearer test-admin-token-current, Bearer test-admin-token-previous',
+      'Bearer  test-admin-token-current',
+    ]) {
+      const res = await withAuth(authorization)
+      expect(res.headers.get('www-authenticate'), authorization).toMatch(/^Bearer realm="admin"/)
+      await expectProblem(res, 401)
+    }
     expect(await skillCount()).toBe(0)
   })
 
@@ -45,14 +52,13 @@ describe('admin authentication', () => {
 
   it('fails closed with a 500 problem when ADMIN_TOKENS is missing or too short', async () => {
     for (const ADMIN_TOKENS of [undefined, '', 'short']) {
-      const res = await worker.fetch(
+      const res = await callWorker(
         new Request('http://api.test/v1/admin/skills', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: 'Bearer short' },
           body: JSON.stringify({ name: 'Geometry' }),
         }),
-        { ...env, ADMIN_TOKENS } as typeof env,
-        createExecutionContext(),
+        { ADMIN_TOKENS } as Partial<typeof env>,
       )
       const problem = await expectProblem(res, 500)
       expect(problem.detail).toContain('ADMIN_TOKENS')

@@ -22,12 +22,18 @@ describe('20 concurrent submissions for one learner and skill', () => {
   it('all complete, and P(L) equals 20 sequential all-correct updates', async () => {
     const skill = await insertSkill(db)
     const unit = await insertUnit(db, skill.id)
-    const activity = await insertActivity(db, unit.id, {
-      content: { passingScore: 0.7, questions: [numeric('q1', 1), numeric('q2', 2), numeric('q3', 3)] },
-    })
+    // Twenty activities, since a learner has at most one attempt open per activity.
+    const activities = await Promise.all(
+      Array.from({ length: 20 }, (_, order) =>
+        insertActivity(db, unit.id, {
+          order,
+          content: { passingScore: 0.7, questions: [numeric('q1', 1), numeric('q2', 2), numeric('q3', 3)] },
+        }),
+      ),
+    )
     const { cookie, id: learnerId } = await newLearner()
     const started = await Promise.all(
-      Array.from({ length: 20 }, () => send('POST', `/v1/activities/${activity.id}/attempts`, { cookie })),
+      activities.map((activity) => send('POST', `/v1/activities/${activity.id}/attempts`, { cookie })),
     )
     const ids = await Promise.all(started.map(async (res) => (await json<{ id: string }>(res, 201)).id))
 

@@ -4,13 +4,11 @@
  * the document, so a route added without its kind, or a kind whose middleware drifts from its
  * declaration, fails here.
  */
-import { createExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import type { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import worker from '../src/index.ts'
 import { openApiDocument } from '../src/openapi-document.ts'
-import { api, expectProblem, newLearner, testDb } from './helpers.ts'
+import { api, callWorker, expectProblem, newLearner, testDb } from './helpers.ts'
 
 type Operation = { security?: Record<string, string[]>[] }
 const document = openApiDocument() as unknown as { paths: Record<string, Record<string, Operation>> }
@@ -96,13 +94,12 @@ describe('route middleware', () => {
     const { cookie } = await newLearner()
     let limited = 0
     const counting = { limit: async () => ({ success: ++limited > 0 }) }
-    const res = await worker.fetch(
+    const res = await callWorker(
       new Request(`http://api.test/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
         method: 'POST',
         headers: { Cookie: cookie },
       }),
-      { ...env, PROGRESS_LIMITER: counting } as typeof env,
-      createExecutionContext(),
+      { PROGRESS_LIMITER: counting as typeof env.PROGRESS_LIMITER },
     )
     expect(res.status).toBe(201)
     expect(limited).toBe(1)

@@ -1,25 +1,14 @@
 /** Zero-round-trip catalogue reads from the edge cache, ETags, 304s, and purges by admin writes. */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
 import { insertActivity, insertCatalogue } from './fixtures.ts'
-import { ADMIN_TOKEN, countRoundTrips, newLearner, testDb } from './helpers.ts'
+import { ADMIN_TOKEN, callWorker, countRoundTrips, newLearner, testDb } from './helpers.ts'
 
 const db = testDb()
-const cached = { ...env, CATALOGUE_TTL_SECONDS: '60' } as typeof env
+const cached = { CATALOGUE_TTL_SECONDS: '60' }
 
 /** A request to the Worker with the edge cache on, waiting for its cache writes to finish. */
-async function call(path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext()
-  const res = await worker.fetch(
-    new Request(`http://api.test${path}`, init) as Parameters<typeof worker.fetch>[0],
-    cached,
-    ctx,
-  )
-  await waitOnExecutionContext(ctx)
-  return res
-}
+const call = (path: string, init: RequestInit = {}) =>
+  callWorker(new Request(`http://api.test${path}`, init), cached)
 
 const admin = (method: string, path: string, body: unknown) =>
   call(path, {
@@ -120,6 +109,25 @@ describe('catalogue reads at the edge', () => {
     expect((await call(`/v1/activities/${activity.id}`)).headers.get('x-cache')).toBe('HIT')
     expect((await admin('DELETE', `/v1/admin/skills/${skill.id}`, undefined)).status).toBe(204)
     for (const path of paths) expect((await call(path)).status, path).toBe(404)
+  })
+
+  it('answers each request with its own CORS headers: nothing of the origin that filled the cache is kept', async () => {
+    const { skill } = await insertCatalogue(db)
+    const path = `/v1/skills/${skill.id}`
+    const filled = await call(path, { headers: { Origin: 'https://app.example' } })
+    expect(filled.headers.get('x-cache')).toBe('MISS')
+    expect(filled.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    const other = await call(path, { headers: { Origin: 'http://localhost:5173' } })
+    expect(other.headers.get('x-cache')).toBe('HIT')
+    expect(other.headers.get('access-control-allow-origin')).toBe('http://localhost:5173')
+    expect(other.headers.get('vary')).toMatch(/Origin/)
+    for (const headers of [{}, { Origin: 'https://evil.example' }] as Record<string, string>[]) {
+      const plain = await call(path, { headers })
+      expect(plain.headers.get('x-cache')).toBe('HIT')
+      expect(plain.headers.get('access-control-allow-origin')).toBeNull()
+      expect(plain.headers.get('access-control-allow-credentials')).toBeNull()
+      expect(plain.headers.get('vary')).toMatch(/Origin/)
+    }
   })
 
   it('caches only canonical catalogue URLs, never learner data', async () => {

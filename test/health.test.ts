@@ -1,17 +1,10 @@
-import { createExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import type { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import worker from '../src/index.ts'
-import { api, countRoundTrips, expectProblem } from './helpers.ts'
+import { api, callWorker, countRoundTrips, expectProblem } from './helpers.ts'
 
 /** Calls the Worker entry with altered bindings, as a misconfigured deployment would. */
-function fetchWith(bindings: Partial<Record<keyof typeof env, unknown>>, path: string) {
-  return worker.fetch(
-    new Request(`http://api.test${path}`),
-    { ...env, ...bindings } as CloudflareBindings,
-    createExecutionContext(),
-  )
-}
+const fetchWith = (bindings: Partial<Record<keyof typeof env, unknown>>, path: string) =>
+  callWorker(new Request(`http://api.test${path}`), bindings as Partial<typeof env>)
 
 describe('GET /health', () => {
   it('answers without touching the database', async () => {

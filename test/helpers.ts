@@ -1,7 +1,10 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { expect } from 'vitest'
 import { createDb } from '../src/db/client.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
+import worker from '../src/index.ts'
+import { checkContract } from './contract.ts'
 
 /** The same Drizzle-over-Neon-HTTP client the Worker uses, pointed at the local endpoint. */
 export const testDb = () =>
@@ -19,10 +22,32 @@ export function expectNoSecrets(text: string) {
   expect(text, 'a session id or hash reached a response').not.toMatch(/\b[0-9a-f]{64}\b/)
 }
 
-/** A request through the real Worker entry (env validation, middleware, routes); its body is checked for secrets. */
+/**
+ * A request through the real Worker entry (env validation, middleware, routes); its body is checked
+ * for secrets, and the response against the route's declaration in the OpenAPI document.
+ */
 export async function api(path: string, init?: RequestInit) {
-  const res = await exports.default.fetch(new Request(`http://api.test${path}`, init))
+  const request = new Request(`http://api.test${path}`, init)
+  const res = await exports.default.fetch(request)
   expectNoSecrets(await res.clone().text())
+  await checkContract(request.method, request.url, res)
+  return res
+}
+
+/**
+ * The Worker with other bindings than the suite's (a limiter, a setting, a broken secret), the same
+ * checks as api(), and its waitUntil work finished before the response is returned.
+ */
+export async function callWorker(request: Request, bindings: Partial<typeof env> = {}) {
+  const ctx = createExecutionContext()
+  const res = await worker.fetch(
+    request as Parameters<typeof worker.fetch>[0],
+    { ...env, ...bindings } as typeof env,
+    ctx,
+  )
+  await waitOnExecutionContext(ctx)
+  expectNoSecrets(await res.clone().text())
+  await checkContract(request.method, request.url, res)
   return res
 }
 
@@ -45,6 +70,7 @@ export type ProblemBody = {
   instance: string
   requestId: string
   errors?: { pointer?: string; parameter?: string; detail: string }[]
+  resource?: string
 }
 
 /** Asserts an RFC 9457 problem response with this status and returns its body. */

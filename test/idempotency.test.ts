@@ -83,6 +83,7 @@ describe('misuse', () => {
       await post(`/v1/attempts/${attempt.id}/submit`, cookie, 'k', { response: { answers: {} } }),
       422,
     )
+    await json(await post(`/v1/attempts/${attempt.id}/abandon`, cookie), 200)
     const submitted = await json<{ id: string }>(await start(cookie), 201)
     const answers = (q1: number) => ({ response: { answers: { q1 } } })
     await json(await post(`/v1/attempts/${submitted.id}/submit`, cookie, 'k2', answers(5)), 200)
@@ -150,6 +151,7 @@ describe('concurrency and expiry', () => {
   it('a key older than 24 hours counts as new, and the cron deletes it', async () => {
     const { cookie } = await newLearner()
     const first = await json<{ id: string }>(await start(cookie, 'daily'), 201)
+    await json(await post(`/v1/attempts/${first.id}/abandon`, cookie), 200)
     await db.update(idempotencyKeys).set({ createdAt: sql`now() - interval '25 hours'` })
     const second = await start(cookie, 'daily')
     expect(second.headers.get('idempotent-replayed')).toBeNull()
@@ -178,9 +180,13 @@ describe('the response is lost after the commit', () => {
       }
       return res
     }
-    await expectProblem(await start(cookie, 'lost'), 503)
+    const lost = await expectProblem(await start(cookie, 'lost'), 503)
     neonConfig.fetchFunction = undefined
     expect(await attemptCount()).toBe(1)
+    // The problem says the outcome is unknown, and where to look: the attempt exists there.
+    expect(lost.detail).toMatch(/may or may not have been applied/)
+    expect(lost.resource).toMatch(/^\/v1\/me\/attempts\/[0-9a-f-]{36}$/)
+    expect((await api(lost.resource as string, { headers: { Cookie: cookie } })).status).toBe(200)
     const retry = await start(cookie, 'lost')
     expect(retry.status).toBe(201)
     expect(retry.headers.get('idempotent-replayed')).toBe('true')

@@ -1,7 +1,10 @@
+import { createScheduledController } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { and, eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, skillStates } from '../src/db/schema.ts'
+import worker from '../src/index.ts'
 import { bktUpdate, DEFAULT_BKT, type Observation } from '../src/mastery/bkt.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
@@ -97,6 +100,54 @@ describe('POST /v1/activities/{activityId}/attempts', () => {
     await expectProblem(await send('POST', `/v1/activities/${crypto.randomUUID()}/attempts`, { cookie }), 404)
     await expectProblem(await send('POST', `/v1/activities/${activity.addition}/attempts`), 401)
     expect(await db.select().from(attempts)).toEqual([])
+  })
+
+  it('answers the attempt already in progress with 200 instead of opening a second one, even ten at once', async () => {
+    const { cookie, id } = await newLearner()
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        send('POST', `/v1/activities/${activity.addition}/attempts`, { cookie }),
+      ),
+    )
+    const statuses = responses.map((res) => res.status).sort()
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201])
+    const ids = new Set(await Promise.all(responses.map(async (res) => (await res.json<Attempt>()).id)))
+    expect(ids.size).toBe(1)
+    expect(await db.select().from(attempts).where(eq(attempts.learnerId, id))).toHaveLength(1)
+    // Once it is submitted, starting again opens a new one.
+    const [open] = ids
+    await json(await submit(cookie, open as string, {}), 200)
+    expect((await send('POST', `/v1/activities/${activity.addition}/attempts`, { cookie })).status).toBe(201)
+  })
+
+  it('leaves attempts open longer than OPEN_ATTEMPT_HOURS to the cron, which abandons them', async () => {
+    const { cookie, id } = await newLearner()
+    const old = await start(cookie, activity.addition)
+    const recent = await start(cookie, activity.takeAway)
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000)
+    await db
+      .update(attempts)
+      .set({ startedAt: hoursAgo(25) })
+      .where(eq(attempts.id, old.id))
+    await db
+      .update(attempts)
+      .set({ startedAt: hoursAgo(23) })
+      .where(eq(attempts.id, recent.id))
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: new Date(), cron: '*/10 * * * *' }),
+      env,
+    )
+    const rows = await db.select().from(attempts).where(eq(attempts.learnerId, id))
+    expect(Object.fromEntries(rows.map((row) => [row.id, row.status]))).toEqual({
+      [old.id]: 'abandoned',
+      [recent.id]: 'in_progress',
+    })
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '*/10 * * * *' }), {
+      ...env,
+      OPEN_ATTEMPT_HOURS: '22',
+    })
+    const [again] = await db.select().from(attempts).where(eq(attempts.id, recent.id))
+    expect(again?.status).toBe('abandoned')
   })
 })
 
@@ -309,7 +360,12 @@ describe('GET /v1/me/attempts', () => {
     const other = await newLearner()
     await start(other.cookie, activity.addition)
     const ids: string[] = []
-    for (let i = 0; i < 5; i++) ids.push((await start(cookie, activity.addition)).id)
+    // One attempt per activity can be open at a time: each is abandoned before the next starts.
+    for (let i = 0; i < 5; i++) {
+      const { id } = await start(cookie, activity.addition)
+      ids.push(id)
+      if (i < 4) await json(await send('POST', `/v1/attempts/${id}/abandon`, { cookie }), 200)
+    }
     ids.push((await complete(cookie, activity.takeAway)).attempt.id)
 
     const seen: string[] = []
@@ -336,9 +392,14 @@ describe('GET /v1/me/attempts', () => {
   it('pages correctly through attempts started in the same transaction instant', async () => {
     const { cookie, id } = await newLearner()
     const startedAt = new Date('2026-01-01T00:00:00.000Z')
-    await db
-      .insert(attempts)
-      .values(Array.from({ length: 5 }, () => ({ learnerId: id, activityId: activity.addition, startedAt })))
+    await db.insert(attempts).values(
+      Array.from({ length: 5 }, () => ({
+        learnerId: id,
+        activityId: activity.addition,
+        startedAt,
+        status: 'abandoned' as const,
+      })),
+    )
     const first = await json<Page>(await send('GET', '/v1/me/attempts?limit=3', { cookie }), 200)
     const second = await json<Page>(
       await send('GET', `/v1/me/attempts?limit=3&cursor=${first.nextCursor}`, { cookie }),

@@ -1,29 +1,31 @@
 /**
- * Rate limits through Miniflare's emulation of the Rate Limiting binding (limits lowered in
- * vitest.config.ts: 50 progress writes and 5 sessions per 60 s). The emulation counts in fixed
- * windows, so a test may straddle a window boundary: it sends until the first 429 and allows for one reset.
+ * Rate limits through Miniflare's emulation of the Rate Limiting binding (limits in vitest.config.ts:
+ * 50 progress writes and 200 other learner requests per learner, 30 session creations and 5 wrong
+ * admin tokens per address, per 60 s). The emulation counts in fixed windows, so a test may straddle
+ * a window boundary: it sends until the first 429 and allows for one reset.
  */
-import { createExecutionContext } from 'cloudflare:test'
-import { env } from 'cloudflare:workers'
+import type { env } from 'cloudflare:workers'
+import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import worker from '../src/index.ts'
-import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { learners } from '../src/db/schema.ts'
+import { api, callWorker, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
+const db = testDb()
 const ACTIVITY = SEED_IDS.activities.addition
 
 async function untilLimited(request: () => Promise<Response>, max: number) {
   for (let sent = 1; sent <= max; sent++) {
     const res = await request()
     if (res.status === 429) return { sent, res }
-    expect(res.status).toBeLessThan(300)
+    expect(res.status, await res.clone().text()).toBeLessThan(300)
   }
   throw new Error(`no 429 within ${max} requests`)
 }
 
 describe('progress writes, per learner', () => {
   it('are limited to the configured rate with a 429 problem and Retry-After; other learners are unaffected', async () => {
-    await seed(testDb())
+    await seed(db)
     const { cookie } = await newLearner()
     const start = () => send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie })
     const { sent, res } = await untilLimited(start, 101)
@@ -37,31 +39,103 @@ describe('progress writes, per learner', () => {
   })
 })
 
-describe('session creation, per client IP', () => {
-  it('is limited per cf-connecting-ip', async () => {
-    const create = (ip: string) => api('/v1/session', { method: 'POST', headers: { 'cf-connecting-ip': ip } })
-    const { sent, res } = await untilLimited(() => create('203.0.113.7'), 11)
-    expect(sent).toBeGreaterThanOrEqual(6)
-    expect(sent).toBeLessThanOrEqual(11)
+describe('everything else a learner does, per learner', () => {
+  it('is limited too: reads and profile changes', async () => {
+    const { cookie } = await newLearner()
+    const { sent, res } = await untilLimited(() => send('GET', '/v1/me', { cookie }), 401)
+    expect(sent).toBeGreaterThanOrEqual(201)
     await expectProblem(res, 429)
-    expect((await create('198.51.100.1')).status).toBe(201)
+    await expectProblem(await send('PATCH', '/v1/me', { cookie, body: { displayName: 'Busy' } }), 429)
+    const other = await newLearner()
+    await json(await send('GET', '/v1/me', { cookie: other.cookie }), 200)
+  })
+})
+
+describe('session creation, per client address', () => {
+  const post = (ip: string, cookie?: string) =>
+    api('/v1/session', {
+      method: 'POST',
+      headers: { 'cf-connecting-ip': ip, ...(cookie && { Cookie: cookie }) },
+    })
+
+  it('is limited per cf-connecting-ip', async () => {
+    const { sent, res } = await untilLimited(() => post('203.0.113.7'), 61)
+    expect(sent).toBeGreaterThanOrEqual(31)
+    await expectProblem(res, 429)
+    expect((await post('198.51.100.1')).status).toBe(201)
+  })
+
+  it('counts creations only: 31 learners with live cookies behind one address all resume', async () => {
+    const cookies: string[] = []
+    for (let i = 0; i < 31; i++) cookies.push(cookieFrom(await post(`10.0.${i}.1`)))
+    for (const cookie of cookies) expect((await post('192.0.2.55', cookie)).status).toBe(200)
+    // …and the address still has its whole allowance for new visitors.
+    expect((await post('192.0.2.55')).status).toBe(201)
+  })
+
+  it('counts a replayed cookie of a revoked session as a creation: it cannot mint unlimited learners', async () => {
+    const { cookie } = await newLearner()
+    await send('DELETE', '/v1/session', { cookie })
+    const { sent, res } = await untilLimited(() => post('192.0.2.66', cookie), 61)
+    expect(sent).toBeGreaterThanOrEqual(31)
+    await expectProblem(res, 429)
+  })
+})
+
+describe('the session cookie, kept alive by reads', () => {
+  it('is re-issued by a read at most daily, so a learner who keeps coming back keeps it', async () => {
+    const { cookie, id } = await newLearner()
+    const fresh = await send('GET', '/v1/me', { cookie })
+    expect(fresh.headers.get('set-cookie')).toBeNull()
+    await db
+      .update(learners)
+      .set({ cookieRenewedAt: new Date(Date.now() - 2 * 86_400_000) })
+      .where(eq(learners.id, id))
+    const renewed = await send('GET', '/v1/me/skills', { cookie })
+    expect(renewed.headers.get('set-cookie')).toMatch(/Max-Age=31536000/)
+    expect(cookieFrom(renewed)).toBe(cookie)
+    expect((await send('GET', '/v1/me', { cookie })).headers.get('set-cookie')).toBeNull()
+  })
+})
+
+describe('wrong admin tokens, per client address', () => {
+  it('are a brake on guessing: past the limit a 429, even for a right token, until the period ends', async () => {
+    const admin = (ip: string, token: string) =>
+      api('/v1/admin/skills', {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'cf-connecting-ip': ip,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'Guarded' }),
+      })
+    let sent = 0
+    let res: Response
+    do {
+      res = await admin('203.0.113.99', 'guess-guess-guess-guess')
+      sent++
+    } while (res.status === 401 && sent < 12)
+    expect(sent).toBeGreaterThanOrEqual(6)
+    await expectProblem(res, 429)
+    await expectProblem(await admin('203.0.113.99', 'test-admin-token-current'), 429)
+    expect((await admin('198.51.100.99', 'test-admin-token-current')).status).toBe(201)
   })
 })
 
 describe('a failing limiter', () => {
-  const fetchWith = (limiter: unknown) =>
-    worker.fetch(
+  const create = (limiter: unknown) =>
+    callWorker(
       new Request('http://api.test/v1/session', {
         method: 'POST',
         headers: { 'cf-connecting-ip': '192.0.2.1' },
       }),
-      { ...env, SESSION_LIMITER: limiter } as typeof env,
-      createExecutionContext(),
+      { SESSION_LIMITER: limiter as typeof env.SESSION_LIMITER },
     )
 
   it('fails open with one warning line', async () => {
     const warn = vi.spyOn(console, 'error')
-    const res = await fetchWith({ limit: () => Promise.reject(new Error('binding unavailable')) })
+    const res = await create({ limit: () => Promise.reject(new Error('binding unavailable')) })
     expect(res.status).toBe(201)
     const lines = warn.mock.calls.map((call) => String(call[0])).filter((line) => line.includes('failedOpen'))
     expect(lines).toHaveLength(1)
@@ -69,6 +143,6 @@ describe('a failing limiter', () => {
   })
 
   it('denies when the binding says so', async () => {
-    await expectProblem(await fetchWith({ limit: async () => ({ success: false }) }), 429)
+    await expectProblem(await create({ limit: async () => ({ success: false }) }), 429)
   })
 })

@@ -3,17 +3,12 @@
  * own request counter. Catalogue reads go to the replica; writes, and every learner batch (which
  * writes and must read its own writes, right after a submit), go to the primary.
  */
-import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import worker from '../src/index.ts'
-import { ADMIN_TOKEN, testDb } from './helpers.ts'
+import { ADMIN_TOKEN, callWorker, testDb } from './helpers.ts'
 
-const withReplica = {
-  ...env,
-  DATABASE_URL_REPLICA: 'postgres://test:test@replica.localtest.me/test',
-} as typeof env
+const withReplica = { DATABASE_URL_REPLICA: 'postgres://test:test@replica.localtest.me/test' }
 
 const requests = async (base: string) =>
   ((await (await fetch(`${base}/_local/stats`)).json()) as { requests: number }).requests
@@ -33,11 +28,7 @@ async function trips(call: () => Response | Promise<Response>) {
 }
 
 const call = (path: string, init: RequestInit = {}) =>
-  worker.fetch(
-    new Request(`http://api.test${path}`, init) as Parameters<typeof worker.fetch>[0],
-    withReplica,
-    createExecutionContext(),
-  )
+  callWorker(new Request(`http://api.test${path}`, init), withReplica)
 
 describe('with DATABASE_URL_REPLICA', () => {
   it('catalogue reads go to the replica only', async () => {

@@ -1,12 +1,20 @@
-import { createExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { count, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { attempts, learners, skillStates } from '../src/db/schema.ts'
-import worker from '../src/index.ts'
 import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../src/session/cookie.ts'
 import { insertCatalogue } from './fixtures.ts'
-import { api, cookieFrom, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import {
+  api,
+  callWorker,
+  cookieFrom,
+  countRoundTrips,
+  expectProblem,
+  json,
+  newLearner,
+  send,
+  testDb,
+} from './helpers.ts'
 
 const db = testDb()
 const learnerCount = async () => (await db.select({ n: count() }).from(learners))[0]?.n
@@ -41,11 +49,7 @@ describe('POST /v1/session', () => {
   })
 
   it('uses the __Host- prefix and Secure over https', async () => {
-    const res = await worker.fetch(
-      new Request('https://api.example/v1/session', { method: 'POST' }),
-      env,
-      createExecutionContext(),
-    )
+    const res = await callWorker(new Request('https://api.example/v1/session', { method: 'POST' }))
     expect(res.status).toBe(201)
     expect(res.headers.get('set-cookie')).toMatch(
       /^__Host-sid=[0-9a-f]{64}\.\S{43}; Max-Age=31536000; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
@@ -172,9 +176,10 @@ describe('misconfigured secrets', () => {
     ['one of two too short', `${CURRENT_SECRET},short`],
   ] as const) {
     it(`fails session routes closed when SESSION_SECRETS is ${what}, while the catalogue works`, async () => {
-      const bindings = { ...env, SESSION_SECRETS: value } as typeof env
       const call = (method: string, path: string) =>
-        worker.fetch(new Request(`http://api.test${path}`, { method }), bindings, createExecutionContext())
+        callWorker(new Request(`http://api.test${path}`, { method }), { SESSION_SECRETS: value } as Partial<
+          typeof env
+        >)
       const problem = await expectProblem(await call('POST', '/v1/session'), 500)
       expect(problem.type).toMatch(/misconfigured$/)
       expect(problem.detail).toContain('SESSION_SECRETS')

@@ -2,7 +2,7 @@
 import { exports } from 'cloudflare:workers'
 import { hc } from 'hono/client'
 import { describe, expect, it } from 'vitest'
-import { learningApi, practise } from '../examples/practise.ts'
+import { cookieKeepingFetch, learningApi, practise } from '../examples/practise.ts'
 import example from '../examples/practise.ts?raw'
 import readme from '../README.md?raw'
 import { seed, seedActivities } from '../scripts/seed.ts'
@@ -38,16 +38,9 @@ describe('README: "Use it from your app"', () => {
 
   it('runs: a session, an attempt and a graded submission through the typed client', async () => {
     await seed(testDb())
-    // What a browser does for the page: keep the session cookie and send it back.
-    let cookie = ''
+    // The example's own cookie-keeping fetch, over the Worker instead of the network.
     const api = learningApi('http://api.test', {
-      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-        const request = new Request(input, init)
-        if (cookie) request.headers.set('cookie', cookie)
-        const res = await exports.default.fetch(request)
-        cookie = res.headers.get('set-cookie')?.split(';')[0] ?? cookie
-        return res
-      },
+      fetch: cookieKeepingFetch((input, init) => exports.default.fetch(new Request(input, init))),
     })
     const activity = seedActivities[0]
     const result = await practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 })

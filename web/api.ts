@@ -10,10 +10,24 @@ export const api = hc<AppType>(location.origin)
 /** The body of a 2xx response, typed by the route; throws DetailedError (with the problem) otherwise. */
 export { read }
 
-/** Creates the learner and sets the cookie on a first visit; resumes the session afterwards. */
-export const startSession = () => read(api.v1.session.$post())
+/** A new learner and a new session cookie. */
+export const newSession = () => read(api.v1.session.$post())
 
-/** Ends the session server-side and clears the cookie; the next startSession() is a new learner. */
+/**
+ * Resumes the session with a read, which also renews the cookie's one-year lifetime (at most daily);
+ * creates a learner only when there is no session. A shared address (a school, a library) only ever
+ * counts the creations against its limit.
+ */
+export async function startSession() {
+  try {
+    return await read(api.v1.me.$get())
+  } catch (error) {
+    if (!hasStatus(error, 401)) throw error
+    return newSession()
+  }
+}
+
+/** Ends the session server-side and clears the cookie; the next newSession() is a new learner. */
 export async function endSession() {
   await api.v1.session.$delete()
 }

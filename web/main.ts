@@ -1,5 +1,5 @@
 /** The learner page: starts (or resumes) the anonymous session, then renders the route. */
-import { describeError, endSession, startSession } from './api.ts'
+import { describeError, endSession, newSession, startSession } from './api.ts'
 import { announce, render, route } from './router.ts'
 import { activityView } from './views/activity.ts'
 import { skillsView, skillView } from './views/catalogue.ts'
@@ -29,7 +29,7 @@ async function boot() {
       return
     try {
       await endSession()
-      await startSession()
+      await newSession()
     } catch (error) {
       alert(describeError(error))
       return

@@ -3,7 +3,7 @@
  * On each navigation the view replaces <main>, the title follows, and focus moves to the new
  * heading so keyboard and screen-reader users land where sighted users look.
  */
-import { describeError, hasStatus, startSession } from './api.ts'
+import { describeError, hasStatus, newSession } from './api.ts'
 import { h } from './dom.ts'
 
 type Content = Node | string | false | null | undefined
@@ -28,7 +28,7 @@ async function withSession(view: View, params: string[]) {
     return await view(params)
   } catch (error) {
     if (!hasStatus(error, 401)) throw error
-    await startSession()
+    await newSession()
     announce('Your session had ended: you continue as a new learner.')
     return view(params)
   }

@@ -60,6 +60,22 @@ function notModified(etag: string, cacheControl: string, requestId: string) {
   })
 }
 
+/**
+ * The copy kept in the cache holds nothing of the request that filled it: no request id, cookie,
+ * or CORS answer for its Origin (each request gets its own from the CORS middleware), and says that
+ * responses vary by Origin.
+ */
+function forStorage(body: ArrayBuffer, fresh: Response) {
+  const stored = new Response(body, fresh)
+  for (const name of [...stored.headers.keys()]) {
+    if (name.startsWith('access-control-') || name === 'vary') stored.headers.delete(name)
+  }
+  stored.headers.delete('X-Request-Id')
+  stored.headers.delete('Set-Cookie')
+  stored.headers.set('Vary', 'Origin')
+  return stored
+}
+
 /** Serves the route's cached 200 under `cacheKey`, or runs it and keeps its 200. */
 export const edgeCache = (cacheKey: CacheKeyOf) =>
   createMiddleware<AppEnv>(async function edgeCache(c, next) {
@@ -89,10 +105,7 @@ export const edgeCache = (cacheKey: CacheKeyOf) =>
     fresh.headers.set('ETag', etag)
     fresh.headers.set('Cache-Control', cacheControl)
     fresh.headers.set('X-Cache', 'MISS')
-    const stored = new Response(body, fresh)
-    stored.headers.delete('X-Request-Id')
-    stored.headers.delete('Set-Cookie')
-    c.executionCtx.waitUntil(caches.default.put(cacheRequest(key), stored))
+    c.executionCtx.waitUntil(caches.default.put(cacheRequest(key), forStorage(body, fresh)))
     c.res = matches(c.req.header('if-none-match'), etag)
       ? notModified(etag, cacheControl, c.get('requestId'))
       : fresh

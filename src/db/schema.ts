@@ -19,6 +19,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
 import { SKILL_STATUSES } from '../mastery/state.ts'
@@ -44,6 +45,8 @@ export const learners = pgTable('learners', {
   metadata: metadata(),
   createdAt: createdAt(),
   lastActiveAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  /** When the session cookie was last issued: any use of the session re-issues it at most daily. */
+  cookieRenewedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 })
 
 export const skills = pgTable(
@@ -127,6 +130,12 @@ export const attempts = pgTable(
     ),
     index('attempts_learner_activity_idx').on(t.learnerId, t.activityId, t.status),
     index('attempts_activity_id_idx').on(t.activityId),
+    // One open attempt per learner and activity (starting again returns it), and the cron's scan
+    // for attempts left open too long.
+    uniqueIndex('attempts_one_open_per_activity')
+      .on(t.learnerId, t.activityId)
+      .where(sql`${t.status} = 'in_progress'`),
+    index('attempts_open_started_idx').on(t.startedAt).where(sql`${t.status} = 'in_progress'`),
     check('attempts_max_score_non_negative', sql`${t.maxScore} >= 0`),
     check('attempts_score_within_max', sql`${t.score} >= 0 AND ${t.score} <= ${t.maxScore}`),
     check(

@@ -11,7 +11,7 @@ import { jsonPointer } from '../errors.ts'
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /** Deeper than any body of this API (an activity's content is 5 levels); metadata stays well within. */
-export const MAX_JSON_DEPTH = 32
+const MAX_JSON_DEPTH = 32
 
 export type BodyFault = { pointer: string; detail: string }
 

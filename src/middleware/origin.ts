@@ -53,7 +53,9 @@ export const sameOriginWrites = createMiddleware<AppEnv>(async function sameOrig
     const fromElsewhere =
       (site === 'cross-site' || site === 'same-site') && !(origin !== undefined && isAllowed(c, origin))
     if (fromElsewhere || (origin !== undefined && !isAllowed(c, origin))) {
-      throw new ApiError('forbidden', 'Cross-site requests may not change learner data.')
+      throw new ApiError('forbidden', 'Cross-site requests may not change learner data.', {
+        reason: 'cross_site_write',
+      })
     }
   }
   await next()

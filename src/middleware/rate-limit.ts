@@ -1,54 +1,65 @@
 /**
  * Rate limits with the Workers Rate Limiting binding, declared by the routes they guard
- * (src/routes/define.ts): progress writes per learner, session creation per client IP. Over the
- * limit: a 429 problem with Retry-After (the binding's period). The binding is approximate and per
- * location by design; if it fails, the request goes through (fail open: a broken brake must not take
- * the API down) and one line is logged.
+ * (src/routes/define.ts): progress writes and everything else a learner does, per learner; session
+ * creations per client address; wrong admin tokens per client address. Over the limit: a 429 problem
+ * with Retry-After (the binding's period). The binding is approximate and per location by design; if
+ * it fails, the request goes through (fail open: a broken brake must not take the API down) and one
+ * line is logged.
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.ts'
 import type { AppEnv } from '../types.ts'
 
-type Limiter = 'PROGRESS_LIMITER' | 'SESSION_LIMITER'
+type Limiter = 'PROGRESS_LIMITER' | 'LEARNER_LIMITER' | 'SESSION_LIMITER' | 'ADMIN_AUTH_LIMITER'
 
-/** The period of both bindings in wrangler.toml, in seconds. */
-const PERIOD_SECONDS = 60
+/** The period of every limiter in wrangler.toml, in seconds. */
+export const PERIOD_SECONDS = 60
 
-function limitBy(binding: Limiter, keyOf: (c: Context<AppEnv>) => string | undefined) {
-  return createMiddleware<AppEnv>(async function rateLimit(c, next) {
-    const key = keyOf(c)
-    const limiter = c.env[binding]
-    if (key !== undefined && limiter) {
-      let allowed = true
-      try {
-        allowed = (await limiter.limit({ key })).success
-      } catch (error) {
-        console.error(
-          JSON.stringify({
-            level: 'warn',
-            requestId: c.get('requestId'),
-            rateLimiter: binding,
-            failedOpen: true,
-            error: error instanceof Error ? error.name : typeof error,
-          }),
-        )
-      }
-      if (!allowed) {
-        throw new ApiError('rate_limited', 'Too many requests; slow down.', {
-          headers: { 'Retry-After': String(PERIOD_SECONDS) },
-        })
-      }
-    }
-    await next()
-  })
+/** Counts one request under `key` (nothing without a key) and throws a 429 problem over the limit. */
+export async function enforceLimit(c: Context<AppEnv>, binding: Limiter, key: string | undefined) {
+  const limiter = c.env[binding]
+  if (key === undefined || !limiter) return
+  let allowed = true
+  try {
+    allowed = (await limiter.limit({ key })).success
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        requestId: c.get('requestId'),
+        rateLimiter: binding,
+        failedOpen: true,
+        error: error instanceof Error ? error.name : typeof error,
+      }),
+    )
+  }
+  if (!allowed) {
+    throw new ApiError('rate_limited', 'Too many requests; slow down.', {
+      headers: { 'Retry-After': String(PERIOD_SECONDS) },
+      reason: 'rate_limited',
+    })
+  }
 }
 
-/** Keyed by the learner (the session hash): one learner cannot crowd out others. No session, no key. */
-export const limitProgressWrites = limitBy('PROGRESS_LIMITER', (c) => c.get('session')?.hash)
+/** The client address Cloudflare sets on every request at the edge; absent for local tools and tests. */
+export const clientAddress = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip')
+
+const perLearner = (binding: Limiter) =>
+  createMiddleware<AppEnv>(async function rateLimit(c, next) {
+    await enforceLimit(c, binding, c.get('session')?.hash)
+    await next()
+  })
+
+/** Progress writes (start, submit, abandon), keyed by the learner: one learner cannot crowd out others. */
+export const limitProgressWrites = perLearner('PROGRESS_LIMITER')
+
+/** Everything else a learner does (reads, profile changes), keyed by the learner. */
+export const limitLearner = perLearner('LEARNER_LIMITER')
 
 /**
- * Keyed by the client IP, the only identifier a new visitor has. Cloudflare sets cf-connecting-ip on
- * every request at the edge; without it (local tools, tests) there is nothing to key on.
+ * Creations of a learner, keyed by the client address, the only identifier a new visitor has. Called
+ * by POST /v1/session only when it is about to create one: resuming never counts.
  */
-export const limitSessionCreation = limitBy('SESSION_LIMITER', (c) => c.req.header('cf-connecting-ip'))
+export const limitSessionCreation = (c: Context<AppEnv>) =>
+  enforceLimit(c, 'SESSION_LIMITER', clientAddress(c))

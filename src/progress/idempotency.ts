@@ -75,13 +75,16 @@ export function record(
   db: Db,
   learnerId: SQL,
   request: IdempotencyRequest,
-  response: { status: number; snapshot: SQL },
+  response: { status: number | SQL; snapshot: SQL },
   happened: SQL,
 ) {
   return [
     db
       .update(idempotencyKeys)
-      .set({ responseStatus: response.status, response: response.snapshot })
+      .set({
+        responseStatus: typeof response.status === 'number' ? response.status : sql`${response.status}`,
+        response: response.snapshot,
+      })
       .where(and(mine(learnerId, request), happened)),
     db
       .delete(idempotencyKeys)

@@ -24,10 +24,16 @@ import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
-import { failedAssertionOf } from '../db/errors.ts'
+import { classifyDatabaseError, failedAssertionOf, isRetryableConflict } from '../db/errors.ts'
 import { type IdempotencyKey, type Learner, learners } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
-import { activeSession, getCurrentLearner, learnerIdOf, touchLearner } from '../session/learner.ts'
+import {
+  activeSession,
+  getCurrentLearner,
+  learnerIdOf,
+  renewCookie,
+  touchLearner,
+} from '../session/learner.ts'
 import { noSession, sessionOf } from '../session/middleware.ts'
 import type { AppEnv } from '../types.ts'
 import {
@@ -74,16 +80,24 @@ export type Written<S extends Statements> =
   | { replay: null; results: Results<S> }
   | { replay: Replay; results?: undefined }
 
+/** What a replay of a write answers, built in SQL from the committed rows; and where to look it up. */
+export type WriteResponse = {
+  status: number | SQL
+  snapshot: SQL
+  /** The resource a client can read when the outcome of the write is unknown (a lost response). */
+  resource: string
+}
+
 /**
  * Sends `operation` inside the protocol above and returns its named results, or what to replay when
- * another request with the same Idempotency-Key answered first. `response` is what a replay of this
- * request will answer: its status, and a JSON snapshot of the committed rows, built in SQL.
+ * another request with the same Idempotency-Key answered first. A write whose batch got no answer
+ * (the network, a timeout) may or may not have committed: that 503 says so and names `resource`.
  */
 export async function learnerWrite<S extends Statements>(
   c: Context<AppEnv>,
   idempotency: IdempotencyRequest | null,
   operation: (w: WriteContext) => S,
-  response: { status: number; snapshot: SQL },
+  replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
 ): Promise<Written<S>> {
   const { db } = c.var
   const session = sessionOf(c)
@@ -91,6 +105,7 @@ export async function learnerWrite<S extends Statements>(
   const assert = (condition: SQL, assertion: Assertion) =>
     db.execute(sql`SELECT batch_assert(${condition}, ${assertion})`)
   const w: WriteContext = { db, learnerId, done: DONE, happened: HAPPENED, assert }
+  const response = typeof replyWith === 'function' ? replyWith(w) : replyWith
 
   const lockLearner = db
     .select({ id: learners.id })
@@ -109,16 +124,28 @@ export async function learnerWrite<S extends Statements>(
   }
 
   try {
-    const { named } = await batchByName(db, operation(w), { before, after })
+    const { named, before: touched } = await batchByName(db, operation(w), { before, after })
+    await renewCookie(c, touched[1])
     return { replay: null, results: named }
   } catch (error) {
     const assertion = failedAssertionOf(error) as Assertion | undefined
-    if (assertion === 'session_active') throw noSession(c)
+    if (assertion === 'session_active') throw noSession(c, 'unknown_session')
     if (assertion === 'key_claimed' && idempotency) return { replay: await replayAfterClaim(c, idempotency) }
     if (assertion) throw new AssertionFailed(assertion, { cause: error })
+    if (classifyDatabaseError(error).kind === 'unavailable' && !isRetryableConflict(error)) {
+      throw outcomeUnknown(response.resource, error)
+    }
     throw error
   }
 }
+
+const outcomeUnknown = (resource: string, cause: unknown) =>
+  new ApiError(
+    'database_unavailable',
+    `The database did not answer, so this write may or may not have been applied: read ${resource} to find out, ` +
+      'or send the request again with the same Idempotency-Key, which is safe either way.',
+    { cause, resource, headers: { 'Retry-After': '1' } },
+  )
 
 /** Another request holds the key: its record decides (one more round trip, only on this race). */
 async function replayAfterClaim(c: Context<AppEnv>, idempotency: IdempotencyRequest): Promise<Replay> {

@@ -58,3 +58,13 @@ export function unitProgress(db: Db, learnerId: SQL, skillId: string) {
     .groupBy(units.id)
     .orderBy(asc(units.order), asc(units.id))
 }
+
+/**
+ * The cron's cleanup of attempts left open: in progress for longer than `hours` as of `at`, they
+ * become abandoned, so starting the activity again begins afresh. Uses attempts_open_started_idx.
+ */
+export function abandonStaleAttempts(db: Db, at: Date, hours: number) {
+  return db.execute(sql`
+    UPDATE ${attempts} SET status = 'abandoned'
+    WHERE status = 'in_progress' AND started_at <= ${at.toISOString()}::timestamptz - make_interval(hours => ${hours})`)
+}

@@ -104,7 +104,7 @@ async function submitOnce(
     c,
     idempotency,
     (w) => completeAttempt(w, place, answers, decision, read.state[0]?.version ?? 0),
-    { status: 200, snapshot: submitSnapshot(place, decision) },
+    { status: 200, snapshot: submitSnapshot(place, decision), resource: `/v1/me/attempts/${attemptId}` },
   )
   if (written.replay) return submittedFrom(written.replay)
   const [attempt] = written.results.completed

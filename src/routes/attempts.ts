@@ -15,7 +15,7 @@ import { learnerWrite } from '../progress/learner-write.ts'
 import { ownAttempt } from '../progress/queries.ts'
 import { submitAttempt } from '../progress/submit.ts'
 import { createRouter } from '../router.ts'
-import { uuidParam } from '../schemas/common.ts'
+import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
 import {
   AttemptSchema,
   presentAttempt,
@@ -38,11 +38,19 @@ export const attemptRoutes = createRouter()
         method: 'post',
         path: '/v1/activities/{activityId}/attempts',
         tags: ['Progress'],
-        summary: 'Start an attempt at an activity',
-        request: { params: uuidParam('activityId') },
+        summary: 'Start an attempt at an activity, or get back the one in progress',
+        description:
+          'A learner has at most one attempt in progress per activity: while one is open, starting again answers it ' +
+          'with 200 (a reload, a second tab) instead of a second attempt; otherwise a new one, 201. Attempts left ' +
+          'open longer than OPEN_ATTEMPT_HOURS (default 24) are abandoned by the cron. One round trip.',
+        request: { params: uuidParam('activityId'), headers: IdempotencyKeyHeader },
         responses: {
-          201: jsonResponse(AttemptSchema, 'The attempt, in progress'),
-          ...problemResponses(400, 401, 404),
+          200: jsonResponse(AttemptSchema, 'The attempt already in progress', [
+            'Location',
+            'Idempotent-Replayed',
+          ]),
+          201: jsonResponse(AttemptSchema, 'A new attempt, in progress', ['Location', 'Idempotent-Replayed']),
+          ...problemResponses(400, 404, 409, 422),
         },
       },
       limitProgressWrites,
@@ -55,21 +63,44 @@ export const attemptRoutes = createRouter()
       const written = await learnerWrite(
         c,
         idempotency,
-        ({ db, learnerId, done }) => ({
-          created: db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
-            SELECT ${attemptId}, ${learnerId}, ${activities.id} FROM ${activities} WHERE ${activities.id} = ${activityId}
-            RETURNING ${done}`),
-          attempt: db.select().from(attempts).where(eq(attempts.id, attemptId)),
+        ({ db, learnerId, done }) => {
+          const open = and(
+            eq(attempts.learnerId, learnerId),
+            eq(attempts.activityId, activityId),
+            eq(attempts.status, 'in_progress'),
+          )
+          return {
+            // Under the learner's lock, so a second start cannot slip in between these two.
+            open: db
+              .select({ ...getTableColumns(attempts), done })
+              .from(attempts)
+              .where(open),
+            created: db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
+              SELECT ${attemptId}, ${learnerId}, ${activities.id} FROM ${activities}
+              WHERE ${activities.id} = ${activityId} AND NOT EXISTS (SELECT 1 FROM ${attempts} WHERE ${open})
+              RETURNING ${done}`),
+            attempt: db.select().from(attempts).where(eq(attempts.id, attemptId)),
+          }
+        },
+        ({ learnerId }) => ({
+          // 201 with the new attempt, or 200 with the one that was open.
+          status: sql`CASE WHEN EXISTS (SELECT 1 FROM ${attempts} WHERE ${attempts.id} = ${attemptId}) THEN 201 ELSE 200 END`,
+          snapshot: sql`jsonb_build_object('attempt', coalesce(
+            (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
+            (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId}
+              AND t.status = 'in_progress')))`,
+          resource: `/v1/me/attempts/${attemptId}`,
         }),
-        { status: 201, snapshot: attemptSnapshot(attemptId) },
       )
-      const attempt = written.replay ? attemptOf(written.replay.snapshot) : written.results.attempt[0]
+      const replayed = written.replay
+      const [open] = written.results?.open ?? []
+      const attempt = replayed ? attemptOf(replayed.snapshot) : (open ?? written.results.attempt[0])
       if (!attempt) throw new ApiError('not_found', 'No activity with this id.')
-      return c.json(presentAttempt(attempt), 201, {
-        ...PRIVATE,
-        Location: `/v1/me/attempts/${attempt.id}`,
-        ...(written.replay && REPLAYED),
-      })
+      const status = replayed ? (replayed.status === 201 ? 201 : 200) : open ? 200 : 201
+      const headers = { ...PRIVATE, Location: `/v1/me/attempts/${attempt.id}`, ...(replayed && REPLAYED) }
+      return status === 201
+        ? c.json(presentAttempt(attempt), 201, headers)
+        : c.json(presentAttempt(attempt), 200, headers)
     },
   )
   .openapi(
@@ -87,11 +118,14 @@ export const attemptRoutes = createRouter()
           'applied one after another.',
         request: {
           params: uuidParam('attemptId'),
+          headers: IdempotencyKeyHeader,
           ...jsonBody(SubmitAttemptSchema),
         },
         responses: {
-          200: jsonResponse(SubmitResultSchema, 'The graded attempt and the new skill state'),
-          ...problemResponses(400, 401, 404, 409, 413, 415),
+          200: jsonResponse(SubmitResultSchema, 'The graded attempt and the new skill state', [
+            'Idempotent-Replayed',
+          ]),
+          ...problemResponses(400, 404, 409, 422),
         },
       },
       limitProgressWrites,
@@ -121,10 +155,10 @@ export const attemptRoutes = createRouter()
         path: '/v1/attempts/{attemptId}/abandon',
         tags: ['Progress'],
         summary: 'Abandon an attempt in progress',
-        request: { params: uuidParam('attemptId') },
+        request: { params: uuidParam('attemptId'), headers: IdempotencyKeyHeader },
         responses: {
-          200: jsonResponse(AttemptSchema, 'The abandoned attempt'),
-          ...problemResponses(400, 401, 404, 409),
+          200: jsonResponse(AttemptSchema, 'The abandoned attempt', ['Idempotent-Replayed']),
+          ...problemResponses(400, 404, 409, 422),
         },
       },
       limitProgressWrites,
@@ -146,7 +180,7 @@ export const attemptRoutes = createRouter()
             .where(and(ownAttempt(learnerId, attemptId), eq(attempts.status, 'in_progress')))
             .returning({ ...getTableColumns(attempts), done }),
         }),
-        { status: 200, snapshot: attemptSnapshot(attemptId) },
+        { status: 200, snapshot: attemptSnapshot(attemptId), resource: `/v1/me/attempts/${attemptId}` },
       )
       if (written.replay) {
         return c.json(presentAttempt(attemptOf(written.replay.snapshot)), 200, { ...PRIVATE, ...REPLAYED })

@@ -1,8 +1,10 @@
 /**
  * Route kinds. A route declares here, next to its own definition, what it needs: its credential,
  * its rate limit, its body limit, and whether the edge caches it. The credential's middleware and
- * the OpenAPI document's `security` requirement come from the same line, so they cannot disagree
- * (test/credentials.test.ts walks the document and checks every declared credential is enforced).
+ * the OpenAPI document's `security` requirement come from the same line, and so do the responses
+ * the kind's middleware can answer (401, 403, 413, 415, 429, …): middleware and document cannot
+ * disagree (test/credentials.test.ts walks the document; test/helpers.ts checks every response the
+ * suite receives against it).
  *
  * Middleware given to `createRoute` runs for that route only, before its validators: nothing runs
  * twice, and nothing depends on a path list elsewhere.
@@ -13,6 +15,8 @@ import { type CacheKeyOf, edgeCache } from '../catalogue/edge-cache.ts'
 import { adminAuth } from '../middleware/admin-auth.ts'
 import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody } from '../middleware/body.ts'
 import { sameOriginWrites } from '../middleware/origin.ts'
+import { limitLearner } from '../middleware/rate-limit.ts'
+import { emptyResponse, HEADERS, type HeaderName, problemResponses } from '../openapi.ts'
 import { readSession, requireSession } from '../session/middleware.ts'
 import type { AppEnv } from '../types.ts'
 
@@ -26,41 +30,95 @@ const ADMIN_TOKEN = { adminToken: [] as string[] }
 const learnerBody = limitBody(LEARNER_BODY_LIMIT)
 const adminBody = limitBody(ADMIN_BODY_LIMIT)
 
-/** No credential: health checks. */
-export const publicRoute = <P extends string, R extends Definition<P>>(route: R) => createRoute(route)
+const writes = (method: string) => method !== 'get'
 
-/** The public catalogue: no credential, no cookie read; a 200 is kept at the edge under `cacheKey`. */
+/** Every route can answer 500 (a fault, or bindings that fail validation); these also reach the database. */
+const SERVER = [500, 503]
+/** What the body middleware of a write answers: JSON faults, size, type. */
+const BODY = [400, 413, 415]
+
+/** In production, plain http is redirected to https (middleware/https.ts), whatever the route. */
+const toHttps = { 308: emptyResponse('Plain http in production: the same request over https', ['Location']) }
+
+/**
+ * The route's responses over the kind's problem responses (the route's own descriptions win), with
+ * `successHeaders` added to every 2xx the route declares.
+ */
+function responses<R extends Definition<string>>(
+  route: R,
+  statuses: number[],
+  successHeaders: HeaderName[] = [],
+) {
+  const own = Object.entries(route.responses).map(([status, response]) => {
+    if (!status.startsWith('2') || successHeaders.length === 0) return [status, response]
+    const added = Object.fromEntries(successHeaders.map((name) => [name, HEADERS[name]]))
+    return [
+      status,
+      { ...response, headers: { ...('headers' in response ? response.headers : {}), ...added } },
+    ]
+  })
+  return { ...toHttps, ...problemResponses(...statuses), ...Object.fromEntries(own) } as R['responses']
+}
+
+/** No credential, no database: liveness. */
+export const publicRoute = <P extends string, R extends Definition<P>>(route: R) =>
+  createRoute({ ...route, responses: responses(route, [500]) })
+
+/** A public read that reaches the database: readiness. */
+export const databaseRoute = <P extends string, R extends Definition<P>>(route: R) =>
+  createRoute({ ...route, responses: responses(route, SERVER) })
+
+/**
+ * The public catalogue: no credential, no cookie read; a 200 is kept at the edge under `cacheKey`,
+ * with an ETag, and `If-None-Match` is answered 304.
+ */
 export const catalogueRoute = <P extends string, R extends Definition<P>>(route: R, cacheKey: CacheKeyOf) =>
-  createRoute({ ...route, middleware: [edgeCache(cacheKey)] })
+  createRoute({
+    ...route,
+    responses: {
+      ...responses(route, SERVER, ['ETag', 'X-Cache']),
+      304: emptyResponse('Not modified: the If-None-Match ETag is current', ['ETag']),
+    },
+    middleware: [edgeCache(cacheKey)],
+  })
 
 /**
  * A route where the session cookie is optional (POST and DELETE /v1/session): it is read when sent.
  * Cross-site writes are refused, as on every route that reads the cookie.
  */
-export const sessionRoute = <P extends string, R extends Definition<P>>(
-  route: R,
-  ...limits: MiddlewareHandler<AppEnv>[]
-) =>
+export const sessionRoute = <P extends string, R extends Definition<P>>(route: R) =>
   createRoute({
     ...route,
     security: [{}, SESSION_COOKIE],
-    middleware: [sameOriginWrites, jsonOnly, readSession, ...limits, learnerBody],
+    responses: responses(route, [403, ...BODY, ...SERVER], ['Set-Cookie']),
+    middleware: [sameOriginWrites, jsonOnly, readSession, learnerBody],
   })
 
 /**
  * The learner behind the session cookie. A missing or badly signed cookie is a 401 before the body
- * is read; a session that is no longer live is a 401 from `getCurrentLearner`.
+ * is read; a session that is no longer live is a 401 from `getCurrentLearner`. `limit` counts the
+ * request against the learner's rate (everything a learner does, unless the route says otherwise).
  */
 export const learnerRoute = <P extends string, R extends Definition<P>>(
   route: R,
-  ...limits: MiddlewareHandler<AppEnv>[]
+  limit: MiddlewareHandler<AppEnv> = limitLearner,
 ) =>
   createRoute({
     ...route,
     security: [SESSION_COOKIE],
-    middleware: [sameOriginWrites, jsonOnly, requireSession, ...limits, learnerBody],
+    responses: responses(
+      route,
+      [401, 429, ...(writes(route.method) ? [403, ...BODY] : []), ...SERVER],
+      ['Set-Cookie'],
+    ),
+    middleware: [sameOriginWrites, jsonOnly, requireSession, limit, learnerBody],
   })
 
-/** Authors: a bearer token of ADMIN_TOKENS, and larger bodies (whole activities). */
+/** Authors: a bearer token of ADMIN_TOKENS (429 after too many wrong ones), and larger bodies. */
 export const adminRoute = <P extends string, R extends Definition<P>>(route: R) =>
-  createRoute({ ...route, security: [ADMIN_TOKEN], middleware: [jsonOnly, adminAuth, adminBody] })
+  createRoute({
+    ...route,
+    security: [ADMIN_TOKEN],
+    responses: responses(route, [401, 429, ...(writes(route.method) ? BODY : []), ...SERVER]),
+    middleware: [jsonOnly, adminAuth, adminBody],
+  })

@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
 import { ApiError } from '../errors.ts'
 import { NO_STORE } from '../http/cache-control.ts'
-import { problemResponses } from '../openapi.ts'
+import { jsonResponse } from '../openapi.ts'
 import { createRouter } from '../router.ts'
-import { publicRoute } from './define.ts'
+import { databaseRoute, publicRoute } from './define.ts'
 
 const Liveness = z.object({ status: z.literal('ok') }).openapi('Liveness')
 const DatabaseHealth = z
@@ -22,23 +22,19 @@ export const health = createRouter()
       tags: ['Health'],
       summary: 'Liveness: the Worker answers (no database call)',
       responses: {
-        200: { description: 'Alive', content: { 'application/json': { schema: Liveness } } },
+        200: jsonResponse(Liveness, 'Alive'),
       },
     }),
     (c) => c.json({ status: 'ok' as const }, 200, NO_STORE),
   )
   .openapi(
-    publicRoute({
+    databaseRoute({
       method: 'get',
       path: '/health/db',
       tags: ['Health'],
       summary: 'Readiness: one `select 1` round trip to the database',
       responses: {
-        200: {
-          description: 'The database answered',
-          content: { 'application/json': { schema: DatabaseHealth } },
-        },
-        ...problemResponses(503),
+        200: jsonResponse(DatabaseHealth, 'The database answered'),
       },
     }),
     async function databaseHealth(c) {

@@ -44,7 +44,7 @@ export const meAttempts = createRouter()
       },
       responses: {
         200: jsonResponse(page(AttemptSchema, 'AttemptPage'), 'A page of attempts'),
-        ...problemResponses(400, 401),
+        ...problemResponses(400),
       },
     }),
     async function listMyAttempts(c) {
@@ -82,7 +82,7 @@ export const meAttempts = createRouter()
       tags: ['Progress'],
       summary: 'One of this learner’s attempts',
       request: { params: uuidParam('attemptId') },
-      responses: { 200: jsonResponse(AttemptSchema, 'The attempt'), ...problemResponses(400, 401, 404) },
+      responses: { 200: jsonResponse(AttemptSchema, 'The attempt'), ...problemResponses(400, 404) },
     }),
     async function myAttempt(c) {
       const { attemptId } = c.req.valid('param')

@@ -1,7 +1,7 @@
 /** What the learner should review now: due skills, most overdue first, with activities to do. */
 import { z } from '@hono/zod-openapi'
 import { PRIVATE } from '../http/cache-control.ts'
-import { jsonResponse, problemResponses } from '../openapi.ts'
+import { jsonResponse } from '../openapi.ts'
 import { dueSkills, SUGGESTIONS_PER_SKILL } from '../progress/due-reviews.ts'
 import { createRouter } from '../router.ts'
 import { ActivityType } from '../schemas/catalogue.ts'
@@ -37,7 +37,6 @@ export const meReview = createRouter().openapi(
       'activities, those this learner attempted longest ago first (never-attempted ones before all). One round trip.',
     responses: {
       200: jsonResponse(z.object({ items: z.array(ReviewItem) }), 'Due skills'),
-      ...problemResponses(401),
     },
   }),
   async function dueForReview(c) {

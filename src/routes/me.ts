@@ -2,7 +2,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { learners } from '../db/schema.ts'
 import { PRIVATE } from '../http/cache-control.ts'
-import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
+import { emptyResponse, jsonBody, jsonResponse } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { LearnerSchema, UpdateLearnerSchema } from '../schemas/learner.ts'
 import { clearSessionCookie, getCurrentLearner, presentLearner } from '../session/learner.ts'
@@ -15,7 +15,10 @@ export const me = createRouter()
       path: '/v1/me',
       tags: ['Learner'],
       summary: 'The current learner',
-      responses: { 200: jsonResponse(LearnerSchema, 'The learner'), ...problemResponses(401) },
+      description:
+        'Reading it also resumes the session: the cookie is re-issued at most daily, so a learner who keeps ' +
+        'coming back keeps it. Without a session, a 401 (nothing is created: `POST /v1/session` does that).',
+      responses: { 200: jsonResponse(LearnerSchema, 'The learner') },
     }),
     async function currentLearner(c) {
       const { learner } = await getCurrentLearner(c)
@@ -29,10 +32,7 @@ export const me = createRouter()
       tags: ['Learner'],
       summary: 'Change the display name',
       request: jsonBody(UpdateLearnerSchema),
-      responses: {
-        200: jsonResponse(LearnerSchema, 'The updated learner'),
-        ...problemResponses(400, 401, 415),
-      },
+      responses: { 200: jsonResponse(LearnerSchema, 'The updated learner') },
     }),
     async function renameLearner(c) {
       const { displayName } = c.req.valid('json')
@@ -58,7 +58,7 @@ export const me = createRouter()
       path: '/v1/me',
       tags: ['Learner'],
       summary: 'Delete the learner with all their attempts and skill states',
-      responses: { 204: { description: 'Deleted; cookie cleared' }, ...problemResponses(401) },
+      responses: { 204: emptyResponse('Deleted; cookie cleared') },
     }),
     async function deleteLearner(c) {
       await getCurrentLearner(

@@ -4,7 +4,7 @@
  */
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitSessionCreation } from '../middleware/rate-limit.ts'
-import { jsonResponse, problemResponses } from '../openapi.ts'
+import { emptyResponse, jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { LearnerSchema } from '../schemas/learner.ts'
 import { clearLearnerSession, getOrCreateLearner, presentLearner } from '../session/learner.ts'
@@ -12,26 +12,26 @@ import { sessionRoute } from './define.ts'
 
 export const session = createRouter()
   .openapi(
-    sessionRoute(
-      {
-        method: 'post',
-        path: '/v1/session',
-        tags: ['Session'],
-        summary: 'Start an anonymous session, or resume the current one',
-        description:
-          'With a valid session cookie: 200 and the learner (the cookie is re-signed if an older key signed it). ' +
-          'Otherwise a new learner and a new session: 201 and `Set-Cookie`. A cookie that does not verify, or whose ' +
-          'learner is gone, never names the new session: its id is always fresh. One round trip.',
-        responses: {
-          200: jsonResponse(LearnerSchema, 'The current learner'),
-          201: jsonResponse(LearnerSchema, 'A new learner; the session cookie is set'),
-          ...problemResponses(429, 500),
-        },
+    sessionRoute({
+      method: 'post',
+      path: '/v1/session',
+      tags: ['Session'],
+      summary: 'Start an anonymous session, or resume the current one',
+      description:
+        'With a valid session cookie: 200 and the learner, and the cookie re-issued (its one-year lifetime starts ' +
+        'again). Otherwise a new learner and a new session: 201 and `Set-Cookie`. A cookie that does not verify, or ' +
+        'whose learner is gone, never names the new session: its id is always fresh. Only creations count against ' +
+        'the per-address limit (429): resuming never does, so a class behind one address resumes freely. To resume ' +
+        'without ever creating, read `GET /v1/me`, which also re-issues the cookie (at most daily). One round trip; ' +
+        'two when a signed cookie names a session that is gone.',
+      responses: {
+        200: jsonResponse(LearnerSchema, 'The current learner; the cookie is re-issued'),
+        201: jsonResponse(LearnerSchema, 'A new learner; the session cookie is set'),
+        ...problemResponses(429),
       },
-      limitSessionCreation,
-    ),
+    }),
     async function startOrResumeSession(c) {
-      const { learner, created } = await getOrCreateLearner(c)
+      const { learner, created } = await getOrCreateLearner(c, limitSessionCreation)
       return created
         ? c.json(presentLearner(learner), 201, PRIVATE)
         : c.json(presentLearner(learner), 200, PRIVATE)
@@ -46,7 +46,7 @@ export const session = createRouter()
       description:
         'Clears the cookie and revokes the session: the learner row stays (its attempts still count in ' +
         'activity statistics) but no cookie can reach it again. Idempotent: 204 with or without a session.',
-      responses: { 204: { description: 'Session ended; cookie cleared' }, ...problemResponses(415, 500) },
+      responses: { 204: emptyResponse('Session ended; cookie cleared', ['Set-Cookie']) },
     }),
     async function endSession(c) {
       await clearLearnerSession(c)

@@ -19,7 +19,7 @@ function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) 
   return z
     .strictObject(optional as { [K in keyof T]: z.ZodOptional<T[K]> })
     .refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' })
-    .openapi(name)
+    .openapi(name, { minProperties: 1, description: 'The fields to change: at least one.' })
 }
 
 /** A skill's metadata may carry its BKT parameters (`bkt`), which must then be valid. */

@@ -69,13 +69,13 @@ const iso = (date: Date) => date.toISOString()
 /** Content is validated before it is stored; parsing again here fills defaults of older rows. */
 const parseContent = (content: unknown): ActivityContent => activityContent.parse(content)
 
-export const presentSkill = (skill: Skill) => ({
+export const presentSkill = (skill: Skill): z.infer<typeof SkillSchema> => ({
   ...skill,
   createdAt: iso(skill.createdAt),
   updatedAt: iso(skill.updatedAt),
 })
 
-export const presentUnit = (unit: Unit) => ({
+export const presentUnit = (unit: Unit): z.infer<typeof UnitSchema> => ({
   ...unit,
   createdAt: iso(unit.createdAt),
   updatedAt: iso(unit.updatedAt),
@@ -106,7 +106,7 @@ const presentActivitySummary = ({
   questionCount,
 })
 
-export const presentActivity = (activity: Activity) => ({
+export const presentActivity = (activity: Activity): z.infer<typeof ActivitySchema> => ({
   ...presentActivitySummary({ ...activity, questionCount: parseContent(activity.content).questions.length }),
   content: learnerView(parseContent(activity.content)),
   metadata: activity.metadata,
@@ -114,12 +114,14 @@ export const presentActivity = (activity: Activity) => ({
   updatedAt: iso(activity.updatedAt),
 })
 
-export const presentAdminActivity = (activity: Activity) => ({
+export const presentAdminActivity = (activity: Activity): z.infer<typeof AdminActivitySchema> => ({
   ...presentActivity(activity),
   content: parseContent(activity.content),
 })
 
-export const presentUnitWithActivities = (unit: Unit & { activities: ActivitySummaryRow[] }) => ({
+export const presentUnitWithActivities = (
+  unit: Unit & { activities: ActivitySummaryRow[] },
+): z.infer<typeof UnitWithActivitiesSchema> => ({
   ...presentUnit(unit),
   activities: unit.activities.map(presentActivitySummary),
 })

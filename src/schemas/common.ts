@@ -20,7 +20,14 @@ export const limitQuery = z
   .transform(Number)
   .pipe(z.int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
   .default(20)
-  .openapi({ param: { name: 'limit', in: 'query' }, type: 'integer', example: 20 })
+  .openapi({
+    param: { name: 'limit', in: 'query' },
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    example: 20,
+  })
 
 export const cursorQuery = z
   .string()
@@ -91,3 +98,24 @@ export const MetadataInput = z
   .refine((value) => JSON.stringify(value).length <= 4096, 'must serialise to at most 4096 characters')
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters')
   .openapi({ description: 'Free-form JSON object, at most 4 KiB.' })
+
+/**
+ * The Idempotency-Key request header of progress writes, as documented; `idempotencyOf`
+ * (progress/idempotency.ts) parses it, so a malformed key is a 400 naming the header.
+ */
+export const IdempotencyKeyHeader = z.object({
+  // Declared for the document only: its optional string never fails, and idempotencyOf() parses it.
+  'Idempotency-Key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'Idempotency-Key', in: 'header' },
+      description:
+        'Makes a retry safe. A quoted string or a token of 1–255 printable characters, kept 24 hours per ' +
+        'learner: the same key with the same request replays the first answer (`Idempotent-Replayed: true`); ' +
+        'with another method, path or body it is a 422; while the first request is still running, a 409. A ' +
+        'malformed key is a 400.',
+      pattern: '^(?:"[ !#-\\[\\]-~]{1,255}"|[A-Za-z0-9._~:+/=-]{1,255})$',
+      example: '"5f0c2b0e-7d3a-4c1e-9a8e-2f1d3b4c5a6e"',
+    }),
+})

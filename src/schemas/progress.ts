@@ -24,11 +24,17 @@ export const SubmitAttemptSchema = z
     response: z.strictObject({
       answers: z
         .record(questionId, AnswerValue)
-        .refine((answers) => Object.keys(answers).length <= 50, 'at most 50 answers'),
+        .refine((answers) => Object.keys(answers).length <= 50, 'at most 50 answers')
+        .openapi({
+          description: 'Answers by question id; unanswered questions score zero.',
+          maxProperties: 50,
+          // A JSON Schema 2020-12 keyword (OpenAPI 3.1) that zod-to-openapi's metadata type does not list.
+          ...({ propertyNames: { pattern: ID_PATTERN.source } } as object),
+        }),
     }),
   })
   .openapi('SubmitAttempt', {
-    example: { response: { answers: { q1: 5, q2: 'b', q3: ['a', 'c'], q4: 'hypothesis' } } },
+    example: { response: { answers: { q1: 12, q2: 'c', q3: ['b', 'd'], q4: 'photosynthesis' } } },
   })
 
 export const AttemptStatus = z.enum(attemptStatus.enumValues)
@@ -65,9 +71,14 @@ const SkillStateSchema = z
     skillId: z.uuid(),
     status: SkillStateStatus,
     progress: z.number().openapi({ description: 'Share of the skill’s activities passed, in [0, 1].' }),
-    masteryScore: z
-      .number()
-      .openapi({ description: 'Mean best score ratio over the skill’s activities, in [0, 1].' }),
+    masteryScore: z.number().openapi({
+      description:
+        'The mastery model’s probability that the learner knows the skill (Bayesian Knowledge Tracing P(L)), ' +
+        'in [0, 1]; mastered at 0.95. 0 while not started.',
+    }),
+    nextReviewAt: Timestamp.nullable().openapi({
+      description: 'When the skill is due for review (its FSRS card), once mastered; null before.',
+    }),
     updatedAt: Timestamp.nullable().openapi({ description: 'Null while not started.' }),
   })
   .openapi('SkillState')
@@ -103,7 +114,7 @@ export const MySkillDetailSchema = MySkillSchema.extend({ units: z.array(UnitPro
 type Feedback = z.infer<typeof QuestionFeedbackSchema>[]
 type Response = z.infer<typeof AttemptSchema>['response']
 
-export const presentAttempt = (attempt: Attempt) => ({
+export const presentAttempt = (attempt: Attempt): z.infer<typeof AttemptSchema> => ({
   id: attempt.id,
   activityId: attempt.activityId,
   status: attempt.status,
@@ -116,7 +127,11 @@ export const presentAttempt = (attempt: Attempt) => ({
 })
 
 /** A skill with no row yet is `not_started`, at zero; a mastered skill past its due date reads review_needed. */
-export const presentSkillState = (skillId: string, state: SkillState | null, now = new Date()) => ({
+export const presentSkillState = (
+  skillId: string,
+  state: SkillState | null,
+  now = new Date(),
+): z.infer<typeof SkillStateSchema> => ({
   skillId,
   status: effectiveStatus(state, now),
   progress: state?.progress ?? 0,

@@ -9,12 +9,14 @@
  * Statements find the learner through `learnerIdOf(hash)`, a subquery, so they ride the same round
  * trip and the same transaction as the lookup.
  */
-import { and, eq, gt, lt, type SQL, sql } from 'drizzle-orm'
+import type { z } from '@hono/zod-openapi'
+import { and, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { type Learner, learners } from '../db/schema.ts'
+import type { LearnerSchema } from '../schemas/learner.ts'
 import type { AppEnv } from '../types.ts'
 import { clearedSessionCookie, hashSessionId, newSessionId } from './cookie.ts'
 import { issueSessionCookie, noSession, sessionOf } from './middleware.ts'
@@ -24,6 +26,9 @@ import { issueSessionCookie, noSession, sessionOf } from './middleware.ts'
  * request (and contend on its lock) while the value stays useful.
  */
 const ACTIVITY_GRANULARITY = sql`interval '5 minutes'`
+
+/** The session cookie is re-issued at most this often by any use of the session, sliding its year. */
+const COOKIE_RENEWAL = sql`interval '1 day'`
 
 /**
  * A session unused this long is over (idle timeout), matching the cookie's one-year lifetime; using
@@ -40,12 +45,32 @@ export const activeSession = (hash: string) =>
 export const learnerIdOf = (hash: string) =>
   sql`(SELECT ${learners.id} FROM ${learners} WHERE ${activeSession(hash)})`
 
-/** Refreshes last_active_at when it is stale. */
+const cookieDue = lt(learners.cookieRenewedAt, sql`now() - ${COOKIE_RENEWAL}`)
+
+/**
+ * Refreshes last_active_at when it is stale, and notes when the cookie is due to be re-issued
+ * (`renewed` in the returned row): `renewCookie` then sends it again.
+ */
 export const touchLearner = (db: Db, hash: string) =>
   db
     .update(learners)
-    .set({ lastActiveAt: sql`now()` })
-    .where(and(activeSession(hash), lt(learners.lastActiveAt, sql`now() - ${ACTIVITY_GRANULARITY}`)))
+    .set({
+      lastActiveAt: sql`now()`,
+      cookieRenewedAt: sql`CASE WHEN ${cookieDue} THEN now() ELSE ${learners.cookieRenewedAt} END`,
+    })
+    .where(
+      and(
+        activeSession(hash),
+        or(lt(learners.lastActiveAt, sql`now() - ${ACTIVITY_GRANULARITY}`), cookieDue),
+      ),
+    )
+    .returning({ renewed: sql<boolean>`${learners.cookieRenewedAt} = now()` })
+
+/** Re-issues the session cookie when `touchLearner` said it was due. */
+export async function renewCookie(c: Context<AppEnv>, touched: unknown) {
+  const [row] = touched as { renewed: boolean }[]
+  if (row?.renewed) c.header('Set-Cookie', await issueSessionCookie(c, sessionOf(c).id))
+}
 
 /** Two statements: refresh last_active_at when it is stale, then read the learner (seeing that refresh). */
 const identify = (db: Db, hash: string) => [
@@ -68,43 +93,44 @@ export async function getCurrentLearner<S extends Statements>(
   const send = () => batchByName(db, statements(db, learnerIdOf(hash)), { before: identify(db, hash) })
   const { named, before } = await (retry ? retryReads(send) : send())
   const [learner] = before[1] as Learner[]
-  if (!learner) throw noSession(c)
+  if (!learner) throw noSession(c, 'unknown_session')
+  await renewCookie(c, before[0])
   return { learner, ...named }
 }
 
 /**
  * POST /v1/session: with a live session, touch the learner and re-issue its cookie (the one-year
  * lifetime slides while the learner keeps coming back); otherwise create a learner under a fresh
- * session id — never the id of a cookie that did not verify or whose learner is gone. One round trip.
+ * session id — never the id of a cookie that did not verify or whose learner is gone. Only a
+ * creation counts against the per-address limit (`limitCreation`): a class behind one school address
+ * resumes freely, while a replayed cookie of a revoked session cannot mint learners. One round trip;
+ * two when a verified cookie's session turns out to be gone.
  */
 export async function getOrCreateLearner(
   c: Context<AppEnv>,
+  limitCreation: (c: Context<AppEnv>) => Promise<void>,
 ): Promise<{ learner: Learner; created: boolean }> {
   const { db, session } = c.var
-  const newId = newSessionId()
-  const newHash = await hashSessionId(newId)
-  if (!session) {
-    const [created] = await db.insert(learners).values({ sessionId: newHash }).returning()
-    if (!created) throw new Error('the learner insert returned no row')
-    c.header('Set-Cookie', await issueSessionCookie(c, newId))
-    return { learner: created, created: true }
-  }
-  const { named } = await batchByName(db, {
-    resumed: db
+  if (session) {
+    const [resumed] = await db
       .update(learners)
-      .set({ lastActiveAt: sql`now()` })
+      .set({ lastActiveAt: sql`now()`, cookieRenewedAt: sql`now()` })
       .where(activeSession(session.hash))
-      .returning(),
-    create: db.execute(sql`INSERT INTO ${learners} (session_id)
-      SELECT ${newHash} WHERE NOT EXISTS (SELECT 1 FROM ${learners} WHERE ${activeSession(session.hash)})`),
-    created: db.select().from(learners).where(eq(learners.sessionId, newHash)),
-  })
-  const [resumed] = named.resumed
-  const [created] = named.created
-  const learner = resumed ?? created
-  if (!learner) throw new Error('the learner was neither found nor created')
-  c.header('Set-Cookie', await issueSessionCookie(c, resumed ? session.id : newId))
-  return { learner, created: !resumed }
+      .returning()
+    if (resumed) {
+      c.header('Set-Cookie', await issueSessionCookie(c, session.id))
+      return { learner: resumed, created: false }
+    }
+  }
+  await limitCreation(c)
+  const newId = newSessionId()
+  const [created] = await db
+    .insert(learners)
+    .values({ sessionId: await hashSessionId(newId) })
+    .returning()
+  if (!created) throw new Error('the learner insert returned no row')
+  c.header('Set-Cookie', await issueSessionCookie(c, newId))
+  return { learner: created, created: true }
 }
 
 /**
@@ -124,7 +150,7 @@ export const clearSessionCookie = (c: Context<AppEnv>) =>
   c.header('Set-Cookie', clearedSessionCookie(c.req.url))
 
 /** What a learner sees of themself: never the session hash. */
-export function presentLearner(learner: Learner) {
+export function presentLearner(learner: Learner): z.infer<typeof LearnerSchema> {
   return {
     id: learner.id,
     displayName: learner.displayName,

@@ -7,7 +7,7 @@
 import type { Context, Next } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
-import { ApiError } from '../errors.ts'
+import { ApiError, type SecurityReason } from '../errors.ts'
 import type { AppEnv, Session } from '../types.ts'
 import {
   clearedSessionCookie,
@@ -28,11 +28,14 @@ async function requireKeys(c: Context<AppEnv>) {
 }
 
 /** 401 for "no session", clearing whatever cookie was sent (tampered, unknown or revoked). */
-export function noSession(c: Context<AppEnv>): ApiError {
+export function noSession(c: Context<AppEnv>, reason: SecurityReason): ApiError {
   // No registered scheme exists for cookies; the header still tells clients what kind of credential is missing.
   const headers: Record<string, string> = { 'WWW-Authenticate': 'Cookie realm="learner"' }
   if (c.get('sessionCookiePresent')) headers['Set-Cookie'] = clearedSessionCookie(c.req.url)
-  return new ApiError('unauthorized', 'No valid session: create one with POST /v1/session.', { headers })
+  return new ApiError('unauthorized', 'No valid session: create one with POST /v1/session.', {
+    headers,
+    reason,
+  })
 }
 
 /**
@@ -48,7 +51,7 @@ async function withSession(c: Context<AppEnv>, next: Next, required: boolean) {
     'session',
     verified ? { id: verified.sessionId, hash: await hashSessionId(verified.sessionId) } : null,
   )
-  if (required && !verified) throw noSession(c)
+  if (required && !verified) throw noSession(c, value === undefined ? 'missing_session' : 'bad_signature')
   await next()
   if (verified && verified.keyIndex > 0 && c.res.ok && !c.res.headers.has('set-cookie')) {
     c.header('Set-Cookie', sessionCookie(c.req.url, await signSessionId(verified.sessionId, keys.signing)))
@@ -72,7 +75,7 @@ export const requireSession = createMiddleware<AppEnv>(function requireSession(c
 /** The verified session of a learner route (its middleware has refused requests without one). */
 export function sessionOf(c: Context<AppEnv>): Session {
   const session = c.get('session')
-  if (!session) throw noSession(c)
+  if (!session) throw noSession(c, 'missing_session')
   return session
 }
 

@@ -14,7 +14,9 @@ export const activityView: View = async ([activityId = '']) => {
   const unit = await read(api.v1.units[':unitId'].$get({ param: { unitId: activity.unitId } }))
   const stage = h('div', { class: 'stage' })
   const start = async () => {
-    const attempt = await read(api.v1.activities[':activityId'].attempts.$post({ param: { activityId } }))
+    const attempt = await read(
+      api.v1.activities[':activityId'].attempts.$post({ param: { activityId }, header: {} }),
+    )
     stage.replaceChildren(answerForm(activity, attempt.id, stage, start))
     stage.querySelector<HTMLElement>('input')?.focus()
   }
@@ -80,13 +82,11 @@ function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, a
     error.textContent = ''
     try {
       const result = await read(
-        api.v1.attempts[':attemptId'].submit.$post(
-          {
-            param: { attemptId },
-            json: { response: { answers: answersOf(form, activity.content.questions) } },
-          },
-          { headers: { 'Idempotency-Key': idempotencyKey } },
-        ),
+        api.v1.attempts[':attemptId'].submit.$post({
+          param: { attemptId },
+          header: { 'Idempotency-Key': idempotencyKey },
+          json: { response: { answers: answersOf(form, activity.content.questions) } },
+        }),
       )
       stage.replaceChildren(resultPanel(activity, result, again))
       stage.querySelector<HTMLElement>('h2')?.focus()

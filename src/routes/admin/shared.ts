@@ -4,10 +4,11 @@
  * pointing at a parent that does not exist is a 422 (foreign key violation).
  */
 import { ApiError } from '../../errors.ts'
-import { problemResponses } from '../../openapi.ts'
+import { emptyResponse, problemResponses } from '../../openapi.ts'
 
-export const deleted = { 204: { description: 'Deleted, with everything under it' } }
-export const failures = problemResponses(400, 401, 404, 413, 415, 422)
+export const deleted = { 204: emptyResponse('Deleted, with everything under it') }
+/** Beyond what every admin route can answer (routes/define.ts). */
+export const failures = problemResponses(400, 404, 422)
 
 export function found<T>(rows: T[], what: string): T {
   const [row] = rows
