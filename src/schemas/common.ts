@@ -97,7 +97,14 @@ export const MetadataInput = z
   .record(z.string().max(64), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 4096, 'must serialise to at most 4096 characters')
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters')
-  .openapi({ description: 'Free-form JSON object, at most 4 KiB.' })
+  .openapi({
+    description:
+      'Free-form JSON object, at most 4 KiB serialised. Anywhere in it (as in any request body), the keys ' +
+      '`__proto__`, `constructor` and `prototype` are refused, and so are NUL characters, lone surrogates ' +
+      'and nesting deeper than 32 levels.',
+    // A JSON Schema 2020-12 keyword (OpenAPI 3.1) that zod-to-openapi's metadata type does not list.
+    ...({ propertyNames: { not: { enum: ['__proto__', 'constructor', 'prototype'] } } } as object),
+  })
 
 /**
  * The Idempotency-Key request header of progress writes, as documented; `idempotencyOf`
