@@ -1,7 +1,16 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-export default defineConfig({
+/**
+ * Two projects: `workers`, the real Worker inside workerd against the local endpoint (test/*.test.ts),
+ * and `node`, what runs on the developer's machine rather than in the Worker — builds, generated docs,
+ * the contract's history (test/node/).
+ */
+// wrangler reads a developer's .dev.vars for the test Worker too and says so once per test file; the
+// bindings below set every key that matters, so that line is noise in a test run.
+process.env.WRANGLER_LOG ??= 'warn'
+
+const workers = {
   plugins: [
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: './wrangler.toml' },
@@ -21,6 +30,10 @@ export default defineConfig({
           CORS_ORIGINS: 'https://app.example,http://localhost:5173',
           // Off for the suite (tests reuse ids across resets); test/edge-cache.test.ts turns it on.
           CATALOGUE_TTL_SECONDS: '0',
+          // Whatever a developer's .dev.vars says, the suite runs with these.
+          DATABASE_URL_REPLICA: '',
+          DB_TIMEOUT_MS: '5000',
+          OPEN_ATTEMPT_HOURS: '24',
         },
         // The limits of wrangler.toml, some lowered so a test can reach them quickly.
         ratelimits: {
@@ -33,17 +46,27 @@ export default defineConfig({
     })),
   ],
   test: {
-    include: ['test/**/*.test.ts'],
+    name: 'workers',
+    include: ['test/*.test.ts'],
     globalSetup: ['./test/global-setup.ts'],
     setupFiles: ['./test/setup.ts'],
     // One database for the whole run, reset before each test: files run one after another.
     fileParallelism: false,
     testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      workers,
+      { test: { name: 'node', include: ['test/node/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+    ],
     // One log line per request adds up: print a test's logs only when it fails.
     silent: 'passed-only',
     // Under CI, also a JSON report, from which .ci/run prints plain totals.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.local/vitest-report.json' },
-    hookTimeout: 60_000,
   },
 })

@@ -6,7 +6,7 @@ const openPage = useChromium()
 
 describe('/docs', () => {
   it('renders the API reference from the static OpenAPI document', async () => {
-    const { context, page } = await openPage()
+    const { context, page, errors } = await openPage()
     const document = page.waitForResponse((res) => new URL(res.url()).pathname === '/openapi.json')
     await page.goto('/docs')
     const res = await document
@@ -15,6 +15,8 @@ describe('/docs', () => {
     await page.getByRole('heading', { name: 'Learning progress API' }).first().waitFor({ timeout: 30_000 })
     await page.getByText('List skills, by name (keyset pagination)').first().waitFor()
     await snap(page, '15-docs')
+    // Under its Content-Security-Policy: nothing refused (a refusal is a console error).
+    expect(errors.filter((error) => /Content Security Policy|Refused to/i.test(error))).toEqual([])
     await context.close()
   })
 })

@@ -4,10 +4,11 @@
  * are git-ignored. Runs on `npm install` (postinstall) and as `npm run build`; `npm run dev`
  * rebuilds the page's script on every change.
  */
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as esbuild from 'esbuild'
+import { expectWritten, isMain } from './lib/main.ts'
 
 function copyScalar() {
   const scalar = dirname(createRequire(import.meta.url).resolve('@scalar/api-reference'))
@@ -15,29 +16,36 @@ function copyScalar() {
   copyFileSync(join(scalar, 'browser', 'standalone.js'), 'public/docs/scalar.js')
 }
 
-const webBuild: esbuild.BuildOptions = {
+const webBuild = (production: boolean, outdir = 'public'): esbuild.BuildOptions => ({
   entryPoints: ['web/main.ts'],
-  outfile: 'public/app.js',
+  outfile: join(outdir, 'app.js'),
   bundle: true,
   format: 'esm',
   target: 'es2022',
   minify: true,
-  sourcemap: 'linked',
+  // A source map helps while developing; a deployment serves none (`npm run deploy` builds with --production).
+  sourcemap: production ? false : 'linked',
   logLevel: 'warning',
-}
+})
 
-export async function buildWeb() {
-  await esbuild.build(webBuild)
+/** public/app.js, and its map unless for production (then a stale map is removed, so it is not served). */
+export async function buildWeb({ production = false, outdir = 'public' } = {}) {
+  const started = Date.now()
+  if (production) rmSync(join(outdir, 'app.js.map'), { force: true })
+  await esbuild.build(webBuild(production, outdir))
+  expectWritten([join(outdir, 'app.js'), ...(production ? [] : [join(outdir, 'app.js.map')])], started)
 }
 
 /** Rebuilds public/app.js whenever a file under web/ changes; returns a stop function. */
 export async function watchWeb() {
-  const context = await esbuild.context(webBuild)
+  const context = await esbuild.context(webBuild(false))
   await context.watch()
   return () => context.dispose()
 }
 
-if (import.meta.main) {
+if (isMain(import.meta.url)) {
+  const started = Date.now()
   copyScalar()
-  await buildWeb()
+  expectWritten(['public/docs/scalar.js'], started)
+  await buildWeb({ production: process.argv.includes('--production') })
 }

@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --delay 25 --samples 50 --seconds 10]`: how close each route sits to the
- * physical limit of the edge, latency ≈ round trips × distance to the database.
+ * `npm run bench [-- --delay 25 --samples 50 --seconds 10] [--quick] [--record]`: how close each
+ * route sits to the physical limit of the edge, latency ≈ round trips × distance to the database.
  *
  * Starts the loopback stack (scripts/lib/stack.ts) with a delay injected into every database round
  * trip, walks a learner journey route by route (each sample a fresh request, measured by the client;
  * round trips read from the endpoint's counter), then runs autocannon at concurrency 20 on a cached
- * catalogue read and on submit. Prints a table and writes bench/results/latest.{json,md}.
+ * catalogue read and on submit. Prints a table and writes it to .local/bench/ (git-ignored);
+ * `--record` writes bench/results/latest.{json,md} instead, the committed record the README quotes.
+ * `--quick`: 20 samples and 3 s of load, for a look in a minute. The backend (PGlite, or PostgreSQL
+ * with LOCAL_POSTGRES_URL) is named in the output: their numbers differ.
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -21,11 +24,14 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '10' },
     scale: { type: 'string', default: '0' },
+    quick: { type: 'boolean', default: false },
+    record: { type: 'boolean', default: false },
   },
 })
 const delayMs = Number(values.delay)
-const samples = Math.max(50, Number(values.samples))
-const seconds = Math.min(Number(values.seconds), 60)
+const samples = values.quick ? 20 : Math.max(50, Number(values.samples))
+const seconds = values.quick ? 3 : Math.min(Number(values.seconds), 60)
+const outDir = values.record ? 'bench/results' : '.local/bench'
 /** --scale N: grow to N learners (~20 attempts each) and measure hot routes at 1k, 10k and N. */
 const scale = Math.min(Number(values.scale), 100_000)
 
@@ -266,10 +272,10 @@ try {
     '',
     ...scaleTable,
   ].join('\n')
-  mkdirSync('bench/results', { recursive: true })
-  writeFileSync('bench/results/latest.json', `${JSON.stringify(result, null, 2)}\n`)
-  writeFileSync('bench/results/latest.md', markdown)
-  console.log(`\n${markdown}\nWritten to bench/results/latest.json and latest.md.`)
+  mkdirSync(outDir, { recursive: true })
+  writeFileSync(`${outDir}/latest.json`, `${JSON.stringify(result, null, 2)}\n`)
+  writeFileSync(`${outDir}/latest.md`, markdown)
+  console.log(`\n${markdown}\nWritten to ${outDir}/latest.json and latest.md (backend: ${stack.backend}).`)
 } finally {
   await stack.close()
 }

@@ -6,11 +6,14 @@
  * 3. migrations, and the sample catalogue when the database has none;
  * 4. public/openapi.json from the route definitions, so /docs shows the code as it is, and the
  *    learner page's script (public/app.js), rebuilt on every change under web/;
- * 5. `wrangler dev` on 127.0.0.1:8787. Ctrl-C stops all of it.
+ * 5. `wrangler dev` on 127.0.0.1:8787 (PORT moves it), with the Cron Trigger run every 10 minutes as
+ *    it runs in production. Ctrl-C stops all of it.
+ * A port already in use is one line saying which and how to move it, not a stack trace.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { count } from 'drizzle-orm'
 import { skills } from '../src/db/schema.ts'
@@ -26,8 +29,27 @@ const started = performance.now()
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example.')
 const vars = readDevVars()
 const endpoint = new URL(vars.NEON_LOCAL_ENDPOINT || 'http://127.0.0.1:4444/sql')
+const workerPort = Number(process.env.PORT ?? 8787)
 const postgresUrl = process.env.LOCAL_POSTGRES_URL
 const pgliteDir = '.local/pglite'
+
+/** Exits with one line when a port this needs is taken, before anything starts. */
+async function expectFree(port: number, howToMove: string) {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+  if (free) return
+  console.error(`Port ${port} on 127.0.0.1 is already in use: stop what uses it, or ${howToMove}.`)
+  process.exit(1)
+}
+await expectFree(
+  Number(endpoint.port),
+  `move the database endpoint by setting NEON_LOCAL_ENDPOINT=http://127.0.0.1:<port>/sql in .dev.vars`,
+)
+await expectFree(workerPort, `move the Worker with PORT=<port> npm run dev`)
+
 if (!postgresUrl) mkdirSync(pgliteDir, { recursive: true })
 
 const server = await startLocalNeon({
@@ -60,7 +82,8 @@ const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package
 const wranglerBin = join(dirname(wranglerPackage), 'bin', 'wrangler.js')
 const wrangler = spawn(
   process.execPath,
-  [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', process.env.PORT ?? '8787'],
+  // --test-scheduled: the Cron Trigger can be run locally, and is, below.
+  [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(workerPort), '--test-scheduled'],
   {
     stdio: 'inherit',
     // The Request.cf lookup and telemetry are wrangler dev's only calls to the internet; neither is needed.
@@ -68,10 +91,22 @@ const wrangler = spawn(
   },
 )
 
+// The Cron Trigger of wrangler.toml (due reviews, expired keys, attempts left open), as production runs it.
+const CRON = '*/10 * * * *'
+const cron = setInterval(
+  () => {
+    fetch(`http://127.0.0.1:${workerPort}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch(
+      () => undefined,
+    )
+  },
+  10 * 60 * 1000,
+)
+
 let stopping = false
 async function stop(code: number) {
   if (stopping) return
   stopping = true
+  clearInterval(cron)
   if (wrangler.exitCode === null) wrangler.kill('SIGTERM')
   await stopWatchingWeb()
   await server.close()

@@ -4,6 +4,7 @@
  * result (test/openapi.test.ts fails when it is stale).
  */
 import { writeFileSync } from 'node:fs'
+import { expectWritten, isMain } from './lib/main.ts'
 
 const OPENAPI_FILE = 'public/openapi.json'
 
@@ -12,11 +13,13 @@ const OPENAPI_FILE = 'public/openapi.json'
 const generator = new URL('../src/openapi-document.ts', import.meta.url).href
 
 export async function writeOpenApiDocument() {
+  const started = Date.now()
   const { openApiDocument } = (await import(generator)) as { openApiDocument: () => unknown }
   writeFileSync(OPENAPI_FILE, `${JSON.stringify(openApiDocument(), null, 2)}\n`)
+  expectWritten([OPENAPI_FILE], started)
 }
 
-if (import.meta.main) {
+if (isMain(import.meta.url)) {
   await writeOpenApiDocument()
   console.log(`Wrote ${OPENAPI_FILE}.`)
 }

@@ -10,21 +10,31 @@ export const api = hc<AppType>(location.origin)
 /** The body of a 2xx response, typed by the route; throws DetailedError (with the problem) otherwise. */
 export { read }
 
+/** That this browser has had a session here: a hint (the cookie itself is HttpOnly), not a credential. */
+const HAD_SESSION = 'learning-progress:had-session'
+
 /** A new learner and a new session cookie. */
-export const newSession = () => read(api.v1.session.$post())
+export async function newSession() {
+  const learner = await read(api.v1.session.$post())
+  localStorage.setItem(HAD_SESSION, '1')
+  return learner
+}
 
 /**
- * Resumes the session with a read, which also renews the cookie's one-year lifetime (at most daily);
- * creates a learner only when there is no session. A shared address (a school, a library) only ever
- * counts the creations against its limit.
+ * Resumes the session with a read, which also renews the cookie's one-year lifetime (at most daily),
+ * and creates a learner only when there is none: a first visit creates one straight away; a returning
+ * one reads, and creates only if that read finds no session (a 401). A shared address (a school, a
+ * library) only ever counts the creations against its limit.
  */
 export async function startSession() {
-  try {
-    return await read(api.v1.me.$get())
-  } catch (error) {
-    if (!hasStatus(error, 401)) throw error
-    return newSession()
+  if (localStorage.getItem(HAD_SESSION)) {
+    try {
+      return await read(api.v1.me.$get())
+    } catch (error) {
+      if (!hasStatus(error, 401)) throw error
+    }
   }
+  return newSession()
 }
 
 /** Ends the session server-side and clears the cookie; the next newSession() is a new learner. */

@@ -5,8 +5,9 @@ import type { AppEnv } from '../types.ts'
 /**
  * The interactive API reference (Scalar). Its script is a static asset of this Worker
  * (public/docs/scalar.js, copied from @scalar/api-reference by `npm install`), not a CDN: the page
- * works offline and tells no third party who reads the docs. Its configuration is a JSON data block,
- * which browsers do not execute, so the page's CSP allows no inline script.
+ * works offline and tells no third party who reads the docs (its default web fonts, from Scalar's
+ * servers, are turned off). Its configuration is a JSON data block, which browsers do not execute,
+ * so the page's CSP allows no inline script.
  */
 const page = `<!doctype html>
 <html lang="en">
@@ -16,7 +17,8 @@ const page = `<!doctype html>
     <title>Learning progress API reference</title>
   </head>
   <body>
-    <script id="api-reference" type="application/json" data-url="/openapi.json"></script>
+    <script id="api-reference" type="application/json" data-url="/openapi.json"
+      data-configuration='{"withDefaultFonts":false}'></script>
     <script src="/docs/scalar.js"></script>
   </body>
 </html>`

@@ -1,0 +1,31 @@
+/** The build scripts, run as `npm install`, `npm run build` and `npm run deploy` run them. */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+import { buildWeb } from '../../scripts/assets.ts'
+
+const run = promisify(execFile)
+const out = mkdtempSync(join(tmpdir(), 'lp-build-'))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+describe("the learner page's script", () => {
+  it('comes with a source map while developing, and without one (nor a link to one) for production', async () => {
+    await buildWeb({ outdir: out })
+    expect(existsSync(join(out, 'app.js.map'))).toBe(true)
+    await buildWeb({ outdir: out, production: true })
+    expect(existsSync(join(out, 'app.js.map'))).toBe(false)
+    expect(readFileSync(join(out, 'app.js'), 'utf8')).not.toContain('sourceMappingURL')
+  })
+})
+
+describe('scripts run directly by npm', () => {
+  it('write what they say on this Node, whether or not it has import.meta.main', async () => {
+    const before = Date.now()
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/openapi.ts'])
+    expect(stdout).toContain('Wrote public/openapi.json.')
+    expect(statSync('public/openapi.json').mtimeMs).toBeGreaterThanOrEqual(before - 1000)
+  })
+})
