@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import committed from '../public/openapi.json'
+import { seedActivities } from '../scripts/seed.ts'
+import { activityContent } from '../src/content/schema.ts'
+import { type AnswerValue, grade, invalidAnswers } from '../src/grading/grade.ts'
 import { openApiDocument } from '../src/openapi-document.ts'
 import { api } from './helpers.ts'
 
@@ -87,5 +90,23 @@ describe('GET /docs', () => {
     expect(html).toContain('data-url="/openapi.json"')
     expect(html).toContain('src="/docs/scalar.js"')
     expect(html).not.toMatch(/https?:\/\//)
+  })
+})
+
+describe('the examples of the document', () => {
+  it('answer no question of the sample catalogue correctly (they show the shape, not the keys)', () => {
+    const doc = committed as unknown as {
+      components: {
+        schemas: { SubmitAttempt: { example: { response: { answers: Record<string, unknown> } } } }
+      }
+    }
+    const { answers } = doc.components.schemas.SubmitAttempt.example.response
+    for (const activity of seedActivities) {
+      const content = activityContent.parse(activity.content)
+      const given = answers as Record<string, AnswerValue>
+      const wrongShape = new Set(invalidAnswers(content, given).map((invalid) => invalid.questionId))
+      const gradable = Object.fromEntries(Object.entries(given).filter(([id]) => !wrongShape.has(id)))
+      expect(grade(content, gradable).score, activity.name).toBe(0)
+    }
   })
 })
