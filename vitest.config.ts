@@ -34,6 +34,9 @@ const workers = {
           DATABASE_URL_REPLICA: '',
           DB_TIMEOUT_MS: '5000',
           OPEN_ATTEMPT_HOURS: '24',
+          // Passkeys from the suite's own origin (test/webauthn.ts is the authenticator).
+          WEBAUTHN_RP_ID: 'api.test',
+          WEBAUTHN_ORIGINS: 'http://api.test',
         },
         // The limits of wrangler.toml, some lowered so a test can reach them quickly.
         ratelimits: {
@@ -41,6 +44,7 @@ const workers = {
           SESSION_LIMITER: { namespace_id: '1002', simple: { limit: 30, period: 60 } },
           LEARNER_LIMITER: { namespace_id: '1003', simple: { limit: 200, period: 60 } },
           ADMIN_AUTH_LIMITER: { namespace_id: '1004', simple: { limit: 5, period: 60 } },
+          PASSKEY_LIMITER: { namespace_id: '1005', simple: { limit: 20, period: 60 } },
         },
       },
     })),

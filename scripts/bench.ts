@@ -168,9 +168,11 @@ try {
         const started = performance.now()
         await db.execute(sqlTag`
           WITH grown AS (
-            INSERT INTO learners (session_id)
-            SELECT md5(random()::text || g) || md5(g::text || random()::text) FROM generate_series(1, ${size - population}) g
-            RETURNING id)
+            INSERT INTO learners (display_name) SELECT NULL FROM generate_series(1, ${size - population})
+            RETURNING id),
+          devices AS (
+            INSERT INTO sessions (learner_id, token_hash, label)
+            SELECT id, md5(random()::text || id) || md5(id::text || random()::text), 'bench' FROM grown)
           INSERT INTO attempts (learner_id, activity_id, status, score, max_score, started_at, completed_at)
           SELECT grown.id, a.id, 'completed', 2, 3, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes'
           FROM grown CROSS JOIN generate_series(1, 20) n

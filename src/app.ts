@@ -16,9 +16,13 @@ import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
+import { meExport } from './routes/me-export.ts'
+import { mePasskeys } from './routes/me-passkeys.ts'
 import { meReview } from './routes/me-review.ts'
+import { meSessions } from './routes/me-sessions.ts'
 import { meSkills } from './routes/me-skills.ts'
 import { session } from './routes/session.ts'
+import { sessionPasskey } from './routes/session-passkey.ts'
 
 /**
  * The one app factory: the Worker entry and the tests both build the API here, so tests exercise
@@ -48,7 +52,11 @@ export function createApp() {
     .route('/', health)
     .route('/', catalogue)
     .route('/', session)
+    .route('/', sessionPasskey)
     .route('/', me)
+    .route('/', meSessions)
+    .route('/', mePasskeys)
+    .route('/', meExport)
     .route('/', meSkills)
     .route('/', meAttempts)
     .route('/', meReview)

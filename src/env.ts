@@ -31,6 +31,17 @@ const EnvSchema = z.object({
   DB_TIMEOUT_MS: optional(z.coerce.number().int().min(50).max(60_000)),
   /** How long catalogue reads stay in each location's edge cache, in seconds (default 60; 0 = off). */
   CATALOGUE_TTL_SECONDS: optional(z.coerce.number().int().min(0).max(86_400)),
+  /**
+   * Passkeys: the relying party id (a domain, e.g. `learn.example.org`) and the exact origins that
+   * may use passkeys (comma-separated). Without both, the passkey routes are 500s.
+   */
+  WEBAUTHN_RP_ID: optional(
+    z
+      .string()
+      .toLowerCase()
+      .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/),
+  ),
+  WEBAUTHN_ORIGINS: optional(commaList.pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))),
   /** Hours an attempt may stay in progress before the cron abandons it (default 24). */
   OPEN_ATTEMPT_HOURS: optional(
     z.coerce

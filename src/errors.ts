@@ -18,6 +18,7 @@ const problems = {
   bad_request: [400, 'Bad request'],
   validation_failed: [400, 'Request validation failed'],
   malformed_json: [400, 'Malformed JSON'],
+  passkey_refused: [400, 'Passkey refused'],
   unauthorized: [401, 'Unauthorized'],
   forbidden: [403, 'Forbidden'],
   not_found: [404, 'Not found'],
@@ -37,7 +38,10 @@ export type ProblemCode = keyof typeof problems
 /** One entry per invalid input: `pointer` into the JSON body, or `parameter` for query, path and headers. */
 export type InvalidParam = { pointer?: string; parameter?: string; detail: string }
 
-/** Why a request was refused, for 401, 403 and 429 problems: logged as a security event, never answered. */
+/**
+ * Why a request was refused, for 401, 403 and 429 problems and refused passkeys: logged as a
+ * security event, never answered.
+ */
 export type SecurityReason =
   | 'missing_session'
   | 'bad_signature'
@@ -48,6 +52,20 @@ export type SecurityReason =
   | 'cross_site_write'
   | 'https_required'
   | 'rate_limited'
+  | PasskeyRefusal
+
+/** Why a passkey registration or sign-in was refused (a 400 `passkey_refused` problem). */
+export type PasskeyRefusal =
+  | 'passkey_malformed'
+  | 'passkey_challenge'
+  | 'passkey_challenge_used'
+  | 'passkey_origin'
+  | 'passkey_rp_id'
+  | 'passkey_user_verification'
+  | 'passkey_unsupported_key'
+  | 'passkey_unknown_credential'
+  | 'passkey_signature'
+  | 'passkey_counter'
 
 export type ProblemOptions = {
   errors?: InvalidParam[]

@@ -6,6 +6,7 @@ import { renderProblem } from './errors.ts'
 import { flipDueReviews } from './progress/due-reviews.ts'
 import { deleteExpiredKeys } from './progress/idempotency.ts'
 import { abandonStaleAttempts } from './progress/queries.ts'
+import { deleteAbandonedLearners, deleteExpiredChallenges, deleteIdleSessions } from './session/retention.ts'
 
 /** How long an attempt may stay in progress before the cron abandons it, unless OPEN_ATTEMPT_HOURS says. */
 const DEFAULT_OPEN_ATTEMPT_HOURS = 24
@@ -30,7 +31,9 @@ export default {
 
   /**
    * The Cron Trigger (wrangler.toml), as of the scheduled time: due reviews flip to review_needed,
-   * expired Idempotency-Keys go, and attempts left open too long are abandoned. One batch, one round trip.
+   * expired Idempotency-Keys and used challenges go, attempts left open too long are abandoned, and
+   * idle sessions and the anonymous learners left without any go (session/retention.ts). One batch,
+   * one round trip.
    */
   async scheduled(controller, bindings) {
     const result = parseEnv(bindings)
@@ -44,15 +47,21 @@ export default {
     try {
       const db = createDb(result.env)
       const hours = result.env.OPEN_ATTEMPT_HOURS ?? DEFAULT_OPEN_ATTEMPT_HOURS
-      const [flipped, expired, abandoned] = await db.batch([
+      const [flipped, expired, abandoned, idleSessions, abandonedLearners, challenges] = await db.batch([
         flipDueReviews(db, at),
         deleteExpiredKeys(db, at),
         abandonStaleAttempts(db, at, hours),
+        deleteIdleSessions(db, at),
+        deleteAbandonedLearners(db, at),
+        deleteExpiredChallenges(db, at),
       ])
       const counts = {
         reviewsDue: flipped.rowCount ?? 0,
         expiredKeys: expired.rowCount ?? 0,
         abandonedAttempts: abandoned.rowCount ?? 0,
+        idleSessions: idleSessions.rowCount ?? 0,
+        abandonedLearners: abandonedLearners.rowCount ?? 0,
+        expiredChallenges: challenges.rowCount ?? 0,
       }
       console.log(JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), ...counts }))
     } catch (error) {

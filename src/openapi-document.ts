@@ -33,6 +33,8 @@ export function openApiDocument() {
       { name: 'Catalogue', description: 'Public, cacheable, no cookie read.' },
       { name: 'Session', description: 'Anonymous sessions in a signed, HttpOnly cookie.' },
       { name: 'Learner', description: 'The learner behind the session.' },
+      { name: 'Devices', description: 'The devices a learner is signed in on: one session each.' },
+      { name: 'Passkeys', description: 'What signs a learner in on another device (WebAuthn, no password).' },
       { name: 'Progress', description: 'Attempts, server-side grading and skill states.' },
     ],
   })

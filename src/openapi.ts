@@ -62,6 +62,7 @@ export const HEADERS = {
   'X-Cache': header(
     '`HIT` when the edge cache answered (no database round trip), `MISS` when it was filled.',
   ),
+  'Content-Disposition': header('`attachment; filename="…"`: browsers save the body as a file.'),
   'Cache-Control': header(
     '`public, max-age=N` for the catalogue; `private, no-store` for learner data; `no-store` otherwise.',
   ),

@@ -61,16 +61,9 @@ export async function insertCatalogue(db: Db) {
   return { skill, unit, activity }
 }
 
+/** A learner with no session (tests that need a cookie create learners through POST /v1/session). */
 export async function insertLearner(db: Db, overrides: Partial<typeof learners.$inferInsert> = {}) {
-  const sessionId = [...crypto.getRandomValues(new Uint8Array(32))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('')
-  return one(
-    await db
-      .insert(learners)
-      .values({ sessionId, ...overrides })
-      .returning(),
-  )
+  return one(await db.insert(learners).values(overrides).returning())
 }
 
 export async function insertAttempt(

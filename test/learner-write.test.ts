@@ -7,7 +7,7 @@ import { neonConfig } from '@neondatabase/serverless'
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import { attempts, learners, skillStates } from '../src/db/schema.ts'
+import { attempts, sessions, skillStates } from '../src/db/schema.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
@@ -81,9 +81,7 @@ describe('a submit whose reads went stale before its write', () => {
   it('session_active: the session was revoked meanwhile, so the answer is 401 and nothing is written', async () => {
     const { cookie, id } = await newLearner()
     const attemptId = await startAttempt(cookie)
-    beforeBatchWith('session_active', () =>
-      db.update(learners).set({ sessionId: 'revoked-elsewhere' }).where(eq(learners.id, id)),
-    )
+    beforeBatchWith('session_active', () => db.delete(sessions).where(eq(sessions.learnerId, id)))
     await expectProblem(await submit(cookie, attemptId), 401)
     const [attempt] = await db.select().from(attempts).where(eq(attempts.id, attemptId))
     expect(attempt?.status).toBe('in_progress')

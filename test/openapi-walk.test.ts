@@ -28,9 +28,12 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
 
 /**
  * Valid per the document, refused by rules JSON Schema cannot state: which question and choice ids an
- * activity has, an answer key among its choices, BKT parameters whose slip and guess sum below 1.
+ * activity has, an answer key among its choices, BKT parameters whose slip and guess sum below 1, a
+ * passkey credential (only an authenticator holding the key can make one that verifies).
  */
 const REFUSES_BEYOND_THE_SCHEMA = new Set([
+  'POST /v1/me/passkeys',
+  'POST /v1/session/passkey',
   'POST /v1/attempts/{attemptId}/submit',
   'POST /v1/admin/activities',
   'PATCH /v1/admin/activities/{activityId}',

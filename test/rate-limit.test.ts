@@ -8,7 +8,7 @@ import type { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import { learners } from '../src/db/schema.ts'
+import { sessions } from '../src/db/schema.ts'
 import { api, callWorker, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
@@ -88,9 +88,9 @@ describe('the session cookie, kept alive by reads', () => {
     const fresh = await send('GET', '/v1/me', { cookie })
     expect(fresh.headers.get('set-cookie')).toBeNull()
     await db
-      .update(learners)
+      .update(sessions)
       .set({ cookieRenewedAt: new Date(Date.now() - 2 * 86_400_000) })
-      .where(eq(learners.id, id))
+      .where(eq(sessions.learnerId, id))
     const renewed = await send('GET', '/v1/me/skills', { cookie })
     expect(renewed.headers.get('set-cookie')).toMatch(/Max-Age=31536000/)
     expect(cookieFrom(renewed)).toBe(cookie)

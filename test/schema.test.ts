@@ -1,7 +1,16 @@
 /** The schema's promises, checked against the migrated database: cascades, uniqueness, enums, CHECKs. */
 import { count, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { activities, attempts, learners, skillStates, skills, units } from '../src/db/schema.ts'
+import {
+  activities,
+  attempts,
+  learners,
+  passkeys,
+  sessions,
+  skillStates,
+  skills,
+  units,
+} from '../src/db/schema.ts'
 import {
   insertActivity,
   insertAttempt,
@@ -25,7 +34,14 @@ async function sqlstate(query: Promise<unknown>) {
 }
 
 const rows = async (
-  table: typeof skills | typeof units | typeof activities | typeof attempts | typeof skillStates,
+  table:
+    | typeof skills
+    | typeof units
+    | typeof activities
+    | typeof attempts
+    | typeof skillStates
+    | typeof sessions
+    | typeof passkeys,
 ) => (await db.select({ n: count() }).from(table))[0]?.n
 
 describe('cascades', () => {
@@ -45,18 +61,27 @@ describe('cascades', () => {
     ]).toEqual([0, 0, 0, 0])
   })
 
-  it('deleting a learner deletes their attempts and skill states, and nothing of the catalogue', async () => {
+  it('deleting a learner deletes their attempts, skill states, sessions and passkeys, and nothing of the catalogue', async () => {
     const { skill, activity } = await insertCatalogue(db)
     const learner = await insertLearner(db)
     const other = await insertLearner(db)
     await insertAttempt(db, learner.id, activity.id)
     await insertAttempt(db, other.id, activity.id)
     await db.insert(skillStates).values({ learnerId: learner.id, skillId: skill.id })
+    await db.insert(sessions).values({ learnerId: learner.id, tokenHash: 'f'.repeat(64), label: 'curl' })
+    await db.insert(passkeys).values({
+      learnerId: learner.id,
+      credentialId: 'AQID',
+      publicKey: { kty: 'EC' },
+      algorithm: -7,
+      name: 'Phone',
+    })
 
     await db.delete(learners).where(eq(learners.id, learner.id))
 
     expect(await rows(attempts)).toBe(1)
     expect(await rows(skillStates)).toBe(0)
+    expect([await rows(sessions), await rows(passkeys)]).toEqual([0, 0])
     expect(await rows(activities)).toBe(1)
   })
 })
@@ -74,12 +99,34 @@ describe('uniqueness', () => {
     })
   })
 
-  it('one learner per session hash', async () => {
+  it('one session per session hash, one passkey per credential id', async () => {
     const learner = await insertLearner(db)
-    expect(await sqlstate(insertLearner(db, { sessionId: learner.sessionId }))).toEqual({
+    const other = await insertLearner(db)
+    const session = { tokenHash: 'a'.repeat(64), label: 'Firefox on Linux' }
+    await db.insert(sessions).values({ learnerId: learner.id, ...session })
+    expect(await sqlstate(db.insert(sessions).values({ learnerId: other.id, ...session }))).toEqual({
       code: '23505',
-      constraint: 'learners_session_id_unique',
+      constraint: 'sessions_token_hash_unique',
     })
+    const passkey = { credentialId: 'AAAA', publicKey: { kty: 'EC' }, algorithm: -7, name: 'Phone' }
+    await db.insert(passkeys).values({ learnerId: learner.id, ...passkey })
+    expect(await sqlstate(db.insert(passkeys).values({ learnerId: other.id, ...passkey }))).toEqual({
+      code: '23505',
+      constraint: 'passkeys_credential_id_unique',
+    })
+  })
+
+  it('passkeys with a supported algorithm and a 32-bit counter only', async () => {
+    const learner = await insertLearner(db)
+    const passkey = { learnerId: learner.id, publicKey: { kty: 'EC' }, name: 'Phone' }
+    expect(
+      await sqlstate(db.insert(passkeys).values({ ...passkey, credentialId: 'B', algorithm: -8 })),
+    ).toEqual({ code: '23514', constraint: 'passkeys_algorithm_supported' })
+    expect(
+      await sqlstate(
+        db.insert(passkeys).values({ ...passkey, credentialId: 'C', algorithm: -7, signCount: 2 ** 32 }),
+      ),
+    ).toEqual({ code: '23514', constraint: 'passkeys_sign_count_u32' })
   })
 })
 

@@ -2,7 +2,7 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import { learners } from '../src/db/schema.ts'
+import { learners, sessions } from '../src/db/schema.ts'
 import { newSessionId } from '../src/session/cookie.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
@@ -40,17 +40,17 @@ describe('idle timeout', () => {
   it('a session unused for more than a year is over: 401 and the cookie cleared; it cannot be revived', async () => {
     const { cookie, id } = await newLearner()
     await db
-      .update(learners)
-      .set({ lastActiveAt: sql`now() - interval '366 days'` })
-      .where(eq(learners.id, id))
+      .update(sessions)
+      .set({ lastUsedAt: sql`now() - interval '366 days'` })
+      .where(eq(sessions.learnerId, id))
     const res = await send('GET', '/v1/me', { cookie })
     await expectProblem(res, 401)
     expect(res.headers.get('set-cookie')).toMatch(/Max-Age=0/)
     // The read did not touch it back to life, and POST /v1/session starts someone new.
     const [row] = await db
       .select()
-      .from(learners)
-      .where(and(eq(learners.id, id), sql`last_active_at < now() - interval '365 days'`))
+      .from(sessions)
+      .where(and(eq(sessions.learnerId, id), sql`last_used_at < now() - interval '365 days'`))
     expect(row).toBeDefined()
     const resumed = await send('POST', '/v1/session', { cookie })
     expect((await json<{ id: string }>(resumed, 201)).id).not.toBe(id)
@@ -59,9 +59,9 @@ describe('idle timeout', () => {
   it('a session used within the year goes on', async () => {
     const { cookie, id } = await newLearner()
     await db
-      .update(learners)
-      .set({ lastActiveAt: sql`now() - interval '364 days'` })
-      .where(eq(learners.id, id))
+      .update(sessions)
+      .set({ lastUsedAt: sql`now() - interval '364 days'` })
+      .where(eq(sessions.learnerId, id))
     expect((await json<{ id: string }>(await send('GET', '/v1/me', { cookie }), 200)).id).toBe(id)
   })
 })

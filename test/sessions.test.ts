@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { count, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { attempts, learners, skillStates } from '../src/db/schema.ts'
+import { attempts, learners, sessions, skillStates } from '../src/db/schema.ts'
 import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../src/session/cookie.ts'
 import { insertCatalogue } from './fixtures.ts'
 import {
@@ -59,8 +59,9 @@ describe('POST /v1/session', () => {
   it('stores only the SHA-256 of the session id', async () => {
     const res = await api('/v1/session', { method: 'POST' })
     const sessionId = cookieFrom(res).slice('sid='.length).split('.')[0] as string
-    const [row] = await db.select().from(learners)
-    expect(row?.sessionId).toBe(await hashSessionId(sessionId))
+    const [row] = await db.select().from(sessions)
+    expect(row?.tokenHash).toBe(await hashSessionId(sessionId))
+    expect(JSON.stringify(await db.select().from(learners))).not.toContain(sessionId)
     expect(JSON.stringify(row)).not.toContain(sessionId)
   })
 
@@ -79,8 +80,8 @@ describe('POST /v1/session', () => {
     const res = await send('POST', '/v1/session', { cookie: await signedWith(CURRENT_SECRET, sessionId) })
     await json(res.clone(), 201)
     expect(cookieFrom(res)).not.toContain(sessionId)
-    const [row] = await db.select().from(learners)
-    expect(row?.sessionId).not.toBe(await hashSessionId(sessionId))
+    const [row] = await db.select().from(sessions)
+    expect(row?.tokenHash).not.toBe(await hashSessionId(sessionId))
   })
 
   it('treats a tampered cookie as no session and issues a fresh one', async () => {
@@ -144,6 +145,10 @@ describe('GET /v1/me', () => {
   it('refreshes last_active_at inside its own round trip, at most every five minutes', async () => {
     const { cookie, id } = await newLearner()
     await db.update(learners).set({ lastActiveAt: sql`now() - interval '1 hour'` }).where(eq(learners.id, id))
+    await db
+      .update(sessions)
+      .set({ lastUsedAt: sql`now() - interval '1 hour'` })
+      .where(eq(sessions.learnerId, id))
     const first = await json<{ lastActiveAt: string }>(await send('GET', '/v1/me', { cookie }), 200)
     expect(Date.now() - Date.parse(first.lastActiveAt)).toBeLessThan(60_000)
     const second = await json<{ lastActiveAt: string }>(await send('GET', '/v1/me', { cookie }), 200)

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { attempts, learners } from '../../src/db/schema.ts'
+import { attempts, learners, sessions } from '../../src/db/schema.ts'
 import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../../src/session/cookie.ts'
 import { buildWeb } from '../assets.ts'
 import { createBackend, startLocalNeon } from '../local-neon/index.ts'
@@ -105,8 +105,17 @@ export async function createLearners(stack: Stack, count: number) {
   const ids = Array.from({ length: count }, newSessionId)
   const rows = await stack.db
     .insert(learners)
-    .values(await Promise.all(ids.map(async (id) => ({ sessionId: await hashSessionId(id) }))))
+    .values(ids.map(() => ({})))
     .returning({ id: learners.id })
+  await stack.db.insert(sessions).values(
+    await Promise.all(
+      rows.map(async (row, i) => ({
+        learnerId: row.id,
+        tokenHash: await hashSessionId(ids[i] as string),
+        label: 'load test',
+      })),
+    ),
+  )
   return Promise.all(
     rows.map(async (row, i) => ({
       id: row.id,

@@ -7,6 +7,8 @@
  */
 import { relations, sql } from 'drizzle-orm'
 import {
+  bigint,
+  boolean,
   check,
   doublePrecision,
   index,
@@ -37,17 +39,93 @@ const metadata = () => jsonb().$type<Metadata>().notNull().default({})
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 
-export const learners = pgTable('learners', {
-  id: id(),
-  /** SHA-256 (hex) of the session ID in the learner's cookie, never the ID itself. */
-  sessionId: text().notNull().unique('learners_session_id_unique'),
-  displayName: text(),
-  metadata: metadata(),
-  createdAt: createdAt(),
-  lastActiveAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  /** When the session cookie was last issued: any use of the session re-issues it at most daily. */
-  cookieRenewedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-})
+export const learners = pgTable(
+  'learners',
+  {
+    id: id(),
+    displayName: text(),
+    metadata: metadata(),
+    createdAt: createdAt(),
+    /** Refreshed (at most every few minutes) by any use of any of the learner's sessions. */
+    lastActiveAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  // The cron's scan for anonymous learners idle past the limit.
+  (t) => [index('learners_last_active_at_idx').on(t.lastActiveAt)],
+)
+
+/**
+ * One row per signed-in device: a learner has as many as the devices they use. The cookie holds the
+ * session id; only its SHA-256 is stored, so a leaked table yields no usable cookie.
+ * @see src/session/learner.ts
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** The public id of the session, for the learner's device list (never the cookie's id). */
+    id: id(),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    /** SHA-256 (hex) of the session id in the device's cookie. */
+    tokenHash: text().notNull().unique('sessions_token_hash_unique'),
+    /** A short description of the device, such as "Firefox on Linux", from its User-Agent. */
+    label: text().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When the cookie was last issued: any use of the session re-issues it at most daily. */
+    cookieRenewedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('sessions_learner_id_idx').on(t.learnerId),
+    index('sessions_last_used_at_idx').on(t.lastUsedAt),
+  ],
+)
+
+/**
+ * The learner's passkeys (WebAuthn credentials): what signs them in on another device. The public
+ * key is stored as a JWK, ready for Web Crypto. @see src/passkeys/
+ */
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: id(),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    /** The credential id the authenticator chose, base64url. */
+    credentialId: text().notNull().unique('passkeys_credential_id_unique'),
+    publicKey: jsonb().$type<JsonWebKey>().notNull(),
+    /** COSE algorithm: -7 (ES256) or -257 (RS256). */
+    algorithm: integer().notNull(),
+    /** The authenticator's signature counter; synced passkeys report 0 forever. */
+    signCount: bigint({ mode: 'number' }).notNull().default(0),
+    transports: jsonb().$type<string[]>().notNull().default([]),
+    /** Whether the authenticator said the credential is backed up (synced across devices). */
+    backedUp: boolean().notNull().default(false),
+    name: text().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('passkeys_learner_id_idx').on(t.learnerId),
+    check('passkeys_algorithm_supported', sql`${t.algorithm} IN (-7, -257)`),
+    check('passkeys_sign_count_u32', sql`${t.signCount} BETWEEN 0 AND 4294967295`),
+  ],
+)
+
+/**
+ * WebAuthn challenges already verified: a challenge is signed by the Worker (no row until then) and
+ * recorded here by the write that verifies it, so it verifies once. The cron deletes expired rows.
+ */
+export const usedChallenges = pgTable(
+  'used_challenges',
+  {
+    /** SHA-256 (hex) of the challenge. */
+    hash: text().primaryKey(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [index('used_challenges_expires_at_idx').on(t.expiresAt)],
+)
 
 export const skills = pgTable(
   'skills',
@@ -222,8 +300,18 @@ export const idempotencyKeys = pgTable(
 )
 
 export const learnersRelations = relations(learners, ({ many }) => ({
+  sessions: many(sessions),
+  passkeys: many(passkeys),
   attempts: many(attempts),
   skillStates: many(skillStates),
+}))
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  learner: one(learners, { fields: [sessions.learnerId], references: [learners.id] }),
+}))
+
+export const passkeysRelations = relations(passkeys, ({ one }) => ({
+  learner: one(learners, { fields: [passkeys.learnerId], references: [learners.id] }),
 }))
 
 export const skillsRelations = relations(skills, ({ many }) => ({
@@ -252,6 +340,8 @@ export const skillStatesRelations = relations(skillStates, ({ one }) => ({
 }))
 
 export type Learner = typeof learners.$inferSelect
+export type Session = typeof sessions.$inferSelect
+export type Passkey = typeof passkeys.$inferSelect
 export type Skill = typeof skills.$inferSelect
 export type NewSkill = typeof skills.$inferInsert
 export type Unit = typeof units.$inferSelect

@@ -11,7 +11,12 @@ import { createMiddleware } from 'hono/factory'
 import { ApiError } from '../errors.ts'
 import type { AppEnv } from '../types.ts'
 
-type Limiter = 'PROGRESS_LIMITER' | 'LEARNER_LIMITER' | 'SESSION_LIMITER' | 'ADMIN_AUTH_LIMITER'
+type Limiter =
+  | 'PROGRESS_LIMITER'
+  | 'LEARNER_LIMITER'
+  | 'SESSION_LIMITER'
+  | 'ADMIN_AUTH_LIMITER'
+  | 'PASSKEY_LIMITER'
 
 /** The period of every limiter in wrangler.toml, in seconds. */
 export const PERIOD_SECONDS = 60
@@ -56,6 +61,12 @@ export const limitProgressWrites = perLearner('PROGRESS_LIMITER')
 
 /** Everything else a learner does (reads, profile changes), keyed by the learner. */
 export const limitLearner = perLearner('LEARNER_LIMITER')
+
+/** Passkey sign-in and its options, keyed by the client address (the caller may have no session). */
+export const limitPasskeySignIn = createMiddleware<AppEnv>(async function rateLimit(c, next) {
+  await enforceLimit(c, 'PASSKEY_LIMITER', clientAddress(c))
+  await next()
+})
 
 /**
  * Creations of a learner, keyed by the client address, the only identifier a new visitor has. Called

@@ -19,21 +19,16 @@
  * that reads first notices an answered key there, in its first round trip) or after key_claimed
  * failed (a duplicate that arrived while the first request was running).
  */
-import { type SQL, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
 import type { Context } from 'hono'
+import { type Assertion, AssertionFailed, batchAssert, failedAssertion, marker } from '../db/assert.ts'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
-import { classifyDatabaseError, failedAssertionOf, isRetryableConflict } from '../db/errors.ts'
+import { classifyDatabaseError, isRetryableConflict } from '../db/errors.ts'
 import { type IdempotencyKey, type Learner, learners } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
-import {
-  activeSession,
-  getCurrentLearner,
-  learnerIdOf,
-  renewCookie,
-  touchLearner,
-} from '../session/learner.ts'
+import { getCurrentLearner, learnerIdOf, renewCookie, touchSession } from '../session/learner.ts'
 import { noSession, sessionOf } from '../session/middleware.ts'
 import type { AppEnv } from '../types.ts'
 import {
@@ -46,23 +41,8 @@ import {
   replayOf,
 } from './idempotency.ts'
 
-/** What a write's statements may rely on, each a batch_assert of its own name. */
-export type Assertion = 'session_active' | 'key_claimed' | 'skill_state_unchanged' | 'attempt_in_progress'
-
-/** An assertion of the operation's own failed: the caller decides what it means (retry, 409, …). */
-export class AssertionFailed extends Error {
-  constructor(
-    readonly assertion: Assertion,
-    options?: ErrorOptions,
-  ) {
-    super(`assertion failed: ${assertion}`, options)
-    this.name = 'AssertionFailed'
-  }
-}
-
 /** Set by the operation's RETURNING, read by the record statement: "the operation happened". */
-const DONE = sql`set_config('lp.operation_done', 'yes', true)`
-const HAPPENED = sql`current_setting('lp.operation_done', true) = 'yes'`
+const operationDone = marker('operation_done')
 
 export type WriteContext = {
   db: Db
@@ -80,13 +60,11 @@ export type Written<S extends Statements> =
   | { replay: null; results: Results<S> }
   | { replay: Replay; results?: undefined }
 
-/** What a replay of a write answers, built in SQL from the committed rows; and where to look it up. */
-export type WriteResponse = {
-  status: number | SQL
-  snapshot: SQL
-  /** The resource a client can read when the outcome of the write is unknown (a lost response). */
-  resource: string
-}
+/**
+ * Where a client can read what a write did when its outcome is unknown (a lost response); and, for
+ * writes that take an Idempotency-Key, what a replay answers, built in SQL from the committed rows.
+ */
+export type WriteResponse = { resource: string } | { resource: string; status: number | SQL; snapshot: SQL }
 
 /**
  * Sends `operation` inside the protocol above and returns its named results, or what to replay when
@@ -102,25 +80,25 @@ export async function learnerWrite<S extends Statements>(
   const { db } = c.var
   const session = sessionOf(c)
   const learnerId = learnerIdOf(session.hash)
-  const assert = (condition: SQL, assertion: Assertion) =>
-    db.execute(sql`SELECT batch_assert(${condition}, ${assertion})`)
-  const w: WriteContext = { db, learnerId, done: DONE, happened: HAPPENED, assert }
+  const assert = (condition: SQL, assertion: Assertion) => batchAssert(db, condition, assertion)
+  const w: WriteContext = { db, learnerId, done: operationDone.set, happened: operationDone.isSet, assert }
   const response = typeof replyWith === 'function' ? replyWith(w) : replyWith
 
   const lockLearner = db
     .select({ id: learners.id })
     .from(learners)
-    .where(activeSession(session.hash))
+    .where(eq(learners.id, learnerId))
     .for('no key update')
   const before: BatchItem<'pg'>[] = [
     lockLearner,
-    touchLearner(db, session.hash),
+    ...touchSession(db, session.hash),
     assert(sql`EXISTS ${learnerId}`, 'session_active'),
   ]
   const after: BatchItem<'pg'>[] = []
   if (idempotency) {
+    if (!('snapshot' in response)) throw new Error('a write with an Idempotency-Key needs a replay snapshot')
     before.push(claim(db, learnerId, idempotency), assert(holdsClaim(learnerId, idempotency), 'key_claimed'))
-    after.push(...record(db, learnerId, idempotency, response, HAPPENED))
+    after.push(...record(db, learnerId, idempotency, response, operationDone.isSet))
   }
 
   try {
@@ -128,7 +106,7 @@ export async function learnerWrite<S extends Statements>(
     await renewCookie(c, touched[1])
     return { replay: null, results: named }
   } catch (error) {
-    const assertion = failedAssertionOf(error) as Assertion | undefined
+    const assertion = failedAssertion(error)
     if (assertion === 'session_active') throw noSession(c, 'unknown_session')
     if (assertion === 'key_claimed' && idempotency) return { replay: await replayAfterClaim(c, idempotency) }
     if (assertion) throw new AssertionFailed(assertion, { cause: error })

@@ -12,6 +12,7 @@
  */
 import type { Context } from 'hono'
 import { activityContent } from '../content/schema.ts'
+import { AssertionFailed } from '../db/assert.ts'
 import { withRetries } from '../db/retry.ts'
 import { type Attempt, attempts, type SkillState, skillStates } from '../db/schema.ts'
 import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
@@ -21,7 +22,7 @@ import { decide, type SubmitSnapshot } from '../mastery/decide.ts'
 import type { ReviewRating } from '../mastery/fsrs.ts'
 import type { AppEnv } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
-import { AssertionFailed, learnerWrite, readForWrite } from './learner-write.ts'
+import { learnerWrite, readForWrite } from './learner-write.ts'
 import { completeAttempt, snapshotQueries, submitSnapshot } from './submit-statements.ts'
 
 /**

@@ -83,15 +83,19 @@ export const catalogueRoute = <P extends string, R extends Definition<P>>(route:
   })
 
 /**
- * A route where the session cookie is optional (POST and DELETE /v1/session): it is read when sent.
- * Cross-site writes are refused, as on every route that reads the cookie.
+ * A route where the session cookie is optional (POST and DELETE /v1/session, passkey sign-in): it is
+ * read when sent. Cross-site writes are refused, as on every route that reads the cookie. `limit`,
+ * when given, counts the request against a rate limit (429).
  */
-export const sessionRoute = <P extends string, R extends Definition<P>>(route: R) =>
+export const sessionRoute = <P extends string, R extends Definition<P>>(
+  route: R,
+  limit?: MiddlewareHandler<AppEnv>,
+) =>
   createRoute({
     ...route,
     security: [{}, SESSION_COOKIE],
-    responses: responses(route, [403, ...BODY, ...SERVER], ['Set-Cookie']),
-    middleware: [sameOriginWrites, jsonOnly, readSession, learnerBody],
+    responses: responses(route, [403, ...(limit ? [429] : []), ...BODY, ...SERVER], ['Set-Cookie']),
+    middleware: [sameOriginWrites, jsonOnly, readSession, ...(limit ? [limit] : []), learnerBody],
   })
 
 /**

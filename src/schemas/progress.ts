@@ -66,7 +66,7 @@ export const AttemptSchema = z
   })
   .openapi('Attempt')
 
-const SkillStateSchema = z
+export const SkillStateSchema = z
   .object({
     skillId: z.uuid(),
     status: SkillStateStatus,

@@ -1,0 +1,112 @@
+/**
+ * Everything stored about the learner, as one JSON document they can keep (data portability): the
+ * profile, devices (never a session id or hash), passkeys (never a key), every attempt with its
+ * answers and feedback, every skill state with its review card. One round trip.
+ */
+import { z } from '@hono/zod-openapi'
+import { asc, eq, getTableColumns, sql } from 'drizzle-orm'
+import { attempts, passkeys, type SkillState, sessions, skillStates } from '../db/schema.ts'
+import { PRIVATE } from '../http/cache-control.ts'
+import { jsonResponse } from '../openapi.ts'
+import { createRouter } from '../router.ts'
+import { Timestamp } from '../schemas/common.ts'
+import { LearnerSchema } from '../schemas/learner.ts'
+import { PasskeySchema, presentPasskey } from '../schemas/passkeys.ts'
+import { AttemptSchema, presentAttempt, presentSkillState, SkillStateSchema } from '../schemas/progress.ts'
+import { DeviceSchema, presentDevice } from '../schemas/sessions.ts'
+import { getCurrentLearner, presentLearner } from '../session/learner.ts'
+import { sessionOf } from '../session/middleware.ts'
+import { learnerRoute } from './define.ts'
+
+const ReviewCardSchema = z
+  .object({
+    stability: z.number().nullable(),
+    difficulty: z.number().nullable(),
+    state: z
+      .int()
+      .nullable()
+      .openapi({ description: 'FSRS card state: 0 new, 1 learning, 2 review, 3 relearning.' }),
+    scheduledDays: z.int().nullable(),
+    reps: z.int(),
+    lapses: z.int(),
+    lastReview: Timestamp.nullable(),
+  })
+  .openapi('ReviewCard')
+
+const ExportSchema = z
+  .object({
+    exportedAt: Timestamp,
+    learner: LearnerSchema,
+    devices: z.array(DeviceSchema),
+    passkeys: z.array(PasskeySchema),
+    attempts: z.array(AttemptSchema).openapi({ description: 'Every attempt, oldest first.' }),
+    skillStates: z.array(
+      SkillStateSchema.extend({ createdAt: Timestamp, reviewCard: ReviewCardSchema }).openapi(
+        'ExportedSkillState',
+      ),
+    ),
+  })
+  .openapi('LearnerExport')
+
+const presentCard = (state: SkillState): z.infer<typeof ReviewCardSchema> => ({
+  stability: state.stability,
+  difficulty: state.difficulty,
+  state: state.cardState,
+  scheduledDays: state.scheduledDays,
+  reps: state.reps,
+  lapses: state.lapses,
+  lastReview: state.lastReview?.toISOString() ?? null,
+})
+
+export const meExport = createRouter().openapi(
+  learnerRoute({
+    method: 'get',
+    path: '/v1/me/export',
+    tags: ['Learner'],
+    summary: 'Download everything stored about this learner',
+    description:
+      'One JSON document, sent as an attachment (`Content-Disposition`): the profile, devices, passkeys (never ' +
+      'their keys), every attempt with its answers and feedback, every skill state. One round trip.',
+    responses: { 200: jsonResponse(ExportSchema, 'The learner’s data', ['Content-Disposition']) },
+  }),
+  async function exportLearner(c) {
+    const { hash } = sessionOf(c)
+    const { learner, ...rows } = await getCurrentLearner(c, (db, learnerId) => ({
+      devices: db
+        .select({ ...getTableColumns(sessions), current: sql<boolean>`${sessions.tokenHash} = ${hash}` })
+        .from(sessions)
+        .where(eq(sessions.learnerId, learnerId))
+        .orderBy(asc(sessions.createdAt), asc(sessions.id)),
+      passkeys: db
+        .select()
+        .from(passkeys)
+        .where(eq(passkeys.learnerId, learnerId))
+        .orderBy(asc(passkeys.createdAt), asc(passkeys.id)),
+      attempts: db
+        .select()
+        .from(attempts)
+        .where(eq(attempts.learnerId, learnerId))
+        .orderBy(asc(attempts.startedAt), asc(attempts.id)),
+      skillStates: db
+        .select()
+        .from(skillStates)
+        .where(eq(skillStates.learnerId, learnerId))
+        .orderBy(asc(skillStates.createdAt), asc(skillStates.id)),
+    }))
+    const now = new Date()
+    const body = {
+      exportedAt: now.toISOString(),
+      learner: presentLearner(learner),
+      devices: rows.devices.map((row) => presentDevice(row, row.current)),
+      passkeys: rows.passkeys.map(presentPasskey),
+      attempts: rows.attempts.map(presentAttempt),
+      skillStates: rows.skillStates.map((state) => ({
+        ...presentSkillState(state.skillId, state, now),
+        createdAt: state.createdAt.toISOString(),
+        reviewCard: presentCard(state),
+      })),
+    }
+    const filename = `learning-progress-${now.toISOString().slice(0, 10)}.json`
+    return c.json(body, 200, { ...PRIVATE, 'Content-Disposition': `attachment; filename="${filename}"` })
+  },
+)

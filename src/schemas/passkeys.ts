@@ -1,0 +1,182 @@
+/**
+ * Passkeys over JSON: the WebAuthn options the browser is given (the shapes of the WebAuthn JSON
+ * serialisation, so `PublicKeyCredential.parseCreationOptionsFromJSON` and friends take them as they
+ * are) and the credentials it answers with (as `PublicKeyCredential.toJSON()` makes them). Binary
+ * values are base64url without padding.
+ */
+import { z } from '@hono/zod-openapi'
+import { text } from '../content/schema.ts'
+import type { Passkey } from '../db/schema.ts'
+import { Timestamp } from './common.ts'
+
+const base64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .openapi({ description: 'base64url, unpadded', format: 'base64url' })
+
+/** How an authenticator can be reached ("internal", "hybrid", "usb", …); future values are kept as sent. */
+const Transport = z
+  .string()
+  .regex(/^[a-z][a-z-]{0,31}$/)
+  .openapi({ example: 'internal' })
+
+const CredentialDescriptor = z.object({
+  type: z.literal('public-key'),
+  id: base64url(1366),
+  transports: z.array(Transport).optional(),
+})
+
+const UserVerification = z.literal('required')
+
+export const CreationOptionsSchema = z
+  .object({
+    publicKey: z.object({
+      rp: z.object({ id: z.string(), name: z.string() }),
+      user: z.object({ id: base64url(86), name: z.string(), displayName: z.string() }),
+      challenge: base64url(86),
+      pubKeyCredParams: z.array(z.object({ type: z.literal('public-key'), alg: z.int() })),
+      timeout: z.int(),
+      excludeCredentials: z.array(CredentialDescriptor),
+      authenticatorSelection: z.object({
+        residentKey: z.literal('required'),
+        requireResidentKey: z.literal(true),
+        userVerification: UserVerification,
+      }),
+      attestation: z.literal('none'),
+    }),
+  })
+  .openapi('PasskeyCreationOptions', {
+    description:
+      'For `navigator.credentials.create({ publicKey })` (decode the base64url values, or pass `publicKey` to ' +
+      '`PublicKeyCredential.parseCreationOptionsFromJSON`). The challenge is good for one registration within ' +
+      '`timeout` milliseconds, by this session only.',
+  })
+
+const MergePreview = z
+  .object({
+    allowed: z.boolean().openapi({
+      description:
+        'Whether this device’s learner can be merged into the passkey’s: only an anonymous learner (no passkey) ' +
+        'signed in on no other device can.',
+    }),
+    reason: z
+      .enum(['has_passkey', 'other_sessions'])
+      .nullable()
+      .openapi({ description: 'Why merging is not allowed; null when it is.' }),
+    attempts: z.int().openapi({ description: 'Attempts merging would bring over.' }),
+    skills: z.int().openapi({ description: 'Skills with progress merging would bring over.' }),
+  })
+  .openapi('MergePreview')
+
+export const RequestOptionsSchema = z
+  .object({
+    publicKey: z.object({
+      challenge: base64url(86),
+      rpId: z.string(),
+      timeout: z.int(),
+      userVerification: UserVerification,
+      allowCredentials: z.array(CredentialDescriptor).max(0).openapi({
+        description:
+          'Always empty: the browser offers the passkeys it has for this site (discoverable credentials).',
+      }),
+    }),
+    merge: MergePreview.nullable().openapi({
+      description:
+        'What signing in with `merge: true` would bring over from this device; null without a session.',
+    }),
+  })
+  .openapi('PasskeySignInOptions', {
+    description:
+      'For `navigator.credentials.get({ publicKey })`. Nothing here depends on which passkeys exist. The challenge ' +
+      'is good for one sign-in within `timeout` milliseconds.',
+  })
+
+const AuthenticatorAttachment = z.enum(['platform', 'cross-platform']).nullable().optional()
+const ExtensionResults = z.record(z.string(), z.unknown()).optional()
+
+const RegistrationCredentialSchema = z
+  .object({
+    id: base64url(1366),
+    rawId: base64url(1366),
+    type: z.literal('public-key'),
+    response: z.object({
+      clientDataJSON: base64url(4096),
+      attestationObject: base64url(32_768),
+      transports: z.array(Transport).max(8).optional(),
+    }),
+    authenticatorAttachment: AuthenticatorAttachment,
+    clientExtensionResults: ExtensionResults,
+  })
+  .openapi('RegistrationCredential', {
+    description:
+      'What `navigator.credentials.create()` answered, as `PublicKeyCredential.toJSON()` serialises it.',
+  })
+
+const AuthenticationCredentialSchema = z
+  .object({
+    id: base64url(1366),
+    rawId: base64url(1366),
+    type: z.literal('public-key'),
+    response: z.object({
+      clientDataJSON: base64url(4096),
+      authenticatorData: base64url(4096),
+      signature: base64url(1024),
+      userHandle: base64url(86).nullable().optional(),
+    }),
+    authenticatorAttachment: AuthenticatorAttachment,
+    clientExtensionResults: ExtensionResults,
+  })
+  .openapi('AuthenticationCredential', {
+    description:
+      'What `navigator.credentials.get()` answered, as `PublicKeyCredential.toJSON()` serialises it.',
+  })
+
+export type RegistrationCredential = z.infer<typeof RegistrationCredentialSchema>
+export type AuthenticationCredential = z.infer<typeof AuthenticationCredentialSchema>
+
+const passkeyName = text(60).openapi({ example: 'Phone' })
+
+export const RegisterPasskeySchema = z
+  .strictObject({
+    credential: RegistrationCredentialSchema,
+    name: passkeyName.optional().openapi({ description: 'Defaults to the device it was created on.' }),
+  })
+  .openapi('RegisterPasskey')
+
+export const RenamePasskeySchema = z.strictObject({ name: passkeyName }).openapi('RenamePasskey')
+
+export const SignInWithPasskeySchema = z
+  .strictObject({
+    credential: AuthenticationCredentialSchema,
+    merge: z.boolean().openapi({
+      description:
+        'true: bring this device’s progress over to the passkey’s learner (allowed only when the sign-in options ' +
+        'said so). false: switch learners and leave this device’s learner as it is.',
+    }),
+  })
+  .openapi('SignInWithPasskey')
+
+export const PasskeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    transports: z.array(z.string()),
+    backedUp: z
+      .boolean()
+      .openapi({ description: 'Synced by a passkey provider across the learner’s devices.' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.nullable(),
+  })
+  .openapi('Passkey', { description: 'A passkey of the learner: never its key.' })
+
+export const presentPasskey = (passkey: Passkey): z.infer<typeof PasskeySchema> => ({
+  id: passkey.id,
+  name: passkey.name,
+  transports: passkey.transports,
+  backedUp: passkey.backedUp,
+  createdAt: passkey.createdAt.toISOString(),
+  lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+})

@@ -1,0 +1,23 @@
+import { z } from '@hono/zod-openapi'
+import type { Session } from '../db/schema.ts'
+import { Timestamp } from './common.ts'
+
+export const DeviceSchema = z
+  .object({
+    id: z.uuid(),
+    label: z.string().openapi({ example: 'Firefox on Linux' }),
+    current: z.boolean().openapi({ description: 'This is the device the request came from.' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp.openapi({ description: 'Refreshed at most every five minutes.' }),
+  })
+  .openapi('Device', {
+    description: 'A signed-in device: one session of the learner. Never its cookie or hash.',
+  })
+
+export const presentDevice = (session: Session, current: boolean): z.infer<typeof DeviceSchema> => ({
+  id: session.id,
+  label: session.label,
+  current,
+  createdAt: session.createdAt.toISOString(),
+  lastUsedAt: session.lastUsedAt.toISOString(),
+})
