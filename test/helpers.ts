@@ -1,5 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
+import { neonConfig } from '@neondatabase/serverless'
 import { expect } from 'vitest'
 import { createDb } from '../src/db/client.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
@@ -119,4 +120,19 @@ export async function json<T = Record<string, unknown>>(res: Response, status: n
   const text = await res.text()
   expect(res.status, text).toBe(status)
   return JSON.parse(text) as T
+}
+
+/**
+ * Runs `before` once, just before the first batch that carries `marker` (an assertion's name, say)
+ * goes to the database: a fault-injecting fetchFunction for the Neon driver. Reset it in afterEach.
+ */
+export function beforeBatchWith(marker: string, before: () => Promise<unknown>) {
+  let done = false
+  neonConfig.fetchFunction = async (url: string, init: RequestInit) => {
+    if (!done && String(init.body).includes(marker)) {
+      done = true
+      await before()
+    }
+    return fetch(url, init)
+  }
 }

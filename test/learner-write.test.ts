@@ -8,23 +8,11 @@ import { and, count, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, sessions, skillStates } from '../src/db/schema.ts'
-import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { api, beforeBatchWith, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 
 const db = testDb()
 const ACTIVITY = SEED_IDS.activities.addition
 const answers = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }
-
-/** Runs `before` once, just before the first batch that carries `marker` goes to the database. */
-function beforeBatchWith(marker: string, before: () => Promise<unknown>) {
-  let done = false
-  neonConfig.fetchFunction = async (url: string, init: RequestInit) => {
-    if (!done && String(init.body).includes(marker)) {
-      done = true
-      await before()
-    }
-    return fetch(url, init)
-  }
-}
 
 const submit = (cookie: string, attemptId: string, key?: string) =>
   api(`/v1/attempts/${attemptId}/submit`, {

@@ -10,6 +10,7 @@ import { seed } from '../scripts/seed.ts'
 import { learners, passkeys, sessions } from '../src/db/schema.ts'
 import { toBase64Url } from '../src/lib/encoding.ts'
 import { issueChallenge } from '../src/passkeys/challenge.ts'
+import { p256SignatureFromDer } from '../src/passkeys/webauthn.ts'
 import { api, callWorker, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
 import { type Options, registerPasskey, SoftwareAuthenticator, signIn, signInOptions } from './webauthn.ts'
 
@@ -160,14 +161,13 @@ type Event = { event: string; reason: string; status: number }
 
 /** What `run` logged (every level), and the security events among it. */
 async function logsOf(run: () => Promise<unknown>) {
+  // The suite's setup already spies on the console (test/setup.ts): read its calls, restore nothing.
   const spies = (['log', 'info', 'warn', 'error'] as const).map((level) => vi.spyOn(console, level))
-  const lines: string[] = []
-  try {
-    await run()
-  } finally {
-    for (const spy of spies) lines.push(...spy.mock.calls.map((call) => call.map(String).join(' ')))
-    for (const spy of spies) spy.mockRestore()
-  }
+  const before = spies.map((spy) => spy.mock.calls.length)
+  await run()
+  const lines = spies.flatMap((spy, i) =>
+    spy.mock.calls.slice(before[i]).map((call) => call.map(String).join(' ')),
+  )
   const events = lines
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Event)
@@ -338,5 +338,33 @@ describe('registration refuses', () => {
     expect((await expectProblem(res, 500)).detail).toMatch(/WEBAUTHN_RP_ID/)
     await expectProblem(await callWorker(request('/v1/me/passkeys/options'), { WEBAUTHN_RP_ID: '' }), 500)
     expect((await callWorker(request('/v1/session'), { WEBAUTHN_RP_ID: '' })).status).toBe(200)
+  })
+})
+
+describe('ECDSA signatures', () => {
+  const der = (r: number[], s: number[]) =>
+    Uint8Array.from([0x30, r.length + s.length + 4, 0x02, r.length, ...r, 0x02, s.length, ...s])
+  const full = Array.from({ length: 32 }, (_, i) => i + 1)
+
+  it('are read from strict DER only', () => {
+    const raw = p256SignatureFromDer(der(full, full))
+    expect(raw && [...raw]).toEqual([...full, ...full])
+    // A leading zero keeps a high bit positive; short integers are padded on the left.
+    const high = [0x80, ...full.slice(1)]
+    expect([...(p256SignatureFromDer(der([0, ...high], [7])) ?? [])]).toEqual([
+      ...high,
+      ...Array(31).fill(0),
+      7,
+    ])
+    for (const broken of [
+      der([0, 1, ...full.slice(2)], full), // a zero that is not needed
+      der([0x80, ...full.slice(1)], full), // negative
+      der([1, ...full], full), // 33 bytes of value
+      Uint8Array.from([...der(full, full), 0]), // trailing bytes
+      der(full, full).slice(0, 40), // truncated
+      Uint8Array.from([0x31, ...der(full, full).slice(1)]), // a SET, not a SEQUENCE
+    ]) {
+      expect(p256SignatureFromDer(broken)).toBeNull()
+    }
   })
 })

@@ -1,11 +1,13 @@
 /**
  * The round-trip budget, measured per route at the local endpoint's request counter: 1 for every
- * read, session creation and attempt start; 2 for submit; 1 for each admin write; 0 where no
- * database is needed. The measured table is printed for the record.
+ * read, session creation and attempt start; 2 for submit and passkey sign-in (merging or not); 1
+ * for each admin write and passkey registration; 0 where no database is needed (passkey sign-in
+ * options without a session). The measured table is printed for the record.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { api, countRoundTrips, json, newLearner, send, testDb } from './helpers.ts'
+import { type Options, SoftwareAuthenticator } from './webauthn.ts'
 
 const SKILL = SEED_IDS.skills.math
 const UNIT = SEED_IDS.units.addition
@@ -75,6 +77,8 @@ describe('round trips per request', () => {
     const other = await newLearner()
     await expectTrips('DELETE /v1/me', 1, () => send('DELETE', '/v1/me', { cookie: other.cookie }))
 
+    await passkeyRoutes()
+
     const skill = await json<{ id: string }>(
       await expectTrips('POST /v1/admin/skills', 1, () =>
         send('POST', '/v1/admin/skills', { admin: true, body: { name: 'Geo' } }),
@@ -95,3 +99,44 @@ describe('round trips per request', () => {
     )
   })
 })
+
+/** Register on one device, sign in on another (with and without merging), devices, export. */
+async function passkeyRoutes() {
+  const { cookie } = await newLearner()
+  const phone = new SoftwareAuthenticator({ synced: true })
+  const creation = await expectTrips('POST /v1/me/passkeys/options', 1, () =>
+    send('POST', '/v1/me/passkeys/options', { cookie }),
+  )
+  const credential = await phone.create(await json<Options>(creation, 200))
+  const registered = await expectTrips('POST /v1/me/passkeys', 1, () =>
+    send('POST', '/v1/me/passkeys', { cookie, body: { credential } }),
+  )
+  const passkey = await json<{ id: string }>(registered, 201)
+  await expectTrips('GET /v1/me/passkeys', 1, () => send('GET', '/v1/me/passkeys', { cookie }))
+  await expectTrips('PATCH /v1/me/passkeys/{id}', 1, () =>
+    send('PATCH', `/v1/me/passkeys/${passkey.id}`, { cookie, body: { name: 'Phone' } }),
+  )
+
+  const signInWith = async (route: string, device: string | undefined, merge: boolean) => {
+    const options = await expectTrips(
+      `POST /v1/session/passkey/options (${device ? 'with' : 'no'} session)`,
+      device ? 1 : 0,
+      () => send('POST', '/v1/session/passkey/options', { cookie: device }),
+    )
+    const assertion = await phone.get(await json<Options>(options, 200))
+    return expectTrips(route, 2, () =>
+      send('POST', '/v1/session/passkey', { cookie: device, body: { credential: assertion, merge } }),
+    )
+  }
+  await signInWith('POST /v1/session/passkey', undefined, false)
+  const anonymous = await newLearner()
+  await json(await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie: anonymous.cookie }), 201)
+  await signInWith('POST /v1/session/passkey (merge)', anonymous.cookie, true)
+
+  await expectTrips('GET /v1/me/sessions', 1, () => send('GET', '/v1/me/sessions', { cookie }))
+  await expectTrips('DELETE /v1/me/sessions', 1, () => send('DELETE', '/v1/me/sessions', { cookie }))
+  await expectTrips('GET /v1/me/export', 1, () => send('GET', '/v1/me/export', { cookie }))
+  await expectTrips('DELETE /v1/me/passkeys/{id}', 1, () =>
+    send('DELETE', `/v1/me/passkeys/${passkey.id}`, { cookie }),
+  )
+}

@@ -9,7 +9,6 @@
  * learner's because their live session registered it, not because of who made the authenticator.
  */
 import { decodeCBORToNativeValueNoLeftoverBytes } from '@oslojs/cbor'
-import { decodePKIXECDSASignature, p256 } from '@oslojs/crypto/ecdsa'
 import {
   type AuthenticatorData,
   ClientDataType,
@@ -238,13 +237,8 @@ async function signatureHolds(
 ) {
   const data = new Uint8Array(message)
   if (passkey.algorithm === coseAlgorithmES256) {
-    // WebAuthn sends ECDSA signatures DER-encoded; Web Crypto verifies the fixed-size r‖s form.
-    let raw: Uint8Array<ArrayBuffer>
-    try {
-      raw = new Uint8Array(decodePKIXECDSASignature(signature).encodeIEEEP1363(p256))
-    } catch {
-      return false
-    }
+    const raw = p256SignatureFromDer(signature)
+    if (!raw) return false
     const key = await importable(passkey.publicKey, ECDSA)
     return crypto.subtle.verify(ECDSA, key, raw, data)
   }
@@ -253,6 +247,30 @@ async function signatureHolds(
     return crypto.subtle.verify(RSA, key, signature, data)
   }
   return false
+}
+
+/**
+ * WebAuthn sends ECDSA signatures DER-encoded (a SEQUENCE of the INTEGERs r and s); Web Crypto
+ * verifies the fixed-size r‖s form. Strict DER only: anything else is null, and fails to verify.
+ */
+export function p256SignatureFromDer(der: Uint8Array): Uint8Array<ArrayBuffer> | null {
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2) return null
+  const raw = new Uint8Array(64)
+  let at = 2
+  for (const offset of [0, 32]) {
+    const length = der[at + 1] ?? 0
+    if (der[at] !== 0x02 || length < 1 || at + 2 + length > der.length) return null
+    let value = der.subarray(at + 2, at + 2 + length)
+    // A leading zero only where the next byte would read as negative; no negative numbers.
+    if (value[0] === 0 && value.length > 1) {
+      if (((value[1] ?? 0) & 0x80) === 0) return null
+      value = value.subarray(1)
+    } else if ((value[0] ?? 0) & 0x80) return null
+    if (value.length > 32) return null
+    raw.set(value, offset + 32 - value.length)
+    at += 2 + length
+  }
+  return at === der.length ? raw : null
 }
 
 /** A learner's WebAuthn user handle: their id's 16 bytes, base64url (no personal data). */
