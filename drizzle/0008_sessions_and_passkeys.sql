@@ -6,6 +6,7 @@ CREATE TABLE "passkeys" (
 	"algorithm" integer NOT NULL,
 	"sign_count" bigint DEFAULT 0 NOT NULL,
 	"transports" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"backup_eligible" boolean DEFAULT false NOT NULL,
 	"backed_up" boolean DEFAULT false NOT NULL,
 	"name" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -56,12 +56,14 @@ export function useChromium() {
     browser = await launchChromium()
   })
   afterAll(() => browser?.close())
-  return async function openPage(options: { viewport?: typeof LAPTOP; colorScheme?: 'light' | 'dark' } = {}) {
+  return async function openPage(
+    options: { viewport?: typeof LAPTOP; colorScheme?: 'light' | 'dark'; baseURL?: string } = {},
+  ) {
     if (!browser) throw new Error('openPage() is for inside tests')
     const context = await browser.newContext({
       viewport: options.viewport ?? LAPTOP,
       colorScheme: options.colorScheme ?? 'light',
-      baseURL: inject('baseUrl'),
+      baseURL: options.baseURL ?? inject('baseUrl'),
     })
     const page = await context.newPage()
     return { context, page, errors: collectPageErrors(page) }

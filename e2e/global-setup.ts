@@ -11,6 +11,8 @@ import { SCREENSHOTS } from './browser.ts'
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string
+    /** The same Worker as http://localhost:<port>: passkeys need a domain, not an IP address. */
+    localhostUrl: string
     /** The stack's database, for a test to move time forward (a review falling due). */
     database: { DATABASE_URL: string; NEON_LOCAL_ENDPOINT: string }
   }
@@ -20,6 +22,7 @@ export default async function setup(project: TestProject) {
   rmSync(SCREENSHOTS, { recursive: true, force: true })
   const stack = await startStack({ name: 'learning_progress_e2e' })
   project.provide('baseUrl', stack.base)
+  project.provide('localhostUrl', stack.localhost)
   project.provide('database', { DATABASE_URL, NEON_LOCAL_ENDPOINT: stack.endpoint.sqlEndpoint })
   return () => stack.close()
 }

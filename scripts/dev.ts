@@ -7,7 +7,8 @@
  * 4. public/openapi.json from the route definitions, so /docs shows the code as it is, and the
  *    learner page's script (public/app.js), rebuilt on every change under web/;
  * 5. `wrangler dev` on 127.0.0.1:8787 (PORT moves it), with the Cron Trigger run every 10 minutes as
- *    it runs in production. Ctrl-C stops all of it.
+ *    it runs in production, and passkeys for http://localhost:<port> (browsers refuse an IP address
+ *    as a passkey's site). Ctrl-C stops all of it.
  * A port already in use is one line saying which and how to move it, not a stack trace.
  */
 import { spawn } from 'node:child_process'
@@ -77,19 +78,43 @@ console.log(
 await writeOpenApiDocument()
 const stopWatchingWeb = await watchWeb()
 
+/**
+ * Passkeys on localhost and the port this runs on, unless .dev.vars says otherwise: a .dev.vars made
+ * before passkeys, or the example's port with PORT moved, would otherwise refuse every passkey.
+ */
+const DEFAULT_ORIGINS = 'http://localhost:8787'
+const passkeyVars = {
+  WEBAUTHN_RP_ID: vars.WEBAUTHN_RP_ID || 'localhost',
+  WEBAUTHN_ORIGINS:
+    !vars.WEBAUTHN_ORIGINS || vars.WEBAUTHN_ORIGINS === DEFAULT_ORIGINS
+      ? `http://localhost:${workerPort}`
+      : vars.WEBAUTHN_ORIGINS,
+}
+
 // Run wrangler's own script with this Node: `npx` would leave wrangler running when it is killed.
 const wranglerPackage = createRequire(import.meta.url).resolve('wrangler/package.json')
 const wranglerBin = join(dirname(wranglerPackage), 'bin', 'wrangler.js')
 const wrangler = spawn(
   process.execPath,
   // --test-scheduled: the Cron Trigger can be run locally, and is, below.
-  [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(workerPort), '--test-scheduled'],
+  [
+    wranglerBin,
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(workerPort),
+    '--test-scheduled',
+    ...Object.entries(passkeyVars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+  ],
   {
     stdio: 'inherit',
     // The Request.cf lookup and telemetry are wrangler dev's only calls to the internet; neither is needed.
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
   },
 )
+
+console.log(`The learner page: http://localhost:${workerPort}/ (passkeys need localhost, not 127.0.0.1).`)
 
 // The Cron Trigger of wrangler.toml (due reviews, expired keys, attempts left open), as production runs it.
 const CRON = '*/10 * * * *'

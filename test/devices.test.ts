@@ -188,7 +188,7 @@ describe('GET /v1/me/export', () => {
         { label: 'Firefox on Linux', current: true },
         { label: 'Safari on iPhone', current: false },
       ],
-      passkeys: [{ name: 'Created on Unknown browser', backedUp: false }],
+      passkeys: [{ name: 'Unknown browser', backedUp: false }],
       attempts: [
         {
           id: started.id,

@@ -66,7 +66,7 @@ describe('registering a passkey', () => {
     const res = await registerPasskey(cookie, authenticator)
     const passkey = await json<Passkey>(res, 201)
     expect(passkey).toMatchObject({
-      name: 'Created on Unknown browser',
+      name: 'Unknown browser',
       transports: ['internal', 'hybrid'],
       backedUp: false,
       lastUsedAt: null,
@@ -259,7 +259,22 @@ describe('sign-in refuses, each with a 400 problem and a logged reason', () => {
     const synced = await owner(new SoftwareAuthenticator({ synced: true }))
     for (let i = 0; i < 3; i++) await json(await signIn(synced.authenticator), 200)
     const [row] = await db.select().from(passkeys).where(eq(passkeys.learnerId, synced.id))
-    expect(row).toMatchObject({ signCount: 0, backedUp: true })
+    expect(row).toMatchObject({ signCount: 0, backupEligible: true, backedUp: true })
+  })
+
+  it('not the counter of a backup-eligible passkey’s copy, which counts on its own; but a changed eligibility', async () => {
+    const { id, authenticator } = await owner(new SoftwareAuthenticator({ counting: true }))
+    for (let i = 0; i < 3; i++) await json(await signIn(authenticator), 200)
+    const laptop = new SoftwareAuthenticator({ counting: true })
+    authenticator.copyTo(laptop)
+    expect((await json<{ learner: { id: string } }>(await signIn(laptop), 200)).learner.id).toBe(id)
+    const [row] = await db.select().from(passkeys).where(eq(passkeys.learnerId, id))
+    expect(row?.signCount).toBe(3) // the highest seen
+
+    const deviceBound = await owner()
+    const clone = new SoftwareAuthenticator()
+    deviceBound.authenticator.copyTo(clone)
+    await refusedSignIn(clone, { backupEligible: true }, 'passkey_malformed')
   })
 
   it('logs nothing of a key, a challenge or an assertion', async () => {

@@ -69,6 +69,8 @@ export type Ceremony = {
   userVerified?: boolean
   /** Another challenge than the options' (base64url). */
   challenge?: string
+  /** Claims backup eligibility (or not) against the authenticator's kind. */
+  backupEligible?: boolean
   type?: string
   crossOrigin?: boolean
 }
@@ -80,8 +82,10 @@ export class SoftwareAuthenticator {
     readonly defaults: {
       origin?: string
       algorithm?: Algorithm
-      /** Synced passkeys report a counter of 0 forever. */
+      /** A synced passkey (backup eligible and backed up) that reports a counter of 0 forever. */
       synced?: boolean
+      /** Backup eligible and backed up, but counting on its own (as Chrome's virtual authenticator does). */
+      counting?: boolean
     } = {},
   ) {}
 
@@ -228,8 +232,8 @@ export class SoftwareAuthenticator {
 
   private flags(ceremony: Ceremony) {
     const verified = ceremony.userVerified ?? true
-    const synced = this.defaults.synced ? FLAGS.be | FLAGS.bs : 0
-    return FLAGS.up | (verified ? FLAGS.uv : 0) | synced
+    const eligible = ceremony.backupEligible ?? Boolean(this.defaults.synced || this.defaults.counting)
+    return FLAGS.up | (verified ? FLAGS.uv : 0) | (eligible ? FLAGS.be | FLAGS.bs : 0)
   }
 
   private clientData(type: string, challenge: string, ceremony: Ceremony) {

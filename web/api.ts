@@ -20,6 +20,9 @@ export async function newSession() {
   return learner
 }
 
+/** That this browser has a session again (after signing in with a passkey). */
+export const rememberSession = () => localStorage.setItem(HAD_SESSION, '1')
+
 /**
  * Resumes the session with a read, which also renews the cookie's one-year lifetime (at most daily),
  * and creates a learner only when there is none: a first visit creates one straight away; a returning
@@ -29,12 +32,12 @@ export async function newSession() {
 export async function startSession() {
   if (localStorage.getItem(HAD_SESSION)) {
     try {
-      return await read(api.v1.me.$get())
+      return { learner: await read(api.v1.me.$get()), created: false }
     } catch (error) {
       if (!hasStatus(error, 401)) throw error
     }
   }
-  return newSession()
+  return { learner: await newSession(), created: true }
 }
 
 /** Ends the session server-side and clears the cookie; the next newSession() is a new learner. */

@@ -1,19 +1,30 @@
 /** The learner page: starts (or resumes) the anonymous session, then renders the route. */
 import { describeError, endSession, newSession, startSession } from './api.ts'
 import { announce, render, route } from './router.ts'
+import { accountView } from './views/account.ts'
 import { activityView } from './views/activity.ts'
 import { skillsView, skillView } from './views/catalogue.ts'
 import { progressView } from './views/progress.ts'
+import { signInView } from './views/sign-in.ts'
 
 const uuid = '([0-9a-fA-F-]{36})'
 route(/^\/$/, skillsView)
 route(new RegExp(`^/skills/${uuid}$`), skillView)
 route(new RegExp(`^/activities/${uuid}$`), activityView)
 route(/^\/progress$/, progressView)
+route(/^\/account$/, accountView)
+route(/^\/sign-in$/, signInView)
 
 async function boot() {
   try {
-    await startSession()
+    const { created } = await startSession()
+    // A first visit: perhaps someone who already has progress elsewhere.
+    const welcome = document.getElementById('welcome-back')
+    if (welcome && created) welcome.hidden = false
+    // Only on the first screen: once the visitor goes anywhere, they have chosen.
+    window.addEventListener('hashchange', () => {
+      if (welcome) welcome.hidden = true
+    })
   } catch (error) {
     const main = document.getElementById('main') as HTMLElement
     main.textContent = `Could not start a session: ${describeError(error)}`

@@ -78,6 +78,9 @@ export async function startStack(options: { name: string; delayMs?: number; vars
       NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint,
       SESSION_SECRETS: SESSION_SECRET,
       ADMIN_TOKENS: ADMIN_TOKEN,
+      // Passkeys from localhost: browsers refuse an IP address as a passkey's site.
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: `http://localhost:${port}`,
       ...options.vars,
     }
     const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port)]
@@ -89,7 +92,9 @@ export async function startStack(options: { name: string; delayMs?: number; vars
     cleanups.push(() => wrangler.kill('SIGTERM'))
     const base = `http://127.0.0.1:${port}`
     await waitFor(`${base}/health`, 30_000)
-    return { base, endpoint, db, backend: scratch ? 'PostgreSQL' : 'PGlite', close }
+    // The same Worker by name, for what browsers allow on localhost only (passkeys).
+    const localhost = `http://localhost:${port}`
+    return { base, localhost, endpoint, db, backend: scratch ? 'PostgreSQL' : 'PGlite', close }
   } catch (error) {
     await close()
     throw error

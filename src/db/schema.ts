@@ -100,7 +100,12 @@ export const passkeys = pgTable(
     /** The authenticator's signature counter; synced passkeys report 0 forever. */
     signCount: bigint({ mode: 'number' }).notNull().default(0),
     transports: jsonb().$type<string[]>().notNull().default([]),
-    /** Whether the authenticator said the credential is backed up (synced across devices). */
+    /**
+     * Whether the credential may be synced to other devices (the BE flag, fixed at registration): the
+     * counter rule then does not apply, since each device may count on its own.
+     */
+    backupEligible: boolean().notNull().default(false),
+    /** Whether the authenticator said the credential is backed up (synced) now (the BS flag). */
     backedUp: boolean().notNull().default(false),
     name: text().notNull(),
     createdAt: createdAt(),

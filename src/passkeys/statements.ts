@@ -39,6 +39,7 @@ export const storePasskey = (db: Db, learnerId: SQL, passkey: VerifiedRegistrati
       algorithm: passkey.algorithm,
       signCount: passkey.signCount,
       transports: passkey.transports,
+      backupEligible: passkey.backupEligible,
       backedUp: passkey.backedUp,
       name,
     })
@@ -48,19 +49,25 @@ export const storePasskey = (db: Db, learnerId: SQL, passkey: VerifiedRegistrati
 })
 
 /**
- * The passkey's counter and last use, under the counter rule: synced passkeys report 0 forever, so a
- * counter is refused (`passkey_counter`) only when the stored one is above 0 and the new one is not
- * greater. Two sign-ins racing with one counter cannot both pass: the UPDATE re-checks a row another
- * transaction changed.
+ * The passkey's counter and last use, under the counter rule: a counter that does not go up may be a
+ * cloned authenticator, but synced passkeys report 0 forever, so a counter is refused
+ * (`passkey_counter`) only when the stored one is above 0 and the new one is not greater — and only
+ * for a device-bound passkey: a backup-eligible one is meant to be copied between devices, each of
+ * which may count on its own. Two sign-ins racing with one counter cannot both pass: the UPDATE
+ * re-checks a row another transaction changed.
  */
 export const signInWith = (db: Db, passkeyId: string, { signCount, backedUp }: VerifiedAssertion) => ({
   passkeyUsed: db
     .update(passkeys)
-    .set({ signCount, backedUp, lastUsedAt: sql`now()` })
+    .set({
+      signCount: sql`greatest(${passkeys.signCount}, ${signCount}::bigint)`,
+      backedUp,
+      lastUsedAt: sql`now()`,
+    })
     .where(
       and(
         eq(passkeys.id, passkeyId),
-        sql`(${passkeys.signCount} = 0 OR ${signCount}::bigint > ${passkeys.signCount})`,
+        sql`(${passkeys.signCount} = 0 OR ${signCount}::bigint > ${passkeys.signCount} OR ${passkeys.backupEligible})`,
       ),
     )
     .returning({ advanced: counterAdvanced.set }),

@@ -35,7 +35,8 @@ const ECDSA = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
 const MIN_RSA_BITS = 2048
 
-/** The backed-up (BS) flag of authenticator data, which @oslojs/webauthn does not expose. */
+/** The backup flags of authenticator data (BE, BS), which @oslojs/webauthn does not expose. */
+const BACKUP_ELIGIBLE = 0x08
 const BACKED_UP = 0x10
 
 export const refused = (reason: PasskeyRefusal, detail: string) =>
@@ -140,6 +141,7 @@ export type VerifiedRegistration = {
   publicKey: JsonWebKey
   algorithm: number
   signCount: number
+  backupEligible: boolean
   backedUp: boolean
   transports: string[]
 }
@@ -168,7 +170,8 @@ export async function verifyRegistration(
     publicKey: jwk,
     algorithm,
     signCount: authenticatorData.signatureCounter,
-    backedUp: backedUp(authenticatorBytes),
+    backupEligible: flag(authenticatorBytes, BACKUP_ELIGIBLE),
+    backedUp: flag(authenticatorBytes, BACKED_UP),
     transports: [...new Set(credential.response.transports ?? [])],
   }
 }
@@ -186,13 +189,14 @@ function authenticatorDataOf(attestationObject: Uint8Array): Uint8Array {
 }
 
 /** The flags byte follows the 32-byte RP ID hash. */
-const backedUp = (authenticatorData: Uint8Array) => ((authenticatorData[32] ?? 0) & BACKED_UP) !== 0
+const flag = (authenticatorData: Uint8Array, bit: number) => ((authenticatorData[32] ?? 0) & bit) !== 0
 
 /** A stored passkey, as sign-in needs it. */
 export type StoredPasskey = {
   publicKey: JsonWebKey
   algorithm: number
   signCount: number
+  backupEligible: boolean
   /** The WebAuthn user handle it was registered under. */
   userHandle: string
 }
@@ -218,6 +222,10 @@ export async function verifyAssertion(
   if (userHandle != null && userHandle !== passkey.userHandle) {
     throw refused('passkey_signature', 'The passkey answered for another user.')
   }
+  // Backup eligibility is fixed when a credential is made: a change means another credential's data.
+  if (flag(authenticatorBytes, BACKUP_ELIGIBLE) !== passkey.backupEligible) {
+    throw refused('passkey_malformed', 'The passkey’s backup eligibility changed since it was registered.')
+  }
   const message = createAssertionSignatureMessage(authenticatorBytes, clientData.bytes)
   const signature = decode(credential.response.signature, 'signature')
   if (!(await signatureHolds(passkey, signature, message))) {
@@ -226,7 +234,7 @@ export async function verifyAssertion(
   return {
     challenge: clientData.challenge,
     signCount: data.signatureCounter,
-    backedUp: backedUp(authenticatorBytes),
+    backedUp: flag(authenticatorBytes, BACKED_UP),
   }
 }
 

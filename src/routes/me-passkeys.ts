@@ -89,12 +89,7 @@ export const mePasskeys = createRouter()
         null,
         ({ db, learnerId }) => ({
           ...useChallenge(db, challenge),
-          ...storePasskey(
-            db,
-            learnerId,
-            registration,
-            name ?? `Created on ${deviceLabel(c.req.header('user-agent'))}`,
-          ),
+          ...storePasskey(db, learnerId, registration, name ?? deviceLabel(c.req.header('user-agent'))),
         }),
         { resource: '/v1/me/passkeys' },
       ).catch((error: unknown) => {

@@ -142,7 +142,9 @@ const passkeyName = text(60).openapi({ example: 'Phone' })
 export const RegisterPasskeySchema = z
   .strictObject({
     credential: RegistrationCredentialSchema,
-    name: passkeyName.optional().openapi({ description: 'Defaults to the device it was created on.' }),
+    name: passkeyName
+      .optional()
+      .openapi({ description: 'Defaults to the device it was created on ("Safari on iPhone").' }),
   })
   .openapi('RegisterPasskey')
 
