@@ -4,7 +4,6 @@ import { createApp } from './app.ts'
  * The OpenAPI 3.1 document of the API, generated from the route definitions. It is built ahead of
  * time, not by the Worker: `npm run openapi` writes public/openapi.json, a static asset served
  * without running the Worker, and test/openapi.test.ts fails when the committed file is stale.
- * The generator (~30 KiB) stays out of the deployed bundle (src/lib/zod-to-openapi.ts).
  */
 export function openApiDocument() {
   const app = createApp()

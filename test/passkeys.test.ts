@@ -11,7 +11,17 @@ import { learners, passkeys, sessions } from '../src/db/schema.ts'
 import { toBase64Url } from '../src/lib/encoding.ts'
 import { issueChallenge } from '../src/passkeys/challenge.ts'
 import { p256SignatureFromDer } from '../src/passkeys/webauthn.ts'
-import { api, callWorker, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import {
+  api,
+  callWorker,
+  cookieFrom,
+  countRoundTrips,
+  expectProblem,
+  json,
+  newLearner,
+  send,
+  testDb,
+} from './helpers.ts'
 import { type Options, registerPasskey, SoftwareAuthenticator, signIn, signInOptions } from './webauthn.ts'
 
 const db = testDb()
@@ -195,6 +205,29 @@ async function refusedSignIn(
 }
 
 const secrets = () => env.SESSION_SECRETS.split(',')
+
+describe('sign-in options', () => {
+  it('reveal nothing about which passkeys exist, and cost no round trip without a session', async () => {
+    const before = await countRoundTrips(() => send('POST', '/v1/session/passkey/options'))
+    await owner()
+    await owner(new SoftwareAuthenticator({ synced: true }))
+    const after = await countRoundTrips(() => send('POST', '/v1/session/passkey/options'))
+    expect([before.roundTrips, after.roundTrips]).toEqual([0, 0])
+    const shape = async (res: Response) => {
+      const body = await json<{ publicKey: Record<string, unknown>; merge: unknown }>(res, 200)
+      return { ...body, publicKey: { ...body.publicKey, challenge: typeof body.publicKey.challenge } }
+    }
+    const [first, second] = [await shape(before.result), await shape(after.result)]
+    expect(second).toEqual(first)
+    expect(second.publicKey).toEqual({
+      challenge: 'string',
+      rpId: 'api.test',
+      timeout: 300_000,
+      userVerification: 'required',
+      allowCredentials: [],
+    })
+  })
+})
 
 describe('sign-in refuses, each with a 400 problem and a logged reason', () => {
   it('a replayed assertion: each challenge signs in once', async () => {

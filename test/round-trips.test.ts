@@ -133,7 +133,15 @@ async function passkeyRoutes() {
   await json(await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie: anonymous.cookie }), 201)
   await signInWith('POST /v1/session/passkey (merge)', anonymous.cookie, true)
 
-  await expectTrips('GET /v1/me/sessions', 1, () => send('GET', '/v1/me/sessions', { cookie }))
+  const devices = await expectTrips('GET /v1/me/sessions', 1, () =>
+    send('GET', '/v1/me/sessions', { cookie }),
+  )
+  const other = (await json<{ items: { id: string; current: boolean }[] }>(devices, 200)).items.find(
+    (d) => !d.current,
+  )
+  await expectTrips('DELETE /v1/me/sessions/{id}', 1, () =>
+    send('DELETE', `/v1/me/sessions/${other?.id}`, { cookie }),
+  )
   await expectTrips('DELETE /v1/me/sessions', 1, () => send('DELETE', '/v1/me/sessions', { cookie }))
   await expectTrips('GET /v1/me/export', 1, () => send('GET', '/v1/me/export', { cookie }))
   await expectTrips('DELETE /v1/me/passkeys/{id}', 1, () =>

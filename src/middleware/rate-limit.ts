@@ -1,10 +1,10 @@
 /**
  * Rate limits with the Workers Rate Limiting binding, declared by the routes they guard
  * (src/routes/define.ts): progress writes and everything else a learner does, per learner; session
- * creations per client address; wrong admin tokens per client address. Over the limit: a 429 problem
- * with Retry-After (the binding's period). The binding is approximate and per location by design; if
- * it fails, the request goes through (fail open: a broken brake must not take the API down) and one
- * line is logged.
+ * creations, passkey sign-ins (and their options) and wrong admin tokens, per client address. Over
+ * the limit: a 429 problem with Retry-After (the binding's period). The binding is approximate and
+ * per location by design; if it fails, the request goes through (fail open: a broken brake must not
+ * take the API down) and one line is logged.
  */
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
