@@ -13,7 +13,7 @@ const target = config.local ? `the local endpoint (${config.NEON_LOCAL_ENDPOINT}
 
 try {
   if (command === 'migrate') {
-    const applied = await migrate(sql)
+    const applied = await migrate({ db, sql })
     console.log(`Applied ${applied} migration(s) to ${target}.`)
   } else if (command === 'seed') {
     await seed(db)

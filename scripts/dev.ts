@@ -67,7 +67,7 @@ const { db, sql } = connect({
   DATABASE_URL: vars.DATABASE_URL || 'postgres://app:local-only@db.localtest.me/app',
   NEON_LOCAL_ENDPOINT: server.sqlEndpoint,
 })
-const applied = await migrate(sql)
+const applied = await migrate({ db, sql })
 const [{ skillCount = 0 } = {}] = await db.select({ skillCount: count() }).from(skills)
 if (skillCount === 0) await seed(db)
 console.log(

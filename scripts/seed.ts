@@ -1,23 +1,34 @@
 /**
- * The sample catalogue: 2 skills, 3 units, 5 activities with gradable questions.
+ * The sample catalogue: 3 skills (Multiplication recommended after Basic Mathematics), 4 units, 6
+ * activities with gradable questions, one of them drawing from a pool.
  * Fixed ids and ON CONFLICT DO NOTHING make it idempotent: a second run changes nothing, and
  * edits made through the API since are kept. One batch: one round trip, all or nothing.
  * No Node imports, so tests can run it inside workerd too.
  */
 import { type ActivityContentInput, activityContent } from '../src/content/schema.ts'
 import type { Db } from '../src/db/client.ts'
-import { activities, type NewActivity, type NewSkill, type NewUnit, skills, units } from '../src/db/schema.ts'
+import {
+  activities,
+  type NewActivity,
+  type NewSkill,
+  type NewUnit,
+  skillPrerequisites,
+  skills,
+  units,
+} from '../src/db/schema.ts'
 
 /** The sample catalogue's fixed ids, for tests, scripts and examples that use it. */
 export const SEED_IDS = {
   skills: {
     math: '00000000-0000-4000-8000-000000000001',
     science: '00000000-0000-4000-8000-000000000002',
+    multiplication: '00000000-0000-4000-8000-000000000003',
   },
   units: {
     addition: '00000000-0000-4000-8000-000000000101',
     subtraction: '00000000-0000-4000-8000-000000000102',
     scientificMethod: '00000000-0000-4000-8000-000000000103',
+    timesTables: '00000000-0000-4000-8000-000000000104',
   },
   activities: {
     addition: '00000000-0000-4000-8000-000000001001',
@@ -25,6 +36,7 @@ export const SEED_IDS = {
     takeAway: '00000000-0000-4000-8000-000000001003',
     challenge: '00000000-0000-4000-8000-000000001004',
     scientificMethod: '00000000-0000-4000-8000-000000001005',
+    timesTables: '00000000-0000-4000-8000-000000001006',
   },
 } as const
 
@@ -43,13 +55,30 @@ export const seedSkills: NewSkill[] = [
     description: 'How scientists ask questions and test ideas.',
     level: 1,
   },
+  {
+    id: skillIds.multiplication,
+    name: 'Multiplication',
+    description: 'Times tables and repeated addition.',
+    level: 2,
+  },
 ]
+
+/** Multiplication builds on Basic Mathematics: it is recommended after it. */
+export const seedPrerequisites = [{ skillId: skillIds.multiplication, requiredSkillId: skillIds.math }]
 
 export const seedUnits: NewUnit[] = [
   { id: unitIds.addition, skillId: skillIds.math, name: 'Addition', order: 1 },
   { id: unitIds.subtraction, skillId: skillIds.math, name: 'Subtraction', order: 2 },
   { id: unitIds.scientificMethod, skillId: skillIds.science, name: 'Scientific Method', order: 1 },
+  { id: unitIds.timesTables, skillId: skillIds.multiplication, name: 'Times tables', order: 1 },
 ]
+
+const product = (id: string, a: number, b: number) => ({
+  id,
+  kind: 'numeric' as const,
+  prompt: `What is ${a} × ${b}?`,
+  answer: a * b,
+})
 
 const content = (input: ActivityContentInput) => activityContent.parse(input)
 
@@ -195,6 +224,42 @@ export const seedActivities: NewActivity[] = [
       ],
     }),
   },
+  {
+    id: activityIds.timesTables,
+    unitId: unitIds.timesTables,
+    name: 'Times tables quiz',
+    description: 'Four questions drawn from a pool of eight, in an order of their own each time.',
+    type: 'quiz',
+    order: 1,
+    content: content({
+      instructions: 'Multiply the numbers.',
+      // A pool: each attempt draws 4 of the 8, shuffled; correctness is shown, the answers never are,
+      // so a retake is new evidence rather than a memorised key.
+      draw: 4,
+      shuffle: true,
+      review: { correctness: true, answers: 'never' },
+      questions: [
+        product('q1', 2, 3),
+        product('q2', 3, 4),
+        product('q3', 4, 5),
+        product('q4', 5, 6),
+        product('q5', 6, 7),
+        product('q6', 7, 8),
+        product('q7', 8, 9),
+        {
+          id: 'q8',
+          kind: 'single_choice',
+          prompt: 'Which equals 3 × 4?',
+          choices: [
+            { id: 'a', text: '4 + 4 + 4' },
+            { id: 'b', text: '3 + 4' },
+            { id: 'c', text: '3 + 3 + 3' },
+          ],
+          answer: 'a',
+        },
+      ],
+    }),
+  },
 ]
 
 export async function seed(db: Db) {
@@ -202,5 +267,6 @@ export async function seed(db: Db) {
     db.insert(skills).values(seedSkills).onConflictDoNothing(),
     db.insert(units).values(seedUnits).onConflictDoNothing(),
     db.insert(activities).values(seedActivities).onConflictDoNothing(),
+    db.insert(skillPrerequisites).values(seedPrerequisites).onConflictDoNothing(),
   ])
 }

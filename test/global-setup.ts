@@ -18,8 +18,7 @@ export default async function setup(project: TestProject) {
   const server = await startLocalNeon({ backend })
   // A second endpoint on the same database stands in for a read replica, with its own counter.
   const replica = await startLocalNeon({ backend: { ...backend, close: async () => undefined } })
-  const { sql } = connect({ DATABASE_URL: TEST_DATABASE_URL, NEON_LOCAL_ENDPOINT: server.sqlEndpoint })
-  await migrate(sql)
+  await migrate(connect({ DATABASE_URL: TEST_DATABASE_URL, NEON_LOCAL_ENDPOINT: server.sqlEndpoint }))
 
   project.provide('neonEndpoint', server.sqlEndpoint)
   project.provide('localNeonUrl', server.url)

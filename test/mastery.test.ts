@@ -14,6 +14,7 @@ import {
 } from '../src/mastery/bkt.ts'
 import { decide, type SubmitSnapshot } from '../src/mastery/decide.ts'
 import { ratingFor } from '../src/mastery/fsrs.ts'
+import { skillKnowledge } from '../src/mastery/knowledge.ts'
 import { nextSkillState, type Submission } from '../src/mastery/next-state.ts'
 import { effectiveStatus, type MasteryState } from '../src/mastery/state.ts'
 import { sampleContent } from './fixtures.ts'
@@ -93,6 +94,7 @@ function state(overrides: Partial<SkillState>): SkillState {
     status: 'in_progress',
     progress: 0,
     masteryScore: 0.2,
+    unitKnowledge: {},
     version: 1,
     due: null,
     stability: null,
@@ -132,6 +134,7 @@ function submission(overrides: Partial<Submission>): Submission {
 const masteredCard = {
   status: 'mastered' as const,
   masteryScore: 0.99,
+  unitKnowledge: { u1: 0.99, u2: 0.99 },
   due: new Date(now.getTime() + 10 * day),
   stability: 12,
   difficulty: 5,
@@ -142,37 +145,48 @@ const masteredCard = {
   lastReview: new Date(now.getTime() - day),
 }
 
+describe('knowledge per unit', () => {
+  it('is the mean of the units, a unit never practised at the prior; learned when every unit is at 0.95', () => {
+    expect(skillKnowledge({ u1: 0.9 }, ['u1', 'u2'], 0.2)).toEqual({ masteryScore: 0.55, learned: false })
+    expect(skillKnowledge({ u1: 0.96, u2: 0.98 }, ['u1', 'u2'], 0.2)).toEqual({
+      masteryScore: 0.97,
+      learned: true,
+    })
+    // A unit added later: back to in progress, and the mean counts it at the prior.
+    expect(skillKnowledge({ u1: 0.96, u2: 0.98 }, ['u1', 'u2', 'u3'], 0.2).learned).toBe(false)
+    // Not started reads at the prior; a unit is learned only with evidence, whatever the prior.
+    expect(skillKnowledge({}, ['u1'], 0.2)).toEqual({ masteryScore: 0.2, learned: false })
+    expect(skillKnowledge({}, ['u1'], 0.97).learned).toBe(false)
+  })
+})
+
 describe('the status machine', () => {
-  it('not_started → in_progress on the first submission, below the threshold', () => {
+  it('not_started → in_progress on the first submission; only the unit of the activity moves', () => {
     const next = nextSkillState(submission({ observations: [right, wrong] }))
     expect(next).toMatchObject({ status: 'in_progress', rating: null, due: null, reps: 0, progress: 0.5 })
-    expect(next.masteryScore).toBeCloseTo(bktUpdate(0.2, [right, wrong], DEFAULT_BKT), 14)
+    const u1 = bktUpdate(0.2, [right, wrong], DEFAULT_BKT)
+    expect(next.unitKnowledge).toEqual({ u1 })
+    expect(next.masteryScore).toBeCloseTo((u1 + 0.2) / 2, 14)
   })
 
-  it('stays in_progress above the threshold while a unit has no completed activity', () => {
-    const next = nextSkillState(
-      submission({
-        previous: state({ masteryScore: 0.9 }),
-        activities: [
-          { id: 'a1', unitId: 'u1', completed: false, passed: false },
-          { id: 'a2', unitId: 'u2', completed: false, passed: false },
-        ],
-      }),
-    )
-    expect(next.masteryScore).toBeGreaterThan(0.95)
+  it('stays in_progress while another unit is not learned, however well this one is known', () => {
+    const next = nextSkillState(submission({ previous: state({ unitKnowledge: { u1: 0.9 } }) }))
+    expect(next.unitKnowledge.u1).toBeGreaterThan(0.95)
     expect(next).toMatchObject({ status: 'in_progress', due: null })
+    expect(next.masteryScore).toBeCloseTo(((next.unitKnowledge.u1 ?? 0) + 0.2) / 2, 14)
   })
 
-  it('→ mastered at P(L) ≥ 0.95 with every unit covered, scheduling the first review', () => {
-    const next = nextSkillState(submission({ previous: state({ masteryScore: 0.9 }) }))
+  it('→ mastered when every unit is learned, scheduling the first review', () => {
+    const next = nextSkillState(submission({ previous: state({ unitKnowledge: { u1: 0.9, u2: 0.97 } }) }))
     expect(next).toMatchObject({ status: 'mastered', rating: Rating.Easy, reps: 1, cardState: State.Review })
     expect(next.due?.getTime()).toBeGreaterThan(now.getTime() + day)
   })
 
-  it('mastered → review_needed when the card falls due, on read', () => {
+  it('mastered → review_needed when the card falls due, and → in_progress when a unit is added, on read', () => {
     const stored = state({ ...masteredCard, due: new Date(now.getTime() - 1) })
     expect(effectiveStatus(stored, now)).toBe('review_needed')
     expect(effectiveStatus({ ...stored, due: new Date(now.getTime() + 1) }, now)).toBe('mastered')
+    expect(effectiveStatus({ ...stored, due: new Date(now.getTime() + 1) }, now, false)).toBe('in_progress')
     expect(effectiveStatus(undefined, now)).toBe('not_started')
   })
 
@@ -184,20 +198,24 @@ describe('the status machine', () => {
   })
 
   it('a failed review (Again) leaves it review_needed and counts a lapse', () => {
-    const stored = state({ ...masteredCard, masteryScore: 0.999, due: new Date(now.getTime() - day) })
+    const stored = state({
+      ...masteredCard,
+      unitKnowledge: { u1: 0.999, u2: 0.99 },
+      due: new Date(now.getTime() - day),
+    })
     const next = nextSkillState(
       submission({ previous: stored, observations: [right, right, wrong], ratio: 0.5, passed: false }),
     )
-    expect(next.masteryScore).toBeGreaterThanOrEqual(0.95)
+    expect(next.unitKnowledge.u1).toBeGreaterThanOrEqual(0.95)
     expect(next).toMatchObject({ status: 'review_needed', rating: Rating.Again, lapses: 1 })
   })
 
-  it('→ in_progress when a review drops P(L) below the threshold', () => {
-    const stored = state({ ...masteredCard, masteryScore: 0.96 })
+  it('→ in_progress when a review drops a unit below the threshold', () => {
+    const stored = state({ ...masteredCard, unitKnowledge: { u1: 0.96, u2: 0.99 } })
     const next = nextSkillState(
       submission({ previous: stored, observations: [wrong, wrong, wrong], ratio: 0, passed: false }),
     )
-    expect(next.masteryScore).toBeLessThan(0.95)
+    expect(next.unitKnowledge.u1).toBeLessThan(0.95)
     expect(next).toMatchObject({ status: 'in_progress', rating: Rating.Again })
   })
 
@@ -213,38 +231,97 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
     passingScore: 0.7,
     questions: [
       ...sampleContent.questions,
-      { id: 'q3', kind: 'short_text', prompt: 'Say yes', acceptedAnswers: ['yes'] },
+      { id: 'q3', kind: 'short_text', prompt: 'Say yes', acceptedAnswers: ['yes'], explanation: 'Yes.' },
     ],
   })
+  const always = { correctness: true, answers: 'always' } as const
   const snapshot = (overrides: Partial<SubmitSnapshot> = {}): SubmitSnapshot => ({
     activityId: 'a1',
     content,
+    questions: ['q1', 'q2', 'q3'],
+    review: always,
+    shown: [],
     parameters: DEFAULT_BKT,
     state: null,
-    activities: [{ id: 'a1', unitId: 'u1', completed: false, passed: false }],
+    activities: [
+      { id: 'a1', unitId: 'u1', completed: false, passed: false },
+      { id: 'a2', unitId: 'u2', completed: false, passed: false },
+    ],
     ...overrides,
   })
+  const guessQ2 = { correct: false, pGuess: 0.5 } // two choices: guessed one time in two
 
-  it('grades the answers and updates P(L) by one observation per question, in order', () => {
+  it('grades the answers and updates the unit’s P(L) by one observation per question, in order', () => {
     const decision = decide(snapshot(), { q1: 2, q2: 'a', q3: ' YES ' }, now)
     expect(decision.grade).toMatchObject({ score: 2, maxScore: 3, passed: false })
     expect(decision.grade.feedback.map((f) => f.correct)).toEqual([true, false, true])
-    const guessQ2 = { correct: false, pGuess: 0.5 } // two choices: guessed one time in two
-    expect(decision.state.masteryScore).toBeCloseTo(bktUpdate(0.2, [right, guessQ2, right], DEFAULT_BKT), 14)
+    const u1 = bktUpdate(0.2, [right, guessQ2, right], DEFAULT_BKT)
+    expect(decision.state.unitKnowledge.u1).toBeCloseTo(u1, 14)
+    expect(decision.knowledge).toEqual([
+      { unitId: 'u1', before: 0.2, after: decision.state.unitKnowledge.u1 },
+      { unitId: 'u2', before: 0.2, after: 0.2 },
+    ])
     expect(decision).toMatchObject({ review: null, state: { status: 'in_progress', progress: 0 } })
   })
 
-  it('masters the skill and names the FSRS rating of the first review', () => {
+  it('grades only the attempt’s own questions, in its order', () => {
+    const decision = decide(snapshot({ questions: ['q3', 'q1'] }), { q1: 2, q3: 'yes' }, now)
+    expect(decision.grade.feedback.map((f) => f.questionId)).toEqual(['q3', 'q1'])
+    expect(decision.grade).toMatchObject({ score: 2, maxScore: 2, passed: true })
+  })
+
+  it('gives no mastery credit for a question whose answer was already shown', () => {
+    const decision = decide(snapshot({ shown: ['q2'] }), { q1: 2, q2: 'b', q3: 'yes' }, now)
+    expect(decision.grade.feedback.map((f) => f.credited)).toEqual([true, false, true])
+    expect(decision.grade.score).toBe(3) // it still counts toward the score
+    expect(decision.state.unitKnowledge.u1).toBeCloseTo(bktUpdate(0.2, [right, right], DEFAULT_BKT), 14)
+  })
+
+  it('an empty submit then a retake with the keys it showed: no knowledge gained', () => {
+    const first = decide(snapshot(), {}, now)
+    expect(first.grade.feedback.every((f) => f.revealed)).toBe(true) // practice: answers always shown
+    const shown = first.grade.feedback.filter((f) => f.revealed).map((f) => f.questionId)
+    const retake = decide(snapshot({ state: first.state, shown }), { q1: 2, q2: 'b', q3: 'yes' }, now)
+    expect(retake.grade.passed).toBe(true)
+    expect(retake.state.unitKnowledge.u1).toBe(first.state.unitKnowledge.u1)
+    expect(retake.state.masteryScore).toBe(first.state.masteryScore)
+  })
+
+  it('reveals by the review policy: after a pass only the answered ones, never under never, correctness as set', () => {
+    const afterPass = { correctness: true, answers: 'after_pass' } as const
+    const failed = decide(snapshot({ review: afterPass }), { q1: 2 }, now)
+    expect(failed.grade.feedback.map((f) => f.revealed)).toEqual([false, false, false])
+    // Two of three right passes at 0.6: the two answered questions are revealed, the unanswered one is not.
+    const passed = decide(
+      snapshot({ review: afterPass, content: { ...content, passingScore: 0.6 } }),
+      { q1: 2, q2: 'b' },
+      now,
+    )
+    expect(passed.grade.passed).toBe(true)
+    expect(passed.grade.feedback.map((f) => f.revealed)).toEqual([true, true, false])
+    const never = decide(
+      snapshot({ review: { correctness: false, answers: 'never' } }),
+      { q1: 2, q2: 'b' },
+      now,
+    )
+    expect(never.grade.feedback.map((f) => [f.revealed, f.marked])).toEqual([
+      [false, false],
+      [false, false],
+      [false, false],
+    ])
+  })
+
+  it('masters the skill when every unit is learned, and names the FSRS rating of the first review', () => {
     const decision = decide(
-      snapshot({ state: state({ masteryScore: 0.9 }) }),
+      snapshot({ state: state({ unitKnowledge: { u1: 0.9, u2: 0.97 } }) }),
       { q1: 2, q2: 'b', q3: 'yes' },
       now,
     )
-    expect(decision).toMatchObject({ review: 'easy', state: { status: 'mastered', progress: 1, reps: 1 } })
+    expect(decision).toMatchObject({ review: 'easy', state: { status: 'mastered', reps: 1 } })
   })
 
   it('is pure: the same inputs give the same decision, and the snapshot is left as it was', () => {
-    const input = snapshot({ state: state({ masteryScore: 0.5 }) })
+    const input = snapshot({ state: state({ unitKnowledge: { u1: 0.5 } }) })
     const copy = structuredClone(input)
     expect(decide(input, { q1: 2 }, now)).toEqual(decide(input, { q1: 2 }, now))
     expect(input).toEqual(copy)
@@ -257,12 +334,14 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
       { q1: 2, q2: 'b' },
       { q1: 2, q2: 'b', q3: 'yes' },
     ]
+    // A review policy that shows nothing: every attempt is credited.
+    const never = { correctness: true, answers: 'never' } as const
     for (const answers of submissions) {
-      current = decide(snapshot({ state: current }), answers, now).state
+      current = decide(snapshot({ state: current, review: never }), answers, now).state
     }
     const observations = [right, wrong, wrong, right, right, wrong, right, right, right].map((o, i) =>
       i % 3 === 1 ? { ...o, pGuess: 0.5 } : o,
     )
-    expect(current?.masteryScore).toBeCloseTo(bktUpdate(0.2, observations, DEFAULT_BKT), 14)
+    expect(current?.unitKnowledge.u1).toBeCloseTo(bktUpdate(0.2, observations, DEFAULT_BKT), 14)
   })
 })

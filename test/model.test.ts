@@ -134,6 +134,7 @@ class Read implements fc.AsyncCommand<Model, Real> {
     }
     for (const skill of skills.items) {
       const ofSkill = ACTIVITIES.filter((a) => skillOf(a) === skill.skillId)
+      if (ofSkill.length === 0) continue // a skill the model does not drive
       const passed = ofSkill.filter((a) => model.attempts.some((t) => t.activityId === a && t.passed))
       expect(skill.progress, skill.skillId).toBeCloseTo(passed.length / ofSkill.length, 12)
     }

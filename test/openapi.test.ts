@@ -114,10 +114,11 @@ describe('the examples of the document', () => {
     const { answers } = doc.components.schemas.SubmitAttempt.example.response
     for (const activity of seedActivities) {
       const content = activityContent.parse(activity.content)
+      const all = content.questions.map((question) => question.id)
       const given = answers as Record<string, AnswerValue>
-      const wrongShape = new Set(invalidAnswers(content, given).map((invalid) => invalid.questionId))
+      const wrongShape = new Set(invalidAnswers(content, all, given).map((invalid) => invalid.questionId))
       const gradable = Object.fromEntries(Object.entries(given).filter(([id]) => !wrongShape.has(id)))
-      expect(grade(content, gradable).score, activity.name).toBe(0)
+      expect(grade(content, all, gradable).score, activity.name).toBe(0)
     }
   })
 })

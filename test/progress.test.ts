@@ -34,6 +34,7 @@ type SubmitResult = {
   passed: boolean
   review: string | null
   skillState: { status: string; progress: number; masteryScore: number; nextReviewAt: string | null }
+  knowledge: { unitId: string; before: number; after: number }[]
 }
 
 /** BKT observations: `c` correct, `w` wrong; single-choice questions of 3 choices are guessed 1 in 3. */
@@ -47,8 +48,11 @@ const perfectObservations: Record<string, Observation[]> = {
   [activity.challenge]: obs('ccc', [0.2, 0.2, 0.5]),
   [activity.scientificMethod]: obs('ccc', [1 / 3]),
 }
-const mastery = (...observations: Observation[][]) =>
+/** A unit's P(L) after these observations. */
+const unit = (...observations: Observation[][]) =>
   bktUpdate(DEFAULT_BKT.pInit, observations.flat(), DEFAULT_BKT)
+/** A skill of two units (Basic Mathematics: Addition, Subtraction): the mean of their P(L). */
+const twoUnits = (addition: number, subtraction = DEFAULT_BKT.pInit) => (addition + subtraction) / 2
 
 async function start(cookie: string, activityId: string) {
   return json<Attempt>(await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }), 201)
@@ -168,8 +172,19 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
       ['q3', true, 42],
     ])
     expect(result.attempt.feedback[0]).toHaveProperty('explanation', '12 + 8 = 20, and one more is 21.')
-    // Basic Mathematics has 4 activities, one passed; P(L) saw right (1 in 3 guessable), wrong, right.
-    const expected = mastery(obs('cwc', [1 / 3]))
+    // A quiz reveals the answered questions after a pass; all of them counted toward mastery.
+    expect(result.attempt.feedback.map((f) => [f.revealed, f.credited])).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+    ])
+    expect(result.knowledge).toEqual([
+      { unitId: SEED_IDS.units.addition, before: 0.2, after: unit(obs('cwc', [1 / 3])) },
+      { unitId: SEED_IDS.units.subtraction, before: 0.2, after: 0.2 },
+    ])
+    // Basic Mathematics has 4 activities, one passed; the Addition unit's P(L) saw right (1 in 3
+    // guessable), wrong, right; Subtraction is untouched, at the prior.
+    const expected = twoUnits(unit(obs('cwc', [1 / 3])))
     expect(result.skillState).toEqual({
       skillId: MATH,
       status: 'in_progress',
@@ -190,20 +205,33 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     })
   })
 
-  it('counts only passing attempts toward progress, while every answer moves P(L)', async () => {
+  it('counts only passing attempts toward progress; answers already shown count toward the score, not mastery', async () => {
     const { cookie } = await newLearner()
     const failed = await complete(cookie, activity.addition, { q1: 5 })
     expect(failed).toMatchObject({
       passed: false,
-      skillState: { progress: 0, masteryScore: mastery(obs('cww')) },
+      skillState: { progress: 0, masteryScore: twoUnits(unit(obs('cww'))) },
     })
+    // Practice shows every expected answer: the retake passes, and proves nothing about knowledge.
     const passed = await complete(cookie, activity.addition)
-    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: mastery(obs('cww'), obs('ccc')) })
-    const worseAgain = await complete(cookie, activity.addition, {})
-    expect(worseAgain.skillState).toMatchObject({
-      progress: 0.25,
-      masteryScore: mastery(obs('cww'), obs('ccc'), obs('www')),
-    })
+    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: twoUnits(unit(obs('cww'))) })
+    expect(passed.attempt.feedback.map((f) => f.credited)).toEqual([false, false, false])
+    // The quiz's questions were never shown: they count.
+    const quiz = await complete(cookie, activity.additionQuiz)
+    expect(quiz.skillState.masteryScore).toBeCloseTo(
+      twoUnits(unit(obs('cww'), perfectObservations[activity.additionQuiz] ?? [])),
+      14,
+    )
+  })
+
+  it('an empty submit then a retake with the keys it showed: the skill is not mastered, P(L) does not rise', async () => {
+    const { cookie } = await newLearner()
+    const empty = await complete(cookie, activity.addition, {})
+    expect(empty.attempt.feedback.map((f) => f.expected)).toEqual([5, 8, 9])
+    const retake = await complete(cookie, activity.addition, { q1: 5, q2: 8, q3: 9 })
+    expect(retake).toMatchObject({ passed: true, skillState: { status: 'in_progress' } })
+    expect(retake.skillState.masteryScore).toBe(empty.skillState.masteryScore)
+    expect(retake.skillState.masteryScore).toBeLessThan(DEFAULT_BKT.pInit)
   })
 
   it('uses the skill’s own BKT parameters from its metadata', async () => {
@@ -214,15 +242,17 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     )
     const { cookie } = await newLearner()
     const result = await complete(cookie, activity.addition, { q1: 5, q2: 0, q3: 9 })
-    const expected = bktUpdate(0.5, obs('cwc', [0.3, 0.3, 0.3]), tuned)
+    const expected = (bktUpdate(0.5, obs('cwc', [0.3, 0.3, 0.3]), tuned) + 0.5) / 2
     expect(result.skillState.masteryScore).toBeCloseTo(expected, 14)
   })
 
-  it('masters a skill at P(L) ≥ 0.95 once every unit has a completed activity, and schedules its review', async () => {
+  it('masters a skill once every unit is at P(L) ≥ 0.95, and schedules its review', async () => {
     const { cookie } = await newLearner()
     const addition = await complete(cookie, activity.addition)
-    expect(addition.skillState.masteryScore).toBeGreaterThan(0.95)
-    expect(addition.skillState).toMatchObject({ status: 'in_progress', nextReviewAt: null }) // Subtraction untouched
+    expect(addition.knowledge[0]?.after).toBeGreaterThan(0.95)
+    // Subtraction untouched: 98% of Addition is half of Basic Mathematics.
+    expect(addition.skillState.masteryScore).toBeCloseTo(twoUnits(unit(obs('ccc'))), 14)
+    expect(addition.skillState).toMatchObject({ status: 'in_progress', nextReviewAt: null })
     const takeAway = await complete(cookie, activity.takeAway)
     expect(takeAway.skillState).toMatchObject({ status: 'mastered', progress: 0.5 })
     expect(takeAway.review).toBe('easy')
@@ -251,7 +281,7 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     expect(responses.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)])
     expect(await stateRow(id, MATH)).toMatchObject({
       progress: 0.25,
-      masteryScore: mastery(obs('ccc')),
+      masteryScore: twoUnits(unit(obs('ccc'))),
       version: 1,
     })
   })
@@ -266,11 +296,13 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200])
     const state = await stateRow(id, MATH)
     expect(state).toMatchObject({ status: 'mastered', progress: 1, version: 4 })
-    // BKT steps do not commute: the result must be that of one of the 24 serial orders.
-    const orders = permutations(math).map((order) =>
-      mastery(...order.map((a) => perfectObservations[a] ?? [])),
+    // BKT steps do not commute: each unit's P(L) must be that of one of the orders of its activities.
+    const orders = (a: string, b: string) =>
+      permutations([a, b]).map((order) => unit(...order.map((id) => perfectObservations[id] ?? [])))
+    const candidates = orders(activity.addition, activity.additionQuiz).flatMap((add) =>
+      orders(activity.takeAway, activity.challenge).map((sub) => twoUnits(add, sub)),
     )
-    expect(orders.some((value) => Math.abs(value - (state?.masteryScore ?? 0)) < 1e-12)).toBe(true)
+    expect(candidates.some((value) => Math.abs(value - (state?.masteryScore ?? 0)) < 1e-12)).toBe(true)
   })
 
   it('is a 404 for another learner’s attempt, and changes nothing', async () => {
@@ -440,7 +472,7 @@ describe('GET /v1/me/attempts', () => {
 })
 
 describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
-  it('lists every skill, not_started where the learner has no state', async () => {
+  it('lists every skill, not_started (at the prior P(L)) where the learner has no state', async () => {
     const { cookie } = await newLearner()
     await complete(cookie, activity.scientificMethod)
     const { result: res, roundTrips } = await countRoundTrips(() => send('GET', '/v1/me/skills', { cookie }))
@@ -454,18 +486,20 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
         level: 1,
         status: 'not_started',
         progress: 0,
-        masteryScore: 0,
+        masteryScore: DEFAULT_BKT.pInit,
         nextReviewAt: null,
         updatedAt: null,
       },
+      expect.objectContaining({ skillId: SEED_IDS.skills.multiplication, status: 'not_started' }),
       expect.objectContaining({ skillId: SCIENCE, name: 'Science', status: 'mastered', progress: 1 }),
     ])
   })
 
-  it('shows progress per unit for one skill', async () => {
+  it('shows progress and knowledge per unit for one skill', async () => {
     const { cookie } = await newLearner()
     await complete(cookie, activity.addition)
     await complete(cookie, activity.additionQuiz, {})
+    const additionKnowledge = unit(obs('ccc'), obs('www', [1 / 3]))
     const { result: res, roundTrips } = await countRoundTrips(() =>
       send('GET', `/v1/me/skills/${MATH}`, { cookie }),
     )
@@ -480,6 +514,7 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
         activityCount: 2,
         completedCount: 2,
         passedCount: 1,
+        knowledge: additionKnowledge,
       },
       {
         unitId: expect.any(String),
@@ -488,8 +523,10 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
         activityCount: 2,
         completedCount: 0,
         passedCount: 0,
+        knowledge: DEFAULT_BKT.pInit,
       },
     ])
+    expect(detail).toMatchObject({ masteryScore: twoUnits(additionKnowledge) })
     await expectProblem(await send('GET', `/v1/me/skills/${crypto.randomUUID()}`, { cookie }), 404)
   })
 })

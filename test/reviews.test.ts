@@ -12,9 +12,11 @@ const db = testDb()
 const day = 86_400_000
 
 /** A learner with a mastered state on a new skill, due at `due`. */
-async function masteredSkill(learnerId: string, due: Date, name = 'Skill') {
+/** A mastered skill of one unit (with an activity, unless the test adds its own). */
+async function masteredSkill(learnerId: string, due: Date, name = 'Skill', withActivity = true) {
   const skill = await insertSkill(db, { name })
   const unit = await insertUnit(db, skill.id)
+  if (withActivity) await insertActivity(db, unit.id)
   const [state] = await db
     .insert(skillStates)
     .values({
@@ -22,6 +24,7 @@ async function masteredSkill(learnerId: string, due: Date, name = 'Skill') {
       skillId: skill.id,
       status: 'mastered',
       masteryScore: 0.97,
+      unitKnowledge: { [unit.id]: 0.97 },
       progress: 1,
       due,
       cardState: 2,
@@ -102,8 +105,8 @@ describe('GET /v1/me/review', () => {
     const { cookie, id } = await newLearner()
     const { id: otherLearner } = await newLearner()
     const now = Date.now()
-    const recent = await masteredSkill(id, new Date(now - day), 'Recently due')
-    const overdue = await masteredSkill(id, new Date(now - 5 * day), 'Long overdue')
+    const recent = await masteredSkill(id, new Date(now - day), 'Recently due', false)
+    const overdue = await masteredSkill(id, new Date(now - 5 * day), 'Long overdue', false)
     await db.update(skillStates).set({ status: 'review_needed' }).where(eq(skillStates.id, overdue.state.id))
     await masteredSkill(id, new Date(now + day), 'Not due')
     await masteredSkill(otherLearner, new Date(now - 9 * day), 'Someone else’s')

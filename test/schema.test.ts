@@ -179,20 +179,19 @@ describe('CHECK constraints', () => {
     expect(await attempt(3, 3)).toMatchObject({ score: 3, maxScore: 3 })
   })
 
-  it('require a completed attempt to have completed_at and a score', async () => {
+  it('require a completed attempt to have completed_at, a score and whether it passed', async () => {
     const { activity } = await insertCatalogue(db)
     const learner = await insertLearner(db)
-    const ungraded = insertAttempt(db, learner.id, activity.id, {
-      status: 'completed',
-      score: 1,
-      maxScore: 1,
-    })
-    expect(await sqlstate(ungraded)).toMatchObject({ constraint: 'attempts_completed_is_graded' })
+    const graded = { status: 'completed', score: 1, maxScore: 1 } as const
+    const undated = insertAttempt(db, learner.id, activity.id, { ...graded, passed: true })
+    expect(await sqlstate(undated)).toMatchObject({ constraint: 'attempts_completed_is_graded' })
+    const completedAt = new Date(Date.now() + 1000)
+    const undecided = insertAttempt(db, learner.id, activity.id, { ...graded, completedAt })
+    expect(await sqlstate(undecided)).toMatchObject({ constraint: 'attempts_completed_is_graded' })
     const completed = await insertAttempt(db, learner.id, activity.id, {
-      status: 'completed',
-      score: 1,
-      maxScore: 1,
-      completedAt: new Date(Date.now() + 1000),
+      ...graded,
+      completedAt,
+      passed: true,
     })
     expect(completed.status).toBe('completed')
   })

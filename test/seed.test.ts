@@ -1,8 +1,8 @@
 import { count } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { seed, seedActivities } from '../scripts/seed.ts'
+import { SEED_IDS, seed, seedActivities } from '../scripts/seed.ts'
 import { activityContent } from '../src/content/schema.ts'
-import { activities, skills, units } from '../src/db/schema.ts'
+import { activities, skillPrerequisites, skills, units } from '../src/db/schema.ts'
 import { testDb } from './helpers.ts'
 
 const db = testDb()
@@ -14,14 +14,19 @@ const snapshot = async () => ({
 })
 
 describe('db:seed', () => {
-  it('creates the sample catalogue: 2 skills, 3 units, 5 activities', async () => {
+  it('creates the sample catalogue: 3 skills, 4 units, 6 activities, one prerequisite, one pool', async () => {
     await seed(db)
     const [skillCount] = await db.select({ n: count() }).from(skills)
     const [unitCount] = await db.select({ n: count() }).from(units)
     const [activityCount] = await db.select({ n: count() }).from(activities)
-    expect([skillCount?.n, unitCount?.n, activityCount?.n]).toEqual([2, 3, 5])
+    expect([skillCount?.n, unitCount?.n, activityCount?.n]).toEqual([3, 4, 6])
     const names = (await db.select({ name: units.name }).from(units)).map((u) => u.name).sort()
-    expect(names).toEqual(['Addition', 'Scientific Method', 'Subtraction'])
+    expect(names).toEqual(['Addition', 'Scientific Method', 'Subtraction', 'Times tables'])
+    expect(await db.select().from(skillPrerequisites)).toMatchObject([
+      { skillId: SEED_IDS.skills.multiplication, requiredSkillId: SEED_IDS.skills.math },
+    ])
+    const pool = seedActivities.find((activity) => activity.id === SEED_IDS.activities.timesTables)
+    expect(activityContent.parse(pool?.content)).toMatchObject({ draw: 4, shuffle: true })
   })
 
   it('is idempotent: a second run changes nothing, not even timestamps', async () => {
@@ -36,7 +41,7 @@ describe('db:seed', () => {
     await db.update(skills).set({ name: 'Arithmetic' })
     await seed(db)
     const names = (await db.select({ name: skills.name }).from(skills)).map((s) => s.name)
-    expect(names).toEqual(['Arithmetic', 'Arithmetic'])
+    expect(names).toEqual(['Arithmetic', 'Arithmetic', 'Arithmetic'])
   })
 
   it('ships gradable content: every activity passes the content schema and has answers', async () => {

@@ -62,7 +62,7 @@ export async function startStack(options: { name: string; delayMs?: number; vars
     const endpoint = await startLocalNeon({ backend, delayMs: options.delayMs })
     cleanups.push(() => endpoint.close())
     const { db, sql } = connect({ DATABASE_URL, NEON_LOCAL_ENDPOINT: endpoint.sqlEndpoint })
-    await migrate(sql)
+    await migrate({ db, sql })
     await seed(db)
     await buildWeb()
 

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { serialize } from 'pg-protocol'
 import type {
   BackendMessage,
@@ -23,7 +24,8 @@ import {
  * PGlite has one connection, so requests run one at a time.
  */
 export async function createPgliteBackend(dataDir?: string): Promise<Backend> {
-  const db = await PGlite.create(dataDir)
+  // pg_trgm, as on Neon: search's typo fallback (the migrations create the extension).
+  const db = await PGlite.create(dataDir, { extensions: { pg_trgm } })
   let queue: Promise<unknown> = Promise.resolve()
   const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = queue.then(fn, fn)

@@ -1,38 +1,49 @@
 /**
  * Item statistics for authors, computed in SQL from the stored feedback of completed attempts, in the
- * spirit of Moodle's quiz statistics:
+ * spirit of Moodle's quiz statistics, per content version (an edited question is another question):
  * - facility index: the share of responses that got the question right;
  * - discrimination: Pearson's correlation between getting the question right (0/1) and the rest of
  *   the score (the attempt's score without this question's points). Near 1: the question separates
  *   strong from weak; near 0 or negative: it does not (or is misleading). Null when undefined
  *   (fewer than two responses, or no variation).
  */
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, attempts } from '../db/schema.ts'
-import { attemptRatio, passingRatio } from '../progress/queries.ts'
+import { activities, activityVersions, attempts } from '../db/schema.ts'
+import { attemptRatio } from '../progress/queries.ts'
 
-export function activityStats(db: Db, activityId: string) {
-  const passing = sql`(SELECT ${passingRatio} FROM ${activities} WHERE ${activities.id} = ${activityId})`
-  const ratio = attemptRatio
+/** The statements of an activity's statistics for one content version (the current one by default). */
+export function activityStats(db: Db, activityId: string, version?: number) {
+  const chosen: SQL = version
+    ? sql`${version}::int`
+    : sql`(SELECT ${activities.contentVersion} FROM ${activities} WHERE ${activities.id} = ${activityId})`
+  const ofVersion = and(eq(attempts.activityId, activityId), sql`${attempts.contentVersion} = ${chosen}`)
   const completed = sql`${attempts.status} = 'completed'`
   return [
-    db.select({ content: activities.content }).from(activities).where(eq(activities.id, activityId)),
+    db
+      .select({
+        content: activityVersions.content,
+        version: activityVersions.version,
+        current: activities.contentVersion,
+      })
+      .from(activityVersions)
+      .innerJoin(activities, eq(activities.id, activityVersions.activityId))
+      .where(and(eq(activityVersions.activityId, activityId), sql`${activityVersions.version} = ${chosen}`)),
     db
       .select({
         started: sql<number>`count(*)`.mapWith(Number),
         completed: sql<number>`count(*) FILTER (WHERE ${completed})`.mapWith(Number),
         abandoned: sql<number>`count(*) FILTER (WHERE ${attempts.status} = 'abandoned')`.mapWith(Number),
         inProgress: sql<number>`count(*) FILTER (WHERE ${attempts.status} = 'in_progress')`.mapWith(Number),
-        meanScoreRatio: sql<number | null>`avg(${ratio}) FILTER (WHERE ${completed})`.mapWith((v) =>
+        meanScoreRatio: sql<number | null>`avg(${attemptRatio}) FILTER (WHERE ${completed})`.mapWith((v) =>
           v === null ? null : Number(v),
         ),
-        passRate: sql<number | null>`avg((${ratio} >= ${passing})::int) FILTER (WHERE ${completed})`.mapWith(
-          (v) => (v === null ? null : Number(v)),
+        passRate: sql<number | null>`avg(${attempts.passed}::int) FILTER (WHERE ${completed})`.mapWith((v) =>
+          v === null ? null : Number(v),
         ),
       })
       .from(attempts)
-      .where(eq(attempts.activityId, activityId)),
+      .where(ofVersion),
     db.execute<{
       question_id: string
       responses: string
@@ -44,7 +55,7 @@ export function activityStats(db: Db, activityId: string) {
         avg(((f->>'correct')::boolean)::int)::float8 AS facility,
         corr(((f->>'correct')::boolean)::int, ${attempts.score} - (f->>'pointsAwarded')::int) AS discrimination
       FROM ${attempts} CROSS JOIN LATERAL jsonb_array_elements(${attempts.feedback}) f
-      WHERE ${attempts.activityId} = ${activityId} AND ${completed}
+      WHERE ${ofVersion} AND ${completed}
       GROUP BY 1`),
   ] as const
 }

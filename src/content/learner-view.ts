@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi'
+import type { DrawnQuestion } from '../db/schema.ts'
 import type { ActivityContent, Question } from './schema.ts'
 
 const choice = z.object({ id: z.string(), text: z.string() })
 const base = { id: z.string(), prompt: z.string(), points: z.int() }
 
 /** A question as learners see it: no answer key, no tolerance, no explanation. */
-const LearnerQuestion = z
+export const LearnerQuestion = z
   .discriminatedUnion('kind', [
     z.object({ ...base, kind: z.literal('single_choice'), choices: z.array(choice) }),
     z.object({ ...base, kind: z.literal('multiple_choice'), choices: z.array(choice) }),
@@ -41,4 +42,17 @@ export function learnerView(content: ActivityContent): z.infer<typeof LearnerCon
     passingScore: content.passingScore,
     questions: content.questions.map(learnerQuestion),
   }
+}
+
+/** An attempt's own questions, in the order drawn at its start, each with its choices in the order shown. */
+export function attemptView(content: ActivityContent, drawn: readonly DrawnQuestion[]) {
+  const byId = new Map(content.questions.map((q) => [q.id, q]))
+  return drawn.flatMap(({ id, choices: order }) => {
+    const question = byId.get(id)
+    if (!question) return []
+    const view = learnerQuestion(question)
+    if (!('choices' in view) || !order) return [view]
+    const choices = new Map(view.choices.map((c) => [c.id, c]))
+    return [{ ...view, choices: order.flatMap((choiceId) => choices.get(choiceId) ?? []) }]
+  })
 }

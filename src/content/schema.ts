@@ -82,16 +82,44 @@ const question = z.discriminatedUnion('kind', [
   shortTextQuestion,
 ])
 
+/** When answers and explanations are shown after a submit; see src/content/review.ts for the defaults. */
+export const REVEAL = ['always', 'after_pass', 'never'] as const
+
+const reviewPolicy = z
+  .strictObject({
+    correctness: z.boolean().optional().openapi({
+      description: 'Whether learners see which questions they got right (default: practice and quiz).',
+    }),
+    answers: z
+      .enum(REVEAL)
+      .optional()
+      .openapi({
+        description:
+          'When expected answers and explanations are shown: `always`, `after_pass` (answered questions, once the ' +
+          'attempt passes) or `never` (default by type: practice always, quiz after_pass, test and challenge never).',
+      }),
+  })
+  .openapi('ReviewPolicy')
+
 export const activityContent = z
   .strictObject({
     instructions: text(2000).optional(),
     /** Share of the maximum score needed to pass, in [0, 1]. */
     passingScore: z.number().min(0).max(1).default(0.7),
     questions: z.array(question).min(1).max(50),
+    /** Each attempt answers this many questions, drawn at random from `questions` (a pool). */
+    draw: z.int().min(1).max(50).optional(),
+    /** Each attempt shows the questions, and each question's choices, in an order of its own. */
+    shuffle: z.boolean().optional(),
+    review: reviewPolicy.optional(),
   })
   .refine((content) => new Set(content.questions.map((q) => q.id)).size === content.questions.length, {
     message: 'question ids must be unique',
     path: ['questions'],
+  })
+  .refine((content) => content.draw === undefined || content.draw <= content.questions.length, {
+    message: 'draw cannot be more than the number of questions',
+    path: ['draw'],
   })
   .openapi('ActivityContent')
 

@@ -5,11 +5,12 @@
  * `updated_at` is kept current by a trigger (drizzle/0001_updated_at_trigger.sql), so raw SQL updates
  * in CTEs cannot forget it.
  */
-import { relations, sql } from 'drizzle-orm'
+import { relations, type SQL, sql } from 'drizzle-orm'
 import {
   bigint,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -38,6 +39,18 @@ const id = () => uuid().primaryKey().defaultRandom()
 const metadata = () => jsonb().$type<Metadata>().notNull().default({})
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
+
+/** Postgres full-text search vectors: generated columns, read only by search (src/catalogue/search.ts). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+
+/**
+ * What search matches in a row, weighted: the name (A) above the description (B) above the rest (C).
+ * `english` stems words (a search for "adding" finds "addition"); never the answer keys.
+ */
+const searchable = (name: unknown, description: unknown, rest?: SQL) =>
+  sql`setweight(to_tsvector('english', ${name}), 'A') || setweight(to_tsvector('english', coalesce(${description}, '')), 'B')${
+    rest ? sql` || setweight(to_tsvector('english', coalesce(${rest}, '')), 'C')` : sql``
+  }`
 
 export const learners = pgTable(
   'learners',
@@ -143,8 +156,37 @@ export const skills = pgTable(
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    search: tsvector().generatedAlwaysAs(
+      (): SQL => searchable(sql.identifier('name'), sql.identifier('description')),
+    ),
   },
-  (t) => [check('skills_level_positive', sql`${t.level} >= 1`)],
+  (t) => [
+    check('skills_level_positive', sql`${t.level} >= 1`),
+    index('skills_search_idx').using('gin', t.search),
+    index('skills_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+  ],
+)
+
+/**
+ * What a skill builds on: learners are recommended a skill after its prerequisites are mastered (a
+ * soft lock). Cycles are refused by the write that adds an edge (src/catalogue/prerequisites.ts).
+ */
+export const skillPrerequisites = pgTable(
+  'skill_prerequisites',
+  {
+    skillId: uuid()
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    requiredSkillId: uuid()
+      .notNull()
+      .references(() => skills.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.skillId, t.requiredSkillId], name: 'skill_prerequisites_pkey' }),
+    index('skill_prerequisites_required_idx').on(t.requiredSkillId),
+    check('skill_prerequisites_not_itself', sql`${t.skillId} <> ${t.requiredSkillId}`),
+  ],
 )
 
 export const units = pgTable(
@@ -160,8 +202,15 @@ export const units = pgTable(
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    search: tsvector().generatedAlwaysAs(
+      (): SQL => searchable(sql.identifier('name'), sql.identifier('description')),
+    ),
   },
-  (t) => [index('units_skill_id_idx').on(t.skillId)],
+  (t) => [
+    index('units_skill_id_idx').on(t.skillId),
+    index('units_search_idx').using('gin', t.search),
+    index('units_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+  ],
 )
 
 export const activities = pgTable(
@@ -177,11 +226,42 @@ export const activities = pgTable(
     order: integer().notNull().default(0),
     /** Questions with their answer keys; see src/content/schema.ts for the format. */
     content: jsonb().$type<unknown>().notNull(),
+    /**
+     * The version of `content`: a trigger moves it on every change of content and keeps each version
+     * in `activity_versions` (drizzle/0009), so attempts are graded against the version they started on.
+     */
+    contentVersion: integer().notNull().default(1),
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    search: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        searchable(
+          sql.identifier('name'),
+          sql.identifier('description'),
+          sql`${sql.identifier('content')}->>'instructions'`,
+        ),
+    ),
   },
-  (t) => [index('activities_unit_id_idx').on(t.unitId)],
+  (t) => [
+    index('activities_unit_id_idx').on(t.unitId),
+    index('activities_search_idx').using('gin', t.search),
+    index('activities_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+  ],
+)
+
+/** Every version an activity's content has had, immutable: what attempts are graded against. */
+export const activityVersions = pgTable(
+  'activity_versions',
+  {
+    activityId: uuid()
+      .notNull()
+      .references(() => activities.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    content: jsonb().$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.version], name: 'activity_versions_pkey' })],
 )
 
 export const attempts = pgTable(
@@ -195,8 +275,17 @@ export const attempts = pgTable(
       .notNull()
       .references(() => activities.id, { onDelete: 'cascade' }),
     status: attemptStatus().notNull().default('in_progress'),
+    /** The version of the activity's content this attempt was started on, and is graded against. */
+    contentVersion: integer().notNull().default(1),
+    /**
+     * The attempt's own questions, drawn and ordered at start (`content.draw`, `content.shuffle`):
+     * `[{ id, choices? }]`, choice ids in the order shown.
+     */
+    questions: jsonb().$type<DrawnQuestion[]>().notNull().default([]),
     score: integer(),
     maxScore: integer(),
+    /** Decided when the attempt is graded, against its own version's passing score. */
+    passed: boolean(),
     response: jsonb().$type<unknown>(),
     feedback: jsonb().$type<unknown>(),
     metadata: metadata(),
@@ -223,7 +312,7 @@ export const attempts = pgTable(
     check('attempts_score_within_max', sql`${t.score} >= 0 AND ${t.score} <= ${t.maxScore}`),
     check(
       'attempts_completed_is_graded',
-      sql`${t.status} <> 'completed' OR (${t.completedAt} IS NOT NULL AND ${t.score} IS NOT NULL)`,
+      sql`${t.status} <> 'completed' OR (${t.completedAt} IS NOT NULL AND ${t.score} IS NOT NULL AND ${t.passed} IS NOT NULL)`,
     ),
     check('attempts_completed_after_start', sql`${t.completedAt} >= ${t.startedAt}`),
   ],
@@ -242,8 +331,13 @@ export const skillStates = pgTable(
     status: skillStateStatus().notNull().default('not_started'),
     /** Share of the skill's activities completed at or above their passing score, in [0, 1]. */
     progress: doublePrecision().notNull().default(0),
-    /** P(L) of Bayesian Knowledge Tracing, in [0, 1]; see src/mastery/bkt.ts. */
+    /**
+     * The mean of the units' P(L) when this state was written (units never practised at the prior);
+     * reads recompute it over the skill's current units (src/mastery/knowledge.ts).
+     */
     masteryScore: doublePrecision().notNull().default(0),
+    /** Bayesian Knowledge Tracing P(L) per unit practised: `{ unitId: P(L) }`; see src/mastery/bkt.ts. */
+    unitKnowledge: jsonb().$type<Record<string, number>>().notNull().default({}),
     /** Incremented by every write: submits check it (optimistic concurrency, src/progress/submit.ts). */
     version: integer().notNull().default(0),
     // The FSRS review card (ts-fsrs), once the skill has been mastered; null before.
@@ -343,6 +437,9 @@ export const skillStatesRelations = relations(skillStates, ({ one }) => ({
   learner: one(learners, { fields: [skillStates.learnerId], references: [learners.id] }),
   skill: one(skills, { fields: [skillStates.skillId], references: [skills.id] }),
 }))
+
+/** A question of an attempt, as drawn at its start: its id, and its choices' ids in the order shown. */
+export type DrawnQuestion = { id: string; choices?: string[] }
 
 export type Learner = typeof learners.$inferSelect
 export type Session = typeof sessions.$inferSelect

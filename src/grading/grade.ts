@@ -1,14 +1,15 @@
 /**
- * Server-side grading. Pure: the content (with its answer keys) and the learner's answers in, the
- * score and per-question feedback out. Unanswered questions score zero; answers of the wrong shape
- * for their question, or for questions the activity does not have, are reported as invalid so the
- * route can refuse them before writing anything.
+ * Server-side grading. Pure: the content (with its answer keys), the attempt's own questions (drawn
+ * and ordered at its start) and the learner's answers in, the score and per-question feedback out, in
+ * the attempt's order. Unanswered questions score zero; answers of the wrong shape for their
+ * question, or for questions the attempt does not have, are reported as invalid so the route can
+ * refuse them before writing anything.
  */
 import type { ActivityContent, Question } from '../content/schema.ts'
 
 export type AnswerValue = string | number | string[]
 
-type QuestionFeedback = {
+export type GradedQuestion = {
   questionId: string
   correct: boolean
   answered: boolean
@@ -25,7 +26,13 @@ export type GradeResult = {
   /** score / maxScore, in [0, 1]. */
   ratio: number
   passed: boolean
-  feedback: QuestionFeedback[]
+  feedback: GradedQuestion[]
+}
+
+/** The attempt's questions, in its order (its drawn ids that the content has). */
+function questionsOf(content: ActivityContent, drawn: readonly string[]): Question[] {
+  const byId = new Map(content.questions.map((q) => [q.id, q]))
+  return drawn.flatMap((id) => byId.get(id) ?? [])
 }
 
 const normalise = (text: string) => text.trim().toLocaleLowerCase('en')
@@ -80,23 +87,28 @@ function isCorrect(question: Question, value: AnswerValue): boolean {
 
 export type InvalidAnswer = { questionId: string; reason: string }
 
-/** Answers that cannot be graded: to questions the activity does not have, or of the wrong shape. */
+/** Answers that cannot be graded: to questions the attempt does not have, or of the wrong shape. */
 export function invalidAnswers(
   content: ActivityContent,
+  drawn: readonly string[],
   answers: Record<string, AnswerValue>,
 ): InvalidAnswer[] {
-  const byId = new Map(content.questions.map((q) => [q.id, q]))
+  const byId = new Map(questionsOf(content, drawn).map((q) => [q.id, q]))
   const invalid: InvalidAnswer[] = []
   for (const [questionId, value] of Object.entries(answers)) {
     const question = byId.get(questionId)
-    const reason = question ? shapeError(question, value) : 'this activity has no such question'
+    const reason = question ? shapeError(question, value) : 'this attempt has no such question'
     if (reason) invalid.push({ questionId, reason })
   }
   return invalid
 }
 
-export function grade(content: ActivityContent, answers: Record<string, AnswerValue>): GradeResult {
-  const feedback = content.questions.map((question): QuestionFeedback => {
+export function grade(
+  content: ActivityContent,
+  drawn: readonly string[],
+  answers: Record<string, AnswerValue>,
+): GradeResult {
+  const feedback = questionsOf(content, drawn).map((question): GradedQuestion => {
     const value = Object.hasOwn(answers, question.id) ? answers[question.id] : undefined
     const answered = value !== undefined
     const correct = answered && isCorrect(question, value)

@@ -3,15 +3,18 @@
  * through `decide` (decide.ts), which grades the attempt and turns it into this submission.
  *
  *   not_started (no state) → in_progress on the first submission
- *   → mastered when P(L) ≥ 0.95 and every unit (with activities) has a completed activity;
+ *   → mastered when every unit (with activities) is learned: P(L) ≥ 0.95 (knowledge.ts);
  *     the FSRS card is scheduled then
  *   mastered → review_needed when the card falls due (cron, and every read, see effectiveStatus)
  *   review_needed / mastered → a submission is a review: mastered again when it succeeds,
- *     review_needed when it is rated Again, in_progress when P(L) fell below the threshold
+ *     review_needed when it is rated Again, in_progress when a unit fell below the threshold
+ *
+ * The observations update the P(L) of the unit the attempt's activity belongs to, and only it.
  */
 import { type Grade as FsrsRating, Rating } from 'ts-fsrs'
-import { type BktParameters, bktUpdate, MASTERY_THRESHOLD, type Observation } from './bkt.ts'
+import { type BktParameters, bktUpdate, type Observation } from './bkt.ts'
 import { keepCard, ratingFor, review } from './fsrs.ts'
+import { skillKnowledge } from './knowledge.ts'
 import { effectiveStatus, type MasteryState } from './state.ts'
 
 /** One of the skill's activities, with what this learner had done on it before this attempt. */
@@ -20,6 +23,7 @@ export type SkillActivity = { id: string; unitId: string; completed: boolean; pa
 export type Submission = {
   previous: MasteryState | undefined
   parameters: BktParameters
+  /** The questions credited for mastery, as observations (decide.ts leaves out answers already shown). */
   observations: Observation[]
   activityId: string
   ratio: number
@@ -36,29 +40,30 @@ export type NextSkillState = MasteryState & {
   rating: FsrsRating | null
 }
 
+/** The units of a skill that have activities, in the order their activities come. */
+export const unitsOf = (activities: readonly SkillActivity[]) => [...new Set(activities.map((a) => a.unitId))]
+
 export function nextSkillState(submission: Submission): NextSkillState {
   const { previous, parameters, observations, activityId, now, activities } = submission
-  const masteryScore = bktUpdate(previous?.masteryScore ?? parameters.pInit, observations, parameters)
+  const unitId = activities.find((a) => a.id === activityId)?.unitId
+  if (unitId === undefined) throw new Error('the submitted activity is not one of the skill’s')
+  const before = previous?.unitKnowledge[unitId] ?? parameters.pInit
+  const unitKnowledge = { ...previous?.unitKnowledge, [unitId]: bktUpdate(before, observations, parameters) }
+  const { masteryScore, learned } = skillKnowledge(unitKnowledge, unitsOf(activities), parameters.pInit)
 
   const done = activities.map((a) =>
     a.id === activityId ? { ...a, completed: true, passed: a.passed || submission.passed } : a,
   )
   const progress = done.length === 0 ? 0 : done.filter((a) => a.passed).length / done.length
-  const units = new Set(done.map((a) => a.unitId))
-  const covered = [...units].every((unitId) => done.some((a) => a.unitId === unitId && a.completed))
-  const eligible = masteryScore >= MASTERY_THRESHOLD && covered
 
-  const before = effectiveStatus(previous, now)
-  const isReview = before === 'mastered' || before === 'review_needed'
-  if (!isReview && !eligible) {
-    return { status: 'in_progress', progress, masteryScore, rating: null, ...keepCard(previous) }
+  const knowledge = { masteryScore, unitKnowledge }
+  const was = effectiveStatus(previous, now)
+  const isReview = was === 'mastered' || was === 'review_needed'
+  if (!isReview && !learned) {
+    return { status: 'in_progress', progress, ...knowledge, rating: null, ...keepCard(previous) }
   }
   const rating = ratingFor(submission.ratio, submission.passingScore)
   const card = review(previous, now, rating)
-  const status = !eligible
-    ? 'in_progress'
-    : isReview && rating === Rating.Again
-      ? 'review_needed'
-      : 'mastered'
-  return { status, progress, masteryScore, rating, ...card }
+  const status = !learned ? 'in_progress' : isReview && rating === Rating.Again ? 'review_needed' : 'mastered'
+  return { status, progress, ...knowledge, rating, ...card }
 }

@@ -2,6 +2,7 @@
  * The mastery model's own state of one learner on one skill. The database stores it in
  * `skill_states` columns of the same names (src/db/schema.ts); this model knows nothing of rows.
  */
+import type { UnitKnowledge } from './knowledge.ts'
 
 export const SKILL_STATUSES = ['not_started', 'in_progress', 'mastered', 'review_needed'] as const
 
@@ -25,13 +26,25 @@ export type MasteryState = ReviewCard & {
   status: SkillStatus
   /** Share of the skill's activities passed, in [0, 1]. */
   progress: number
-  /** P(L) of Bayesian Knowledge Tracing, in [0, 1]. */
+  /** The mean of the units' P(L) (knowledge.ts), in [0, 1]. */
   masteryScore: number
+  /** BKT P(L) of each unit practised. */
+  unitKnowledge: UnitKnowledge
 }
 
-/** A mastered skill whose review is due reads as review_needed, whether or not the cron has run. */
-export function effectiveStatus(state: Pick<MasteryState, 'status' | 'due'> | null | undefined, now: Date) {
-  if (!state) return 'not_started' satisfies SkillStatus
+/**
+ * The status a state reads as now: a mastered skill whose review is due reads as review_needed,
+ * whether or not the cron has run; a mastered skill with a unit not learned (one added since) reads
+ * as in_progress until it is.
+ */
+export function effectiveStatus(
+  state: Pick<MasteryState, 'status' | 'due'> | null | undefined,
+  now: Date,
+  learned = true,
+): SkillStatus {
+  if (!state) return 'not_started'
+  const mastered = state.status === 'mastered' || state.status === 'review_needed'
+  if (mastered && !learned) return 'in_progress'
   return state.status === 'mastered' && state.due !== null && state.due <= now
     ? 'review_needed'
     : state.status

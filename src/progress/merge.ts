@@ -12,7 +12,6 @@
  *    both; delete the source (its keys, states and sessions go with it).
  */
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
-import { activityContent } from '../content/schema.ts'
 import { batchAssert } from '../db/assert.ts'
 import type { Db } from '../db/client.ts'
 import {
@@ -25,11 +24,11 @@ import {
   skills,
   units,
 } from '../db/schema.ts'
-import type { AnswerValue } from '../grading/grade.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { replaySkill } from '../mastery/replay.ts'
 import type { MasteryState } from '../mastery/state.ts'
 import { IDLE_LIMIT, learnerIdOf, liveSession } from '../session/learner.ts'
+import { completedHistory, replayable } from './history.ts'
 
 const count = (query: SQL) => sql<number>`(${query})`.mapWith(Number)
 
@@ -75,29 +74,17 @@ const affectedSkills = (source: SQL | string) => sql`(
 /** Everything the plan needs, for the sign-in's read batch (`source` and `target` are subqueries). */
 export function mergeReads(db: Db, source: SQL, target: SQL) {
   return {
-    history: db
-      .select({
-        id: attempts.id,
-        activityId: attempts.activityId,
-        response: attempts.response,
-        completedAt: attempts.completedAt,
-        skillId: units.skillId,
-      })
-      .from(attempts)
-      .innerJoin(activities, eq(activities.id, attempts.activityId))
-      .innerJoin(units, eq(units.id, activities.unitId))
-      .where(
-        and(
-          sql`${attempts.learnerId} IN (${source}, ${target})`,
-          eq(attempts.status, 'completed'),
-          sql`${units.skillId} IN ${affectedSkills(source)}`,
-        ),
+    history: completedHistory(
+      db,
+      and(
+        sql`${attempts.learnerId} IN (${source}, ${target})`,
+        sql`${units.skillId} IN ${affectedSkills(source)}`,
       ),
+    ),
     skillActivities: db
       .select({
         id: activities.id,
         unitId: activities.unitId,
-        content: activities.content,
         skillId: units.skillId,
         skillMetadata: skills.metadata,
       })
@@ -105,7 +92,7 @@ export function mergeReads(db: Db, source: SQL, target: SQL) {
       .innerJoin(units, eq(units.id, activities.unitId))
       .innerJoin(skills, eq(skills.id, units.skillId))
       .where(sql`${units.skillId} IN ${affectedSkills(source)}`)
-      .orderBy(asc(activities.id)),
+      .orderBy(asc(units.order), asc(units.id), asc(activities.order), asc(activities.id)),
     versions: db
       .select({
         learnerId: skillStates.learnerId,
@@ -136,9 +123,6 @@ export type MergePlan = {
   states: { skillId: string; state: MasteryState; version: number }[]
 }
 
-const answersOf = (response: unknown) =>
-  ((response as { answers?: unknown } | null)?.answers ?? {}) as Record<string, AnswerValue>
-
 /** The replayed states, from what `mergeReads` read: pure. */
 export function planMerge(source: MergeSource, targetId: string, read: MergeReads): MergePlan {
   const versions = Object.fromEntries(
@@ -147,23 +131,12 @@ export function planMerge(source: MergeSource, targetId: string, read: MergeRead
   const affectedSkillIds = [...new Set(read.skillActivities.map((row) => row.skillId))]
   const states = affectedSkillIds.flatMap((skillId) => {
     const ofSkill = read.skillActivities.filter((row) => row.skillId === skillId)
-    const state = replaySkill(
+    const { state } = replaySkill(
       {
         parameters: bktParameters(ofSkill[0]?.skillMetadata),
-        activities: ofSkill.map((row) => ({
-          id: row.id,
-          unitId: row.unitId,
-          content: activityContent.parse(row.content),
-        })),
+        activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
       },
-      read.history
-        .filter((row) => row.skillId === skillId && row.completedAt)
-        .map((row) => ({
-          id: row.id,
-          activityId: row.activityId,
-          answers: answersOf(row.response),
-          completedAt: row.completedAt as Date,
-        })),
+      replayable(read.history, skillId),
     )
     if (!state) return []
     const above = Math.max(

@@ -2,33 +2,47 @@
  * Progress statements, written to run inside a learner's batch: `learnerId` is the subquery that
  * finds the learner by session in the same transaction, so each request stays one round trip.
  */
-import { and, asc, count, eq, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, attempts, skillStates, skills, units } from '../db/schema.ts'
+import { activities, activityVersions, attempts, skillStates, skills, units } from '../db/schema.ts'
 
-/** An activity's passing ratio; content is validated with its default before storage, the fallback is defensive. */
-export const passingRatio = sql`coalesce((${activities.content}->>'passingScore')::float8, 0.7)`
-
-/** The ratio of a completed attempt, compared as `score / maxScore >= passingScore`, the same division grading does. */
+/** The ratio of a completed attempt: its score over its maximum, the same division grading does. */
 export const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
+
+/** The join condition of an attempt and the content version it is graded against. */
+export const versionOf = (attempt: typeof attempts) =>
+  and(
+    eq(activityVersions.activityId, attempt.activityId),
+    eq(activityVersions.version, attempt.contentVersion),
+  )
 
 /** One of this learner's attempts (another learner's is as good as absent: a 404). */
 export const ownAttempt = (learnerId: SQL, attemptId: string) =>
   and(eq(attempts.id, attemptId), eq(attempts.learnerId, learnerId))
 
 /**
- * Whether this learner completed the activity of the current `activities` row (at or above its
- * passing ratio when `passed`), for statements that select from activities.
+ * Whether this learner completed the activity of the current `activities` row (and passed it, when
+ * `passed`: as decided when it was graded), for statements that select from activities.
  */
 export const learnerCompleted = (learnerId: SQL, passed: boolean) => sql<boolean>`EXISTS (
   SELECT 1 FROM ${attempts}
   WHERE ${attempts.activityId} = ${activities.id} AND ${attempts.learnerId} = ${learnerId}
-    AND ${attempts.status} = 'completed' ${passed ? sql`AND ${attemptRatio} >= ${passingRatio}` : sql``})`
+    AND ${attempts.status} = 'completed' ${passed ? sql`AND ${attempts.passed}` : sql``})`
+
+/**
+ * The skill's units that have activities, in order: what its mastery is read against
+ * (src/mastery/knowledge.ts). A JSON array, for statements that select from skills.
+ */
+export const skillUnitIds = (skillId: SQLWrapper) =>
+  sql<string[]>`(SELECT coalesce(jsonb_agg(u.id ORDER BY u."order", u.id), '[]'::jsonb) FROM ${units} u
+    WHERE u.skill_id = ${skillId} AND EXISTS (SELECT 1 FROM ${activities} a WHERE a.unit_id = u.id))`.mapWith(
+    (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as string[],
+  )
 
 /** Every skill with this learner's state, if any (LEFT JOIN: no row means not started). */
 export function mySkills(db: Db, learnerId: SQL, skillId?: string) {
   return db
-    .select({ skill: skills, state: skillStates })
+    .select({ skill: skills, state: skillStates, unitIds: skillUnitIds(skills.id) })
     .from(skills)
     .leftJoin(skillStates, and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerId)))
     .where(skillId ? eq(skills.id, skillId) : undefined)

@@ -2,9 +2,9 @@
  * The statements of a submit (submit.ts): what its first round trip reads, what its second writes,
  * and the snapshot a replay of it answers with.
  */
-import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, attempts, skillStates, skills, units } from '../db/schema.ts'
+import { activities, activityVersions, attempts, skillStates, skills, units } from '../db/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
 import type { Decision } from '../mastery/decide.ts'
 import type { WriteContext } from './learner-write.ts'
@@ -15,6 +15,17 @@ const skillOfAttempt = (attemptId: string) => sql`(
   SELECT u.skill_id FROM ${attempts} t JOIN ${activities} a ON a.id = t.activity_id JOIN ${units} u ON u.id = a.unit_id
   WHERE t.id = ${attemptId})`
 
+/**
+ * Questions of an activity whose expected answer this learner was shown, read from the `revealed`
+ * flags stored with the feedback of their completed attempts (never from today's review policy).
+ */
+const shownQuestions = (learnerId: SQL, activityId: SQLWrapper | string) =>
+  sql<string[]>`coalesce((
+    SELECT jsonb_agg(DISTINCT f->>'questionId')
+    FROM ${attempts} t CROSS JOIN LATERAL jsonb_array_elements(t.feedback) f
+    WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId} AND t.status = 'completed'
+      AND (f->>'revealed')::boolean), '[]'::jsonb)`
+
 /** What grading and the mastery model need, for one round trip with the learner lookup. */
 export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
   return {
@@ -22,12 +33,22 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
       .select({
         status: attempts.status,
         activityId: attempts.activityId,
-        content: activities.content,
+        type: activities.type,
+        questions: attempts.questions,
+        content: activityVersions.content,
         skillId: units.skillId,
         skillMetadata: skills.metadata,
+        shown: shownQuestions(learnerId, attempts.activityId),
       })
       .from(attempts)
       .innerJoin(activities, eq(activities.id, attempts.activityId))
+      .innerJoin(
+        activityVersions,
+        and(
+          eq(activityVersions.activityId, attempts.activityId),
+          eq(activityVersions.version, attempts.contentVersion),
+        ),
+      )
       .innerJoin(units, eq(units.id, activities.unitId))
       .innerJoin(skills, eq(skills.id, units.skillId))
       .where(ownAttempt(learnerId, attemptId)),
@@ -44,7 +65,8 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
       })
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))
-      .where(eq(units.skillId, skillOfAttempt(attemptId))),
+      .where(eq(units.skillId, skillOfAttempt(attemptId)))
+      .orderBy(units.order, units.id, activities.order, activities.id),
   }
 }
 
@@ -73,6 +95,7 @@ export function completeAttempt(
         status: 'completed',
         score: grade.score,
         maxScore: grade.maxScore,
+        passed: grade.passed,
         response: { answers },
         feedback: grade.feedback,
         completedAt: sql`now()`,
@@ -91,12 +114,15 @@ export function completeAttempt(
   }
 }
 
-/** What a replay of this submit answers: the rows as committed, and the grade's outcome. */
+/** What a replay of this submit answers: the rows as committed, and the decision's outcome. */
 export const submitSnapshot = (
   { learnerId, skillId, attemptId }: Place,
-  { grade, review }: Decision,
+  { grade, review, knowledge }: Decision,
+  pInit: number,
 ) => sql`jsonb_build_object(
+  'pInit', ${pInit}::float8,
   'attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
   'skillState', (SELECT to_jsonb(s) FROM ${skillStates} s WHERE s.learner_id = ${learnerId} AND s.skill_id = ${skillId}),
   'passed', ${grade.passed}::boolean,
-  'review', ${review}::text)`
+  'review', ${review}::text,
+  'knowledge', ${JSON.stringify(knowledge)}::jsonb)`

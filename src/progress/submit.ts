@@ -1,8 +1,9 @@
 /**
  * Submitting an attempt: read → decide → write, two round trips.
  *
- * 1. read: the attempt with its activity and skill, the learner's state on the skill (with its
- *    version), and what the learner has done on each of the skill's activities (readForWrite);
+ * 1. read: the attempt with its questions, its version of the content and its skill, what the
+ *    learner was already shown of the activity, the learner's state on the skill (with its version),
+ *    and what the learner has done on each of the skill's activities (readForWrite);
  * 2. decide: grade and compute the new state, in the Worker (mastery/decide.ts);
  * 3. write: complete the attempt and store the state, asserting that the state is still the version
  *    read and that the attempt was still in progress (learnerWrite).
@@ -11,6 +12,7 @@
  * `skill_state_unchanged`, and the whole submit runs again on fresh reads, so no update is lost.
  */
 import type { Context } from 'hono'
+import { reviewPolicy } from '../content/review.ts'
 import { activityContent } from '../content/schema.ts'
 import { AssertionFailed } from '../db/assert.ts'
 import { withRetries } from '../db/retry.ts'
@@ -18,7 +20,7 @@ import { type Attempt, attempts, type SkillState, skillStates } from '../db/sche
 import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
 import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
 import { bktParameters } from '../mastery/bkt.ts'
-import { decide, type SubmitSnapshot } from '../mastery/decide.ts'
+import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
 import type { ReviewRating } from '../mastery/fsrs.ts'
 import type { AppEnv } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
@@ -36,6 +38,9 @@ export type Submitted = {
   state: SkillState
   passed: boolean
   review: ReviewRating | null
+  knowledge: Decision['knowledge']
+  /** The skill's prior P(L0): what a unit never practised reads as. */
+  pInit: number
   /** True when the answer is the stored one of an earlier request with the same Idempotency-Key. */
   replayed: boolean
 }
@@ -84,14 +89,18 @@ async function submitOnce(
   if (!target) throw new ApiError('not_found', 'No attempt with this id.')
   if (target.status !== 'in_progress')
     throw new ApiError('conflict', `The attempt is already ${target.status}.`)
+  const content = activityContent.parse(target.content)
   const snapshot: SubmitSnapshot = {
     activityId: target.activityId,
-    content: activityContent.parse(target.content),
+    content,
+    questions: target.questions.map((question) => question.id),
+    review: reviewPolicy(target.type, content),
+    shown: target.shown,
     parameters: bktParameters(target.skillMetadata),
     state: read.state[0] ?? null,
     activities: read.activities,
   }
-  const invalid = invalidAnswers(snapshot.content, answers)
+  const invalid = invalidAnswers(snapshot.content, snapshot.questions, answers)
   if (invalid.length > 0) {
     throw new ApiError('validation_failed', 'Some answers cannot be graded.', {
       errors: answerErrors(invalid),
@@ -105,13 +114,25 @@ async function submitOnce(
     c,
     idempotency,
     (w) => completeAttempt(w, place, answers, decision, read.state[0]?.version ?? 0),
-    { status: 200, snapshot: submitSnapshot(place, decision), resource: `/v1/me/attempts/${attemptId}` },
+    {
+      status: 200,
+      snapshot: submitSnapshot(place, decision, snapshot.parameters.pInit),
+      resource: `/v1/me/attempts/${attemptId}`,
+    },
   )
   if (written.replay) return submittedFrom(written.replay)
   const [attempt] = written.results.completed
   const [state] = written.results.saved
   if (!attempt || !state) throw new Error('the submit batch committed without its rows')
-  return { attempt, state, passed: decision.grade.passed, review: decision.review, replayed: false }
+  return {
+    attempt,
+    state,
+    passed: decision.grade.passed,
+    review: decision.review,
+    knowledge: decision.knowledge,
+    pInit: snapshot.parameters.pInit,
+    replayed: false,
+  }
 }
 
 function submittedFrom({ snapshot }: Replay): Submitted {
@@ -120,6 +141,8 @@ function submittedFrom({ snapshot }: Replay): Submitted {
     state: rowFromSnapshot(skillStates, snapshot.skillState),
     passed: snapshot.passed === true,
     review: (snapshot.review ?? null) as ReviewRating | null,
+    knowledge: (snapshot.knowledge ?? []) as Decision['knowledge'],
+    pInit: Number(snapshot.pInit),
     replayed: true,
   }
 }

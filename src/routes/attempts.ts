@@ -5,31 +5,31 @@
  * the attempt and the skill state as one transaction).
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
-import { activities, attempts } from '../db/schema.ts'
+import { activityContent } from '../content/schema.ts'
+import { activities, activityVersions, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitProgressWrites } from '../middleware/rate-limit.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
 import { idempotencyOf, REPLAYED, rowFromSnapshot } from '../progress/idempotency.ts'
 import { learnerWrite } from '../progress/learner-write.ts'
-import { ownAttempt } from '../progress/queries.ts'
+import { ownAttempt, versionOf } from '../progress/queries.ts'
 import { submitAttempt } from '../progress/submit.ts'
 import { createRouter } from '../router.ts'
+import { AttemptSchema, presentAttempt, SubmitAttemptSchema } from '../schemas/attempts.ts'
 import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
-import {
-  AttemptSchema,
-  presentAttempt,
-  presentSkillState,
-  SubmitAttemptSchema,
-  SubmitResultSchema,
-} from '../schemas/progress.ts'
+import { presentSkillState, SubmitResultSchema } from '../schemas/progress.ts'
 import { learnerRoute } from './define.ts'
 
-/** What a replay of start or abandon answers: the attempt row as committed. */
+/** What a replay of abandon answers: the attempt row as committed. */
 const attemptSnapshot = (attemptId: string) =>
   sql`jsonb_build_object('attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}))`
 
 const attemptOf = (snapshot: Record<string, unknown>) => rowFromSnapshot(attempts, snapshot.attempt)
+
+/** The content an attempt is graded against, as a start's replay stored it. */
+const contentOf = (snapshot: Record<string, unknown>) =>
+  activityContent.parse(rowFromSnapshot(activityVersions, snapshot.version).content)
 
 export const attemptRoutes = createRouter()
   .openapi(
@@ -41,8 +41,10 @@ export const attemptRoutes = createRouter()
         summary: 'Start an attempt at an activity, or get back the one in progress',
         description:
           'A learner has at most one attempt in progress per activity: while one is open, starting again answers it ' +
-          'with 200 (a reload, a second tab) instead of a second attempt; otherwise a new one, 201. Attempts left ' +
-          'open longer than OPEN_ATTEMPT_HOURS (default 24) are abandoned by the cron. One round trip.',
+          'with 200 (a reload, a second tab) instead of a second attempt; otherwise a new one, 201, on the ' +
+          'activity’s current content version, with its own `questions`: drawn from the pool (`content.draw`) and ' +
+          'ordered (`content.shuffle`) in the database, in this same round trip, and fixed for the attempt. ' +
+          'Attempts left open longer than OPEN_ATTEMPT_HOURS (default 24) are abandoned by the cron. One round trip.',
         request: { params: uuidParam('activityId'), headers: IdempotencyKeyHeader },
         responses: {
           200: jsonResponse(AttemptSchema, 'The attempt already in progress', [
@@ -75,32 +77,46 @@ export const attemptRoutes = createRouter()
               .select({ ...getTableColumns(attempts), done })
               .from(attempts)
               .where(open),
-            created: db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id)
-              SELECT ${attemptId}, ${learnerId}, ${activities.id} FROM ${activities}
+            // Its questions drawn and ordered here, in SQL (attempt_questions, drizzle/0009).
+            created:
+              db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id, content_version, questions)
+              SELECT ${attemptId}, ${learnerId}, ${activities.id}, ${activities.contentVersion},
+                attempt_questions(${activities.content})
+              FROM ${activities}
               WHERE ${activities.id} = ${activityId} AND NOT EXISTS (SELECT 1 FROM ${attempts} WHERE ${open})
               RETURNING ${done}`),
-            attempt: db.select().from(attempts).where(eq(attempts.id, attemptId)),
+            attempt: db
+              .select({ attempt: attempts, content: activityVersions.content })
+              .from(attempts)
+              .innerJoin(activityVersions, versionOf(attempts))
+              .where(
+                and(
+                  eq(attempts.learnerId, learnerId),
+                  eq(attempts.activityId, activityId),
+                  eq(attempts.status, 'in_progress'),
+                ),
+              ),
           }
         },
         ({ learnerId }) => ({
           // 201 with the new attempt, or 200 with the one that was open.
           status: sql`CASE WHEN EXISTS (SELECT 1 FROM ${attempts} WHERE ${attempts.id} = ${attemptId}) THEN 201 ELSE 200 END`,
-          snapshot: sql`jsonb_build_object('attempt', coalesce(
-            (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
-            (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId}
-              AND t.status = 'in_progress')))`,
+          snapshot: sql`(SELECT jsonb_build_object('attempt', to_jsonb(t), 'version', to_jsonb(v))
+            FROM ${attempts} t JOIN ${activityVersions} v ON v.activity_id = t.activity_id AND v.version = t.content_version
+            WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId} AND t.status = 'in_progress')`,
           resource: `/v1/me/attempts/${attemptId}`,
         }),
       )
       const replayed = written.replay
       const [open] = written.results?.open ?? []
-      const attempt = replayed ? attemptOf(replayed.snapshot) : (open ?? written.results.attempt[0])
+      const [current] = written.results?.attempt ?? []
+      const attempt = replayed ? attemptOf(replayed.snapshot) : current?.attempt
       if (!attempt) throw new ApiError('not_found', 'No activity with this id.')
+      const content = replayed ? contentOf(replayed.snapshot) : activityContent.parse(current?.content)
       const status = replayed ? (replayed.status === 201 ? 201 : 200) : open ? 200 : 201
       const headers = { ...PRIVATE, Location: `/v1/me/attempts/${attempt.id}`, ...(replayed && REPLAYED) }
-      return status === 201
-        ? c.json(presentAttempt(attempt), 201, headers)
-        : c.json(presentAttempt(attempt), 200, headers)
+      const body = presentAttempt(attempt, content)
+      return status === 201 ? c.json(body, 201, headers) : c.json(body, 200, headers)
     },
   )
   .openapi(
@@ -111,11 +127,14 @@ export const attemptRoutes = createRouter()
         tags: ['Progress'],
         summary: 'Submit answers: graded on the server, skill state updated in the same transaction',
         description:
-          'Each graded question is one Bayesian Knowledge Tracing observation for the activity’s skill (masteryScore = P(L)). ' +
-          'The skill is mastered at P(L) ≥ 0.95 once every unit has a completed activity; from then on each submission ' +
-          'is an FSRS review (rating from the score ratio: below the passing score Again, below 0.9 Hard, below 1 Good, ' +
-          '1 Easy) that schedules the next one (nextReviewAt). Two round trips; simultaneous submits of one learner are ' +
-          'applied one after another.',
+          'Graded against the attempt’s own questions and content version. Each question whose answer this learner ' +
+          'had not been shown before is one Bayesian Knowledge Tracing observation for the unit of the activity ' +
+          '(`knowledge` says each unit’s P(L) before and after; `credited` marks them in the feedback). The skill’s ' +
+          '`masteryScore` is the mean of its units’; it is mastered when every unit is at 0.95 or more, and from ' +
+          'then on each submission is an FSRS review (rating from the score ratio: below the passing score Again, ' +
+          'below 0.9 Hard, below 1 Good, 1 Easy) that schedules the next one (nextReviewAt). The feedback shows ' +
+          'what the activity’s review policy allows (correctness; expected answers always, after a pass, or never). ' +
+          'Two round trips; simultaneous submits of one learner are applied one after another.',
         request: {
           params: uuidParam('attemptId'),
           headers: IdempotencyKeyHeader,
@@ -141,7 +160,11 @@ export const attemptRoutes = createRouter()
           attempt: presentAttempt(submitted.attempt),
           passed: submitted.passed,
           review: submitted.review,
-          skillState: presentSkillState(submitted.state.skillId, submitted.state),
+          skillState: presentSkillState(submitted.state.skillId, submitted.state, {
+            unitIds: submitted.knowledge.map((unit) => unit.unitId),
+            pInit: submitted.pInit,
+          }),
+          knowledge: submitted.knowledge,
         },
         200,
         { ...PRIVATE, ...(submitted.replayed && REPLAYED) },

@@ -1,12 +1,14 @@
 /** The learner's attempt history: one round trip per page, newest first. */
 import { z } from '@hono/zod-openapi'
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import { attempts } from '../db/schema.ts'
+import { activityContent } from '../content/schema.ts'
+import { activityVersions, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
-import { ownAttempt } from '../progress/queries.ts'
+import { ownAttempt, versionOf } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
+import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/attempts.ts'
 import {
   CursorTimestamp,
   cursorQuery,
@@ -16,7 +18,6 @@ import {
   page,
   uuidParam,
 } from '../schemas/common.ts'
-import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/progress.ts'
 import { getCurrentLearner } from '../session/learner.ts'
 import { learnerRoute } from './define.ts'
 
@@ -87,10 +88,14 @@ export const meAttempts = createRouter()
     async function myAttempt(c) {
       const { attemptId } = c.req.valid('param')
       const { attempt } = await getCurrentLearner(c, (db, learnerId) => ({
-        attempt: db.select().from(attempts).where(ownAttempt(learnerId, attemptId)),
+        attempt: db
+          .select({ attempt: attempts, content: activityVersions.content })
+          .from(attempts)
+          .innerJoin(activityVersions, versionOf(attempts))
+          .where(ownAttempt(learnerId, attemptId)),
       }))
       const [row] = attempt
       if (!row) throw new ApiError('not_found', 'No attempt with this id.')
-      return c.json(presentAttempt(row), 200, PRIVATE)
+      return c.json(presentAttempt(row.attempt, activityContent.parse(row.content)), 200, PRIVATE)
     },
   )

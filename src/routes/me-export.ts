@@ -5,14 +5,17 @@
  */
 import { z } from '@hono/zod-openapi'
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm'
-import { attempts, passkeys, type SkillState, sessions, skillStates } from '../db/schema.ts'
+import { attempts, passkeys, type SkillState, sessions, skillStates, skills } from '../db/schema.ts'
 import { PRIVATE } from '../http/cache-control.ts'
+import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse } from '../openapi.ts'
+import { skillUnitIds } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
+import { AttemptSchema, presentAttempt } from '../schemas/attempts.ts'
 import { Timestamp } from '../schemas/common.ts'
 import { LearnerSchema } from '../schemas/learner.ts'
 import { PasskeySchema, presentPasskey } from '../schemas/passkeys.ts'
-import { AttemptSchema, presentAttempt, presentSkillState, SkillStateSchema } from '../schemas/progress.ts'
+import { presentSkillState, SkillStateSchema } from '../schemas/progress.ts'
 import { DeviceSchema, presentDevice } from '../schemas/sessions.ts'
 import { getCurrentLearner, presentLearner } from '../session/learner.ts'
 import { sessionOf } from '../session/middleware.ts'
@@ -41,9 +44,11 @@ const ExportSchema = z
     passkeys: z.array(PasskeySchema),
     attempts: z.array(AttemptSchema).openapi({ description: 'Every attempt, oldest first.' }),
     skillStates: z.array(
-      SkillStateSchema.extend({ createdAt: Timestamp, reviewCard: ReviewCardSchema }).openapi(
-        'ExportedSkillState',
-      ),
+      SkillStateSchema.extend({
+        unitKnowledge: z.record(z.string(), z.number()).openapi({ description: 'P(L) per unit practised.' }),
+        createdAt: Timestamp,
+        reviewCard: ReviewCardSchema,
+      }).openapi('ExportedSkillState'),
     ),
   })
   .openapi('LearnerExport')
@@ -88,8 +93,9 @@ export const meExport = createRouter().openapi(
         .where(eq(attempts.learnerId, learnerId))
         .orderBy(asc(attempts.startedAt), asc(attempts.id)),
       skillStates: db
-        .select()
+        .select({ state: skillStates, metadata: skills.metadata, unitIds: skillUnitIds(skills.id) })
         .from(skillStates)
+        .innerJoin(skills, eq(skills.id, skillStates.skillId))
         .where(eq(skillStates.learnerId, learnerId))
         .orderBy(asc(skillStates.createdAt), asc(skillStates.id)),
     }))
@@ -99,9 +105,10 @@ export const meExport = createRouter().openapi(
       learner: presentLearner(learner),
       devices: rows.devices.map((row) => presentDevice(row, row.current)),
       passkeys: rows.passkeys.map(presentPasskey),
-      attempts: rows.attempts.map(presentAttempt),
-      skillStates: rows.skillStates.map((state) => ({
-        ...presentSkillState(state.skillId, state, now),
+      attempts: rows.attempts.map((attempt) => presentAttempt(attempt)),
+      skillStates: rows.skillStates.map(({ state, metadata, unitIds }) => ({
+        ...presentSkillState(state.skillId, state, { unitIds, pInit: bktParameters(metadata).pInit }, now),
+        unitKnowledge: state.unitKnowledge,
         createdAt: state.createdAt.toISOString(),
         reviewCard: presentCard(state),
       })),

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
+import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { mySkills, unitProgress } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
@@ -10,13 +11,17 @@ import { MySkillDetailSchema, MySkillSchema, presentSkillState } from '../schema
 import { getCurrentLearner } from '../session/learner.ts'
 import { learnerRoute } from './define.ts'
 
-const presentMySkill = ({
-  skill,
-  state,
-}: Awaited<ReturnType<typeof mySkills>>[number]): z.infer<typeof MySkillSchema> => ({
-  ...presentSkillState(skill.id, state),
-  name: skill.name,
-  level: skill.level,
+type MySkillRow = Awaited<ReturnType<typeof mySkills>>[number]
+
+const contextOf = ({ skill, unitIds }: MySkillRow) => ({
+  unitIds,
+  pInit: bktParameters(skill.metadata).pInit,
+})
+
+const presentMySkill = (row: MySkillRow): z.infer<typeof MySkillSchema> => ({
+  ...presentSkillState(row.skill.id, row.state, contextOf(row)),
+  name: row.skill.name,
+  level: row.skill.level,
 })
 
 export const meSkills = createRouter()
@@ -55,6 +60,18 @@ export const meSkills = createRouter()
       }))
       const [row] = skill
       if (!row) throw new ApiError('not_found', 'No skill with this id.')
-      return c.json({ ...presentMySkill(row), units }, 200, PRIVATE)
+      const { pInit } = contextOf(row)
+      const knowledge = row.state?.unitKnowledge ?? {}
+      return c.json(
+        {
+          ...presentMySkill(row),
+          units: units.map((unit) => ({
+            ...unit,
+            knowledge: unit.activityCount > 0 ? (knowledge[unit.unitId] ?? pInit) : null,
+          })),
+        },
+        200,
+        PRIVATE,
+      )
     },
   )

@@ -36,19 +36,20 @@ async function database() {
   return connect({
     DATABASE_URL: 'postgres://test:test@db.localtest.me/test',
     NEON_LOCAL_ENDPOINT: server.sqlEndpoint,
-  }).sql
+  })
 }
 
 describe('0008_sessions_and_passkeys', () => {
   it('carries every learner’s session over as their first device, with its hash and times', async () => {
-    const sql = await database()
-    await migrate(sql, migrationsBefore('0008_sessions_and_passkeys'))
+    const connection = await database()
+    const { sql } = connection
+    await migrate(connection, migrationsBefore('0008_sessions_and_passkeys'))
     await sql.query(`
       INSERT INTO learners (id, session_id, created_at, last_active_at, cookie_renewed_at) VALUES
         ('00000000-0000-4000-8000-000000000001', '${'a'.repeat(64)}', '2026-01-01Z', '2026-03-01Z', '2026-02-27Z'),
         ('00000000-0000-4000-8000-000000000002', '${'b'.repeat(64)}', '2026-01-02Z', '2026-01-05Z', '2026-01-05Z')`)
 
-    expect(await migrate(sql)).toBeGreaterThan(0)
+    expect(await migrate(connection)).toBeGreaterThan(0)
 
     const rows = await sql.query(`
       SELECT learner_id, token_hash, label, created_at, last_used_at, cookie_renewed_at

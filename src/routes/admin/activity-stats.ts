@@ -2,18 +2,21 @@ import { z } from '@hono/zod-openapi'
 import { activityStats } from '../../analytics/item-stats.ts'
 import { activityContent } from '../../content/schema.ts'
 import { retryReads } from '../../db/retry.ts'
+import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
-import { failures, found, route } from './shared.ts'
+import { failures, route } from './shared.ts'
 
 const ratio = z.number().nullable()
 
 const ActivityStats = z
   .object({
     activityId: z.uuid(),
+    version: z.int().openapi({ description: 'The content version these statistics are of.' }),
+    currentVersion: z.int().openapi({ description: 'The activity’s content version now.' }),
     attempts: z.object({ started: z.int(), completed: z.int(), abandoned: z.int(), inProgress: z.int() }),
     meanScoreRatio: ratio.openapi({ description: 'Mean score / maxScore over completed attempts.' }),
     passRate: ratio.openapi({ description: 'Share of completed attempts at or above the passing score.' }),
@@ -41,17 +44,39 @@ export const adminActivityStats = createRouter().openapi(
       'Item statistics of an activity',
     ),
     description:
-      'Attempts started, completed and abandoned; mean score ratio and pass rate; per question the facility ' +
+      'For one content version (`version`, the current one by default: an edited question is another question): ' +
+      'attempts started, completed and abandoned; mean score ratio and pass rate; per question the facility ' +
       'index (share correct) and discrimination (correlation with the rest of the score), as in Moodle. One round trip.',
-    request: { params: uuidParam('activityId') },
+    request: {
+      params: uuidParam('activityId'),
+      query: z.object({
+        version: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .openapi({
+            param: { name: 'version', in: 'query' },
+            description: 'A content version (default: current).',
+          }),
+      }),
+    },
     responses: { 200: jsonResponse(ActivityStats, 'The statistics'), ...failures },
   }),
   async function itemStatistics(c) {
     const { activityId } = c.req.valid('param')
+    const { version: asked } = c.req.valid('query')
     const [activity, [totals], perQuestion] = await retryReads(() =>
-      c.var.db.batch(activityStats(c.var.db, activityId)),
+      c.var.db.batch(activityStats(c.var.db, activityId, asked)),
     )
-    const { content } = found(activity, 'activity')
+    const [chosen] = activity
+    if (!chosen) {
+      throw new ApiError(
+        'not_found',
+        asked ? `This activity has no version ${asked}.` : 'No activity with this id.',
+      )
+    }
+    const { content, version, current } = chosen
     const byId = new Map(perQuestion.rows.map((row) => [row.question_id, row]))
     const questions = activityContent.parse(content).questions.map((question) => {
       const row = byId.get(question.id)
@@ -75,6 +100,8 @@ export const adminActivityStats = createRouter().openapi(
     return c.json(
       {
         activityId,
+        version,
+        currentVersion: current,
         attempts: { started, completed, abandoned, inProgress },
         meanScoreRatio,
         passRate,

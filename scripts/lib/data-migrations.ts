@@ -1,0 +1,133 @@
+/**
+ * Data migrations: what SQL cannot do, run once by `migrate()` right after the SQL migration they
+ * follow, each recorded in drizzle.__data_migrations. Today: bringing every stored skill state to the
+ * model of per-unit knowledge and honest credit (drizzle/0009) by replaying its attempts through
+ * `decide` — the same fold a merge uses (src/mastery/replay.ts).
+ */
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../src/db/client.ts'
+import { activities, attempts, skillStates, skills, units } from '../../src/db/schema.ts'
+import { bktParameters } from '../../src/mastery/bkt.ts'
+import { replaySkill } from '../../src/mastery/replay.ts'
+import { completedHistory, replayable } from '../../src/progress/history.ts'
+
+export type DataMigration = { name: string; after: string; run: (db: Db) => Promise<string> }
+
+/** States per batch: one read and one write round trip each. */
+const PAGE = 200
+
+type Key = { learnerId: string; skillId: string }
+
+/**
+ * Every skill state replayed from its learner's completed attempts of the skill: per-unit P(L),
+ * mastery as their mean, status, card and progress; and each attempt's `credited` flags rewritten to
+ * what the model now credits (an answer shown before is not evidence). Each state is written only if
+ * its version is still the one read, so a learner submitting meanwhile loses nothing: such a state is
+ * replayed again in the next pass.
+ */
+async function replaySkillStates(db: Db): Promise<string> {
+  let replayed = 0
+  let pending: Key[] | null = null
+  for (let pass = 0; pass < 5 && (pending === null || pending.length > 0); pass++) {
+    const retry: Key[] = []
+    let after: Key | undefined
+    for (;;) {
+      const page: Key[] = pending
+        ? pending.splice(0, PAGE)
+        : await db
+            .select({ learnerId: skillStates.learnerId, skillId: skillStates.skillId })
+            .from(skillStates)
+            .where(
+              after
+                ? or(
+                    gt(skillStates.learnerId, after.learnerId),
+                    and(eq(skillStates.learnerId, after.learnerId), gt(skillStates.skillId, after.skillId)),
+                  )
+                : undefined,
+            )
+            .orderBy(asc(skillStates.learnerId), asc(skillStates.skillId))
+            .limit(PAGE)
+      if (page.length === 0) break
+      after = page.at(-1)
+      const written = await replayPage(db, page)
+      replayed += written.done
+      retry.push(...written.moved)
+    }
+    pending = retry
+  }
+  if (pending && pending.length > 0)
+    throw new Error(`${pending.length} skill states kept changing while replayed`)
+  return `${replayed} skill state(s) replayed`
+}
+
+async function replayPage(db: Db, page: Key[]) {
+  const pairs = (learner: SQL, skill: SQL) =>
+    or(...page.map((key) => and(sql`${learner} = ${key.learnerId}`, sql`${skill} = ${key.skillId}`)))
+  const skillIds = [...new Set(page.map((key) => key.skillId))]
+  const [states, history, skillActivities] = await db.batch([
+    db
+      .select()
+      .from(skillStates)
+      .where(pairs(sql`${skillStates.learnerId}`, sql`${skillStates.skillId}`)),
+    completedHistory(db, pairs(sql`${attempts.learnerId}`, sql`${units.skillId}`)),
+    db
+      .select({
+        id: activities.id,
+        unitId: activities.unitId,
+        skillId: units.skillId,
+        metadata: skills.metadata,
+      })
+      .from(activities)
+      .innerJoin(units, eq(units.id, activities.unitId))
+      .innerJoin(skills, eq(skills.id, units.skillId))
+      .where(inArray(units.skillId, skillIds))
+      .orderBy(asc(units.order), asc(units.id), asc(activities.order), asc(activities.id)),
+  ])
+  const writes = []
+  const written: Key[] = []
+  const credited: { id: string; credited: string[] }[] = []
+  for (const state of states) {
+    const ofSkill = skillActivities.filter((row) => row.skillId === state.skillId)
+    const result = replaySkill(
+      {
+        parameters: bktParameters(ofSkill[0]?.metadata),
+        activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
+      },
+      replayable(history, state.skillId, [state.learnerId]),
+    )
+    if (!result.state) continue
+    for (const [id, questions] of result.credited) credited.push({ id, credited: questions })
+    written.push({ learnerId: state.learnerId, skillId: state.skillId })
+    writes.push(
+      db
+        .update(skillStates)
+        .set({ ...result.state, version: sql`${skillStates.version} + 1` })
+        .where(and(eq(skillStates.id, state.id), eq(skillStates.version, state.version)))
+        .returning({ learnerId: skillStates.learnerId, skillId: skillStates.skillId }),
+    )
+  }
+  if (writes.length === 0) return { done: 0, moved: [] }
+  const [first, ...rest] = writes
+  const results = await db.batch([
+    first as NonNullable<typeof first>,
+    ...rest,
+    db.execute(sql`
+      UPDATE ${attempts} t SET feedback = (
+        SELECT jsonb_agg(f || jsonb_build_object('credited', x.credited ? (f->>'questionId')) ORDER BY n)
+        FROM jsonb_array_elements(t.feedback) WITH ORDINALITY AS q(f, n))
+      FROM jsonb_to_recordset(${JSON.stringify(credited)}::jsonb) AS x(id uuid, credited jsonb)
+      WHERE t.id = x.id`),
+  ])
+  const updated = results.slice(0, writes.length) as { learnerId: string; skillId: string }[][]
+  const done = new Set(updated.flat().map((key) => `${key.learnerId}:${key.skillId}`))
+  const moved = written.filter((key) => !done.has(`${key.learnerId}:${key.skillId}`))
+  return { done: done.size, moved }
+}
+
+export const dataMigrations: DataMigration[] = [
+  {
+    name: 'replay_skill_states_per_unit',
+    after: '0009_knowledge_versions_prerequisites_search',
+    run: replaySkillStates,
+  },
+]
