@@ -17,10 +17,12 @@ import { health } from './routes/health.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
 import { meExport } from './routes/me-export.ts'
+import { meNext } from './routes/me-next.ts'
 import { mePasskeys } from './routes/me-passkeys.ts'
 import { meReview } from './routes/me-review.ts'
 import { meSessions } from './routes/me-sessions.ts'
 import { meSkills } from './routes/me-skills.ts'
+import { search } from './routes/search.ts'
 import { session } from './routes/session.ts'
 import { sessionPasskey } from './routes/session-passkey.ts'
 
@@ -51,6 +53,7 @@ export function createApp() {
   return app
     .route('/', health)
     .route('/', catalogue)
+    .route('/', search)
     .route('/', session)
     .route('/', sessionPasskey)
     .route('/', me)
@@ -60,6 +63,7 @@ export function createApp() {
     .route('/', meSkills)
     .route('/', meAttempts)
     .route('/', meReview)
+    .route('/', meNext)
     .route('/', attemptRoutes)
     .route('/', adminSkills)
     .route('/', adminUnits)

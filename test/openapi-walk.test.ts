@@ -61,10 +61,10 @@ function validRequest(operation: Operation): fc.Arbitrary<Generated> {
   const query = Object.fromEntries(
     parameters
       .filter((p) => p.in === 'query' && p.name !== 'cursor')
-      .map((p) => [
-        p.name,
-        fc.option(arbitraryFor(p.schema, document.components).map(String), { nil: undefined }),
-      ]),
+      .map((p) => {
+        const value = arbitraryFor(p.schema, document.components).map(String)
+        return [p.name, p.required ? value : fc.option(value, { nil: undefined })]
+      }),
   )
   const schema = operation.requestBody?.content['application/json']?.schema
   return fc.record({

@@ -489,8 +489,14 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
         masteryScore: DEFAULT_BKT.pInit,
         nextReviewAt: null,
         updatedAt: null,
+        recommendedAfter: [],
       },
-      expect.objectContaining({ skillId: SEED_IDS.skills.multiplication, status: 'not_started' }),
+      // Recommended after Basic Mathematics, which this learner has not mastered.
+      expect.objectContaining({
+        skillId: SEED_IDS.skills.multiplication,
+        status: 'not_started',
+        recommendedAfter: [{ id: MATH, name: 'Basic Mathematics', level: 1 }],
+      }),
       expect.objectContaining({ skillId: SCIENCE, name: 'Science', status: 'mastered', progress: 1 }),
     ])
   })

@@ -38,6 +38,7 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/skills/{id}', 1, () => api(`/v1/skills/${SKILL}`))
     await expectTrips('GET /v1/units/{id}', 1, () => api(`/v1/units/${UNIT}`))
     await expectTrips('GET /v1/activities/{id}', 1, () => api(`/v1/activities/${ACTIVITY}`))
+    await expectTrips('GET /v1/search', 1, () => api('/v1/search?q=addition'))
 
     const created = await expectTrips('POST /v1/session (new)', 1, () =>
       api('/v1/session', { method: 'POST' }),
@@ -73,6 +74,7 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/me/skills', 1, () => send('GET', '/v1/me/skills', { cookie }))
     await expectTrips('GET /v1/me/skills/{id}', 1, () => send('GET', `/v1/me/skills/${SKILL}`, { cookie }))
     await expectTrips('GET /v1/me/review', 1, () => send('GET', '/v1/me/review', { cookie }))
+    await expectTrips('GET /v1/me/next', 1, () => send('GET', '/v1/me/next', { cookie }))
     await expectTrips('DELETE /v1/session', 1, () => send('DELETE', '/v1/session', { cookie }))
     const other = await newLearner()
     await expectTrips('DELETE /v1/me', 1, () => send('DELETE', '/v1/me', { cookie: other.cookie }))
@@ -93,6 +95,12 @@ describe('round trips per request', () => {
     )
     await expectTrips('GET /v1/admin/activities/{id}/stats', 1, () =>
       send('GET', `/v1/admin/activities/${ACTIVITY}/stats`, { admin: true }),
+    )
+    await expectTrips('PUT /v1/admin/skills/{id}/prerequisites/{requiredId}', 1, () =>
+      send('PUT', `/v1/admin/skills/${skill.id}/prerequisites/${SKILL}`, { admin: true }),
+    )
+    await expectTrips('DELETE /v1/admin/skills/{id}/prerequisites/{requiredId}', 1, () =>
+      send('DELETE', `/v1/admin/skills/${skill.id}/prerequisites/${SKILL}`, { admin: true }),
     )
     await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),

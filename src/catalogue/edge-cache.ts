@@ -33,7 +33,16 @@ export const catalogueKeys = {
   skillTree: keyOf('skills'),
   unit: keyOf('units'),
   activity: keyOf('activities'),
+  /** Search results, by normalised query and limit: unbounded, so never purged — they expire. */
+  search: (q: string, limit: number) =>
+    `search/${limit}/${encodeURIComponent(q.trim().replace(/\s+/g, ' ').toLowerCase())}`,
 }
+
+/**
+ * How a route is cached. `byQuery`: the key is made from the query string (other routes with a
+ * query string are not cached, so their keys stay purgeable); `maxTtlSeconds` caps the TTL.
+ */
+export type CacheOptions = { byQuery?: boolean; maxTtlSeconds?: number }
 
 export type CacheKeyOf = (c: Context<AppEnv>) => string | undefined
 
@@ -77,11 +86,12 @@ function forStorage(body: ArrayBuffer, fresh: Response) {
 }
 
 /** Serves the route's cached 200 under `cacheKey`, or runs it and keeps its 200. */
-export const edgeCache = (cacheKey: CacheKeyOf) =>
+export const edgeCache = (cacheKey: CacheKeyOf, { byQuery = false, maxTtlSeconds }: CacheOptions = {}) =>
   createMiddleware<AppEnv>(async function edgeCache(c, next) {
-    const ttl = c.env.CATALOGUE_TTL_SECONDS ?? DEFAULT_TTL_SECONDS
-    const plain = c.req.method === 'GET' && ttl > 0 && new URL(c.req.url).search === ''
-    const key = plain ? cacheKey(c) : undefined
+    const configured = c.env.CATALOGUE_TTL_SECONDS ?? DEFAULT_TTL_SECONDS
+    const ttl = Math.min(configured, maxTtlSeconds ?? configured)
+    const cacheable = c.req.method === 'GET' && ttl > 0 && (byQuery || new URL(c.req.url).search === '')
+    const key = cacheable ? cacheKey(c) : undefined
     if (key === undefined) return next()
 
     const cached = await caches.default.match(cacheRequest(key))

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import type { DrawnQuestion } from '../db/schema.ts'
-import type { ActivityContent, Question } from './schema.ts'
+import type { ActivityType, DrawnQuestion } from '../db/schema.ts'
+import { reviewPolicy } from './review.ts'
+import { type ActivityContent, type Question, REVEAL } from './schema.ts'
 
 const choice = z.object({ id: z.string(), text: z.string() })
 const base = { id: z.string(), prompt: z.string(), points: z.int() }
@@ -19,7 +20,27 @@ export const LearnerContent = z
   .object({
     instructions: z.string().optional(),
     passingScore: z.number().openapi({ description: 'Share of the maximum score needed to pass.' }),
-    questions: z.array(LearnerQuestion),
+    questions: z.array(LearnerQuestion).openapi({
+      description:
+        'Every question of the activity. An attempt answers its own selection: see `draw` and `shuffle`.',
+    }),
+    draw: z.int().nullable().openapi({
+      description:
+        'Each attempt answers this many of the questions, drawn at random at its start; null: all of them.',
+    }),
+    shuffle: z.boolean().openapi({
+      description: 'Each attempt shows the questions, and each question’s choices, in an order of its own.',
+    }),
+    review: z
+      .object({
+        correctness: z.boolean().openapi({ description: 'Whether each question is marked right or wrong.' }),
+        answers: z.enum(REVEAL).openapi({
+          description:
+            'When expected answers and explanations are shown: `always`, `after_pass` (for answered questions, ' +
+            'once the attempt passes) or `never`.',
+        }),
+      })
+      .openapi({ description: 'What a submit shows, by the activity’s review policy.' }),
   })
   .openapi('LearnerContent')
 
@@ -36,11 +57,14 @@ function learnerQuestion(question: Question): z.infer<typeof LearnerQuestion> {
 }
 
 /** Built by listing what learners may see (not by deleting keys), so a new secret field stays hidden. */
-export function learnerView(content: ActivityContent): z.infer<typeof LearnerContent> {
+export function learnerView(content: ActivityContent, type: ActivityType): z.infer<typeof LearnerContent> {
   return {
     ...(content.instructions !== undefined && { instructions: content.instructions }),
     passingScore: content.passingScore,
     questions: content.questions.map(learnerQuestion),
+    draw: content.draw ?? null,
+    shuffle: content.shuffle ?? false,
+    review: reviewPolicy(type, content),
   }
 }
 

@@ -21,6 +21,8 @@ export type Assertion =
   | 'passkey_counter'
   // merging a learner into another at sign-in (progress/merge.ts)
   | 'merge_unchanged'
+  // adding a prerequisite (catalogue/prerequisites.ts)
+  | 'prerequisite_acyclic'
 
 /** A statement that rolls the batch back, naming `assertion`, unless `condition` is true. */
 export const batchAssert = (db: Db, condition: SQL, assertion: Assertion) =>

@@ -2,9 +2,17 @@
  * Progress statements, written to run inside a learner's batch: `learnerId` is the subquery that
  * finds the learner by session in the same transaction, so each request stays one round trip.
  */
-import { and, asc, count, eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, activityVersions, attempts, skillStates, skills, units } from '../db/schema.ts'
+import {
+  activities,
+  activityVersions,
+  attempts,
+  skillPrerequisites,
+  skillStates,
+  skills,
+  units,
+} from '../db/schema.ts'
 
 /** The ratio of a completed attempt: its score over its maximum, the same division grading does. */
 export const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
@@ -39,14 +47,38 @@ export const skillUnitIds = (skillId: SQLWrapper) =>
     (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as string[],
   )
 
-/** Every skill with this learner's state, if any (LEFT JOIN: no row means not started). */
+/**
+ * Every skill with this learner's state, if any (LEFT JOIN: no row means not started); with
+ * `skillId`, that skill and the skills it requires (what its recommendation is read from).
+ */
 export function mySkills(db: Db, learnerId: SQL, skillId?: string) {
   return db
     .select({ skill: skills, state: skillStates, unitIds: skillUnitIds(skills.id) })
     .from(skills)
     .leftJoin(skillStates, and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerId)))
-    .where(skillId ? eq(skills.id, skillId) : undefined)
+    .where(
+      skillId
+        ? or(
+            eq(skills.id, skillId),
+            inArray(
+              skills.id,
+              db
+                .select({ id: skillPrerequisites.requiredSkillId })
+                .from(skillPrerequisites)
+                .where(eq(skillPrerequisites.skillId, skillId)),
+            ),
+          )
+        : undefined,
+    )
     .orderBy(asc(skills.name), asc(skills.id))
+}
+
+/** Prerequisite edges: all of them, or those of one skill. */
+export function prerequisiteEdges(db: Db, skillId?: string) {
+  return db
+    .select({ skillId: skillPrerequisites.skillId, requiredSkillId: skillPrerequisites.requiredSkillId })
+    .from(skillPrerequisites)
+    .where(skillId ? eq(skillPrerequisites.skillId, skillId) : undefined)
 }
 
 /** Per unit of a skill: how many activities it has, and how many this learner completed and passed. */

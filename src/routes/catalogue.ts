@@ -7,6 +7,7 @@
 import { z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
+import { prerequisitesJson } from '../catalogue/prerequisites.ts'
 import { retryReads } from '../db/retry.ts'
 import { activities, skills, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
@@ -15,10 +16,10 @@ import { jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import {
   ActivitySchema,
+  CatalogueSkillSchema,
   presentActivity,
-  presentSkill,
+  presentCatalogueSkill,
   presentUnitWithActivities,
-  SkillSchema,
   SkillTreeSchema,
   UnitWithActivitiesSchema,
 } from '../schemas/catalogue.ts'
@@ -54,7 +55,7 @@ export const catalogue = createRouter()
         summary: 'List skills, by name (keyset pagination)',
         request: { query: z.object({ limit: limitQuery, cursor: cursorQuery }) },
         responses: {
-          200: jsonResponse(page(SkillSchema, 'SkillPage'), 'A page of skills'),
+          200: jsonResponse(page(CatalogueSkillSchema, 'SkillPage'), 'A page of skills'),
           ...problemResponses(400),
         },
       },
@@ -65,7 +66,7 @@ export const catalogue = createRouter()
       const after = decodeCursor(cursor, SkillCursor)
       const rows = await retryReads(() =>
         c.var.db
-          .select()
+          .select({ skill: skills, prerequisites: prerequisitesJson(sql`${skills}.id`) })
           .from(skills)
           .where(
             after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
@@ -75,8 +76,12 @@ export const catalogue = createRouter()
       )
       const items = rows.slice(0, limit)
       const last = items.at(-1)
-      const nextCursor = rows.length > limit && last ? encodeCursor([last.name, last.id]) : null
-      return c.json({ items: items.map(presentSkill), nextCursor }, 200, CATALOGUE)
+      const nextCursor = rows.length > limit && last ? encodeCursor([last.skill.name, last.skill.id]) : null
+      return c.json(
+        { items: items.map((row) => presentCatalogueSkill(row.skill, row.prerequisites)), nextCursor },
+        200,
+        CATALOGUE,
+      )
     },
   )
   .openapi(
@@ -96,6 +101,7 @@ export const catalogue = createRouter()
       const skill = await retryReads(() =>
         c.var.db.query.skills.findFirst({
           where: eq(skills.id, skillId),
+          extras: (table) => ({ prerequisites: prerequisitesJson(table.id).as('prerequisites') }),
           with: {
             units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
           },
@@ -103,7 +109,10 @@ export const catalogue = createRouter()
       )
       if (!skill) throw new ApiError('not_found', 'No skill with this id.')
       return c.json(
-        { ...presentSkill(skill), units: skill.units.map(presentUnitWithActivities) },
+        {
+          ...presentCatalogueSkill(skill, skill.prerequisites),
+          units: skill.units.map(presentUnitWithActivities),
+        },
         200,
         CATALOGUE,
       )

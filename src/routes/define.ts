@@ -11,7 +11,7 @@
  */
 import { createRoute, type RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { type CacheKeyOf, edgeCache } from '../catalogue/edge-cache.ts'
+import { type CacheKeyOf, type CacheOptions, edgeCache } from '../catalogue/edge-cache.ts'
 import { adminAuth } from '../middleware/admin-auth.ts'
 import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody } from '../middleware/body.ts'
 import { sameOriginWrites } from '../middleware/origin.ts'
@@ -72,14 +72,18 @@ export const databaseRoute = <P extends string, R extends Definition<P>>(route: 
  * The public catalogue: no credential, no cookie read; a 200 is kept at the edge under `cacheKey`,
  * with an ETag, and `If-None-Match` is answered 304.
  */
-export const catalogueRoute = <P extends string, R extends Definition<P>>(route: R, cacheKey: CacheKeyOf) =>
+export const catalogueRoute = <P extends string, R extends Definition<P>>(
+  route: R,
+  cacheKey: CacheKeyOf,
+  options?: CacheOptions,
+) =>
   createRoute({
     ...route,
     responses: {
       ...responses(route, SERVER, ['ETag', 'X-Cache']),
       304: emptyResponse('Not modified: the If-None-Match ETag is current', ['ETag']),
     },
-    middleware: [edgeCache(cacheKey)],
+    middleware: [edgeCache(cacheKey, options)],
   })
 
 /**

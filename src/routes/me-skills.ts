@@ -2,26 +2,23 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
-import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
-import { mySkills, unitProgress } from '../progress/queries.ts'
+import { type LearnerSkill, learnerSkills, recommendedAfter } from '../progress/learner-skills.ts'
+import { mySkills, prerequisiteEdges, unitProgress } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
 import { uuidParam } from '../schemas/common.ts'
-import { MySkillDetailSchema, MySkillSchema, presentSkillState } from '../schemas/progress.ts'
+import { MySkillDetailSchema, MySkillSchema } from '../schemas/progress.ts'
 import { getCurrentLearner } from '../session/learner.ts'
 import { learnerRoute } from './define.ts'
 
-type MySkillRow = Awaited<ReturnType<typeof mySkills>>[number]
-
-const contextOf = ({ skill, unitIds }: MySkillRow) => ({
-  unitIds,
-  pInit: bktParameters(skill.metadata).pInit,
-})
-
-const presentMySkill = (row: MySkillRow): z.infer<typeof MySkillSchema> => ({
-  ...presentSkillState(row.skill.id, row.state, contextOf(row)),
-  name: row.skill.name,
-  level: row.skill.level,
+const presentMySkill = (
+  { skill, read }: LearnerSkill,
+  after: ReturnType<typeof recommendedAfter>,
+): z.infer<typeof MySkillSchema> => ({
+  ...read,
+  name: skill.name,
+  level: skill.level,
+  recommendedAfter: after,
 })
 
 export const meSkills = createRouter()
@@ -36,8 +33,15 @@ export const meSkills = createRouter()
       },
     }),
     async function listMySkills(c) {
-      const { skills } = await getCurrentLearner(c, (db, learnerId) => ({ skills: mySkills(db, learnerId) }))
-      return c.json({ items: skills.map(presentMySkill) }, 200, PRIVATE)
+      const { rows, edges } = await getCurrentLearner(c, (db, learnerId) => ({
+        rows: mySkills(db, learnerId),
+        edges: prerequisiteEdges(db),
+      }))
+      const skills = learnerSkills(rows, new Date())
+      const items = [...skills.values()].map((skill) =>
+        presentMySkill(skill, recommendedAfter(skill.skill.id, edges, skills)),
+      )
+      return c.json({ items }, 200, PRIVATE)
     },
   )
   .openapi(
@@ -45,7 +49,7 @@ export const meSkills = createRouter()
       method: 'get',
       path: '/v1/me/skills/{skillId}',
       tags: ['Progress'],
-      summary: 'This learner’s state for one skill, with progress per unit',
+      summary: 'This learner’s state for one skill, with progress and knowledge per unit',
       request: { params: uuidParam('skillId') },
       responses: {
         200: jsonResponse(MySkillDetailSchema, 'The skill state'),
@@ -54,20 +58,21 @@ export const meSkills = createRouter()
     }),
     async function mySkillDetail(c) {
       const { skillId } = c.req.valid('param')
-      const { skill, units } = await getCurrentLearner(c, (db, learnerId) => ({
-        skill: mySkills(db, learnerId, skillId),
+      const { rows, edges, units } = await getCurrentLearner(c, (db, learnerId) => ({
+        rows: mySkills(db, learnerId, skillId),
+        edges: prerequisiteEdges(db, skillId),
         units: unitProgress(db, learnerId, skillId),
       }))
-      const [row] = skill
-      if (!row) throw new ApiError('not_found', 'No skill with this id.')
-      const { pInit } = contextOf(row)
-      const knowledge = row.state?.unitKnowledge ?? {}
+      const skills = learnerSkills(rows, new Date())
+      const skill = skills.get(skillId)
+      if (!skill) throw new ApiError('not_found', 'No skill with this id.')
+      const knowledge = skill.state?.unitKnowledge ?? {}
       return c.json(
         {
-          ...presentMySkill(row),
+          ...presentMySkill(skill, recommendedAfter(skillId, edges, skills)),
           units: units.map((unit) => ({
             ...unit,
-            knowledge: unit.activityCount > 0 ? (knowledge[unit.unitId] ?? pInit) : null,
+            knowledge: unit.activityCount > 0 ? (knowledge[unit.unitId] ?? skill.pInit) : null,
           })),
         },
         200,

@@ -33,6 +33,13 @@ export const UnitSchema = z
   })
   .openapi('Unit')
 
+/** A skill named from another's: a prerequisite, a recommendation. */
+export const SkillRefSchema = z.object({ id: z.uuid(), name: z.string(), level: z.int() }).openapi('SkillRef')
+
+export const SkillPrerequisitesSchema = z
+  .object({ skillId: z.uuid(), prerequisites: z.array(SkillRefSchema) })
+  .openapi('SkillPrerequisites')
+
 const ActivitySummarySchema = z
   .object({
     id: z.uuid(),
@@ -45,38 +52,65 @@ const ActivitySummarySchema = z
   })
   .openapi('ActivitySummary')
 
+const activityDetails = { metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp }
+
 export const ActivitySchema = ActivitySummarySchema.extend({
   content: LearnerContent,
-  metadata: Metadata,
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
+  ...activityDetails,
 }).openapi('Activity')
 
-/** What authors see through the admin API: the full content, answer keys included. */
-export const AdminActivitySchema = ActivitySchema.extend({ content: activityContent }).openapi(
-  'AdminActivity',
-)
+/**
+ * What authors see through the admin API: the full content, answer keys included. Not an extension
+ * of Activity: the document would state it as allOf, and a client would have to satisfy both contents.
+ */
+export const AdminActivitySchema = ActivitySummarySchema.extend({
+  content: activityContent,
+  ...activityDetails,
+}).openapi('AdminActivity')
 
 export const UnitWithActivitiesSchema = UnitSchema.extend({
   activities: z.array(ActivitySummarySchema),
 }).openapi('UnitWithActivities')
-export const SkillTreeSchema = SkillSchema.extend({ units: z.array(UnitWithActivitiesSchema) }).openapi(
-  'SkillTree',
-)
+const prerequisites = z.array(SkillRefSchema).openapi({
+  description:
+    'The skills this one builds on, by level then name. A learner is recommended this skill after them (a soft lock: it stays open).',
+})
+
+/** A skill as the public catalogue shows it: with its prerequisites. */
+export const CatalogueSkillSchema = SkillSchema.extend({ prerequisites }).openapi('CatalogueSkill')
+
+export const SkillTreeSchema = CatalogueSkillSchema.extend({
+  units: z.array(UnitWithActivitiesSchema),
+}).openapi('SkillTree')
 
 const iso = (date: Date) => date.toISOString()
 
 /** Content is validated before it is stored; parsing again here fills defaults of older rows. */
 const parseContent = (content: unknown): ActivityContent => activityContent.parse(content)
 
+// Presenters name every field: a row also carries columns no client should see (the search vectors).
 export const presentSkill = (skill: Skill): z.infer<typeof SkillSchema> => ({
-  ...skill,
+  id: skill.id,
+  name: skill.name,
+  description: skill.description,
+  level: skill.level,
+  metadata: skill.metadata,
   createdAt: iso(skill.createdAt),
   updatedAt: iso(skill.updatedAt),
 })
 
+export const presentCatalogueSkill = (
+  skill: Skill,
+  prerequisites: z.infer<typeof SkillRefSchema>[],
+): z.infer<typeof CatalogueSkillSchema> => ({ ...presentSkill(skill), prerequisites })
+
 export const presentUnit = (unit: Unit): z.infer<typeof UnitSchema> => ({
-  ...unit,
+  id: unit.id,
+  skillId: unit.skillId,
+  name: unit.name,
+  description: unit.description,
+  order: unit.order,
+  metadata: unit.metadata,
   createdAt: iso(unit.createdAt),
   updatedAt: iso(unit.updatedAt),
 })
@@ -108,7 +142,7 @@ const presentActivitySummary = ({
 
 export const presentActivity = (activity: Activity): z.infer<typeof ActivitySchema> => ({
   ...presentActivitySummary({ ...activity, questionCount: parseContent(activity.content).questions.length }),
-  content: learnerView(parseContent(activity.content)),
+  content: learnerView(parseContent(activity.content), activity.type),
   metadata: activity.metadata,
   createdAt: iso(activity.createdAt),
   updatedAt: iso(activity.updatedAt),

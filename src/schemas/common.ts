@@ -13,21 +13,24 @@ export const uuidParam = <K extends string>(name: K) =>
 
 export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00.000Z' })
 
-/** `limit` 1–100 (default 20), given once, digits only: `1e3`, `abc`, `-1` and `limit=1&limit=2` are 400s. */
-export const limitQuery = z
-  .string()
-  .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
-  .transform(Number)
-  .pipe(z.int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
-  .default(20)
-  .openapi({
-    param: { name: 'limit', in: 'query' },
-    type: 'integer',
-    minimum: 1,
-    maximum: 100,
-    default: 20,
-    example: 20,
-  })
+/** `limit` 1–`max` (default `fallback`), given once, digits only: `1e3`, `abc`, `-1` and `limit=1&limit=2` are 400s. */
+export const limitOf = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,3}$/, `must be an integer from 1 to ${max}`)
+    .transform(Number)
+    .pipe(z.int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
+    .default(fallback)
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      type: 'integer',
+      minimum: 1,
+      maximum: max,
+      default: fallback,
+      example: fallback,
+    })
+
+export const limitQuery = limitOf(100, 20)
 
 export const cursorQuery = z
   .string()

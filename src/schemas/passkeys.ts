@@ -95,7 +95,14 @@ export const RequestOptionsSchema = z
   })
 
 const AuthenticatorAttachment = z.enum(['platform', 'cross-platform']).nullable().optional()
-const ExtensionResults = z.record(z.string(), z.unknown()).optional()
+const ExtensionResults = z
+  .record(z.string(), z.unknown())
+  .openapi({
+    description: 'As the browser returned them. Keys that reach into prototypes are refused, as in any body.',
+    // A JSON Schema 2020-12 keyword (OpenAPI 3.1) that zod-to-openapi's metadata type does not list.
+    ...({ propertyNames: { not: { enum: ['__proto__', 'constructor', 'prototype'] } } } as object),
+  })
+  .optional()
 
 const RegistrationCredentialSchema = z
   .object({

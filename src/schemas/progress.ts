@@ -5,6 +5,7 @@ import { REVIEW_RATINGS } from '../mastery/fsrs.ts'
 import { skillKnowledge } from '../mastery/knowledge.ts'
 import { effectiveStatus } from '../mastery/state.ts'
 import { AttemptSchema } from './attempts.ts'
+import { SkillRefSchema } from './catalogue.ts'
 import { Timestamp } from './common.ts'
 
 const SkillStateStatus = z.enum(skillStateStatus.enumValues)
@@ -51,7 +52,15 @@ export const SubmitResultSchema = z
   })
   .openapi('SubmitResult')
 
-export const MySkillSchema = SkillStateSchema.extend({ name: z.string(), level: z.int() }).openapi('MySkill')
+export const MySkillSchema = SkillStateSchema.extend({
+  name: z.string(),
+  level: z.int(),
+  recommendedAfter: z.array(SkillRefSchema).openapi({
+    description:
+      'The skill’s prerequisites this learner has not mastered yet, by level then name: the skill is recommended ' +
+      'after them. It stays open (a soft lock); empty when there is nothing to wait for.',
+  }),
+}).openapi('MySkill')
 
 const UnitProgressSchema = z
   .object({

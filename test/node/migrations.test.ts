@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { connect } from '../../scripts/lib/database.ts'
 import { migrate } from '../../scripts/lib/migrate.ts'
 import { createBackend, startLocalNeon } from '../../scripts/local-neon/index.ts'
+import { bktUpdate, DEFAULT_BKT } from '../../src/mastery/bkt.ts'
 
 type Journal = { entries: { tag: string }[] }
 
@@ -82,5 +83,88 @@ describe('0008_sessions_and_passkeys', () => {
       'last_active_at',
       'metadata',
     ])
+  })
+})
+
+describe('0009_knowledge_versions_prerequisites_search', () => {
+  it('replays every skill state through the per-unit model, crediting no answer already shown', async () => {
+    const connection = await database()
+    const { sql } = connection
+    await migrate(connection, migrationsBefore('0009_knowledge_versions_prerequisites_search'))
+    const ids = {
+      skill: '00000000-0000-4000-8000-000000000001',
+      unitA: '00000000-0000-4000-8000-0000000000a1',
+      unitB: '00000000-0000-4000-8000-0000000000b1',
+      activity: '00000000-0000-4000-8000-000000000a01',
+      learner: '00000000-0000-4000-8000-00000000000e',
+      empty: '00000000-0000-4000-8000-0000000000e1',
+      retake: '00000000-0000-4000-8000-0000000000e2',
+    }
+    const content = {
+      passingScore: 0.7,
+      questions: [
+        { id: 'q1', kind: 'numeric', prompt: '1?', answer: 1, points: 1, tolerance: 0 },
+        { id: 'q2', kind: 'numeric', prompt: '2?', answer: 2, points: 1, tolerance: 0 },
+      ],
+    }
+    const feedback = (correct: boolean) =>
+      JSON.stringify(
+        [1, 2].map((n) => ({
+          questionId: `q${n}`,
+          correct,
+          answered: correct,
+          pointsAwarded: correct ? 1 : 0,
+          points: 1,
+          expected: n,
+        })),
+      )
+    // The old model: an empty submit showed the keys, the retake with them "mastered" the skill.
+    for (const statement of [
+      `INSERT INTO skills (id, name) VALUES ('${ids.skill}', 'Skill')`,
+      `INSERT INTO units (id, skill_id, name, "order") VALUES ('${ids.unitA}', '${ids.skill}', 'A', 1), ('${ids.unitB}', '${ids.skill}', 'B', 2)`,
+      `INSERT INTO activities (id, unit_id, name, type, content) VALUES
+                ('${ids.activity}', '${ids.unitA}', 'Practice', 'practice', '${JSON.stringify(content)}'),
+                ('00000000-0000-4000-8000-000000000b01', '${ids.unitB}', 'Other', 'practice', '${JSON.stringify(content)}')`,
+      `INSERT INTO learners (id) VALUES ('${ids.learner}')`,
+      `INSERT INTO attempts (id, learner_id, activity_id, status, score, max_score, response, feedback, started_at, completed_at) VALUES
+                ('${ids.empty}', '${ids.learner}', '${ids.activity}', 'completed', 0, 2, '{"answers":{}}', '${feedback(false)}', '2026-01-01T10:00Z', '2026-01-01T10:01Z'),
+                ('${ids.retake}', '${ids.learner}', '${ids.activity}', 'completed', 2, 2, '{"answers":{"q1":1,"q2":2}}', '${feedback(true)}', '2026-01-01T10:02Z', '2026-01-01T10:03Z')`,
+      `INSERT INTO skill_states (learner_id, skill_id, status, progress, mastery_score, version, due, card_state)
+                VALUES ('${ids.learner}', '${ids.skill}', 'mastered', 0.5, 0.98, 2, '2026-02-01Z', 2)`,
+    ])
+      await sql.query(statement)
+
+    await migrate(connection)
+
+    const pA = bktUpdate(
+      DEFAULT_BKT.pInit,
+      [false, false].map((correct) => ({ correct, pGuess: DEFAULT_BKT.pGuess })),
+      DEFAULT_BKT,
+    )
+    const [state] = await sql.query(
+      `SELECT status, mastery_score, unit_knowledge, progress, version FROM skill_states`,
+    )
+    expect(state).toMatchObject({ status: 'in_progress', progress: 0.5, version: 3 })
+    expect(Object.keys(state?.unit_knowledge ?? {})).toEqual([ids.unitA])
+    expect(state?.unit_knowledge[ids.unitA]).toBeCloseTo(pA, 12)
+    expect(state?.mastery_score).toBeCloseTo((pA + DEFAULT_BKT.pInit) / 2, 12)
+
+    const attemptsAfter = await sql.query(
+      `SELECT id, content_version, passed, questions, feedback FROM attempts ORDER BY started_at`,
+    )
+    expect(attemptsAfter.map((row) => [row.content_version, row.passed, row.questions])).toEqual([
+      [1, false, [{ id: 'q1' }, { id: 'q2' }]],
+      [1, true, [{ id: 'q1' }, { id: 'q2' }]],
+    ])
+    // The retake's answers had been shown by the empty submit: not evidence.
+    expect(attemptsAfter.map((row) => row.feedback.map((f: { credited: boolean }) => f.credited))).toEqual([
+      [true, true],
+      [false, false],
+    ])
+    const [recorded] = await sql.query(`SELECT name FROM drizzle.__data_migrations`)
+    expect(recorded?.name).toBe('replay_skill_states_per_unit')
+    // Running the migrations again replays nothing.
+    await migrate(connection)
+    expect((await sql.query(`SELECT version FROM skill_states`))[0]?.version).toBe(3)
   })
 })

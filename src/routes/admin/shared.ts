@@ -17,7 +17,7 @@ export function found<T>(rows: T[], what: string): T {
 }
 
 /** An admin route's method, path, tag and summary, for `adminRoute` (src/routes/define.ts). */
-export const route = <M extends 'get' | 'post' | 'patch' | 'delete', P extends string>(
+export const route = <M extends 'get' | 'post' | 'put' | 'patch' | 'delete', P extends string>(
   method: M,
   path: P,
   tag: string,

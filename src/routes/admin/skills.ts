@@ -1,11 +1,14 @@
 import { eq, sql } from 'drizzle-orm'
 import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
+import { addPrerequisiteBatch, removePrerequisiteBatch } from '../../catalogue/prerequisites.ts'
+import { AssertionFailed, asserting } from '../../db/assert.ts'
 import { activities, skills, units } from '../../db/schema.ts'
+import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
-import { jsonBody, jsonResponse } from '../../openapi.ts'
+import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { CreateSkillSchema, UpdateSkillSchema } from '../../schemas/admin.ts'
-import { presentSkill, SkillSchema } from '../../schemas/catalogue.ts'
+import { presentSkill, SkillPrerequisitesSchema, SkillSchema } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { deleted, failures, found, route } from './shared.ts'
@@ -22,6 +25,11 @@ const underSkill = {
   activityIds: sql<string[]>`(SELECT coalesce(json_agg(a.id), '[]') FROM ${activities} a
     JOIN ${units} u ON u.id = a.unit_id WHERE u.skill_id = ${skills}.id)`,
 }
+
+const edgeParams = uuidParam('skillId').extend(uuidParam('requiredSkillId').shape)
+
+/** A prerequisite edit changes the skill's tree and the skill list (both show prerequisites). */
+const purgePrerequisitesOf = (skillId: string) => purgeCatalogue({ skillList: true, skills: [skillId] })
 
 export const adminSkills = createRouter()
   .openapi(
@@ -73,6 +81,61 @@ export const adminSkills = createRouter()
         'skill',
       )
       await purgeCatalogue({ skillList: true, skills: [id], units: unitIds, activities: activityIds })
+      return c.body(null, 204)
+    },
+  )
+  .openapi(
+    adminRoute({
+      ...route(
+        'put',
+        '/v1/admin/skills/{skillId}/prerequisites/{requiredSkillId}',
+        'skills',
+        'Make a skill require another (idempotent; a cycle is refused)',
+      ),
+      request: { params: edgeParams },
+      responses: {
+        200: jsonResponse(SkillPrerequisitesSchema, 'The skill’s prerequisites now'),
+        ...failures,
+        ...problemResponses(409),
+      },
+    }),
+    async function addPrerequisite(c) {
+      const { skillId, requiredSkillId } = c.req.valid('param')
+      const [, , , [exists], prerequisites] = await asserting(() =>
+        addPrerequisiteBatch(c.var.db, skillId, requiredSkillId),
+      ).catch((error: unknown) => {
+        if (error instanceof AssertionFailed && error.assertion === 'prerequisite_acyclic') {
+          throw new ApiError(
+            'conflict',
+            skillId === requiredSkillId
+              ? 'A skill cannot require itself.'
+              : 'The required skill already builds on this skill: the prerequisite would close a cycle.',
+          )
+        }
+        throw error
+      })
+      if (!exists?.skill) throw new ApiError('not_found', 'No skill with this id.')
+      if (!exists.required) throw new ApiError('not_found', 'No skill with the required skill’s id.')
+      await purgePrerequisitesOf(skillId)
+      return c.json({ skillId, prerequisites }, 200, NO_STORE)
+    },
+  )
+  .openapi(
+    adminRoute({
+      ...route(
+        'delete',
+        '/v1/admin/skills/{skillId}/prerequisites/{requiredSkillId}',
+        'skills',
+        'Stop requiring a skill',
+      ),
+      request: { params: edgeParams },
+      responses: { 204: emptyResponse('Removed'), ...failures },
+    }),
+    async function removePrerequisite(c) {
+      const { skillId, requiredSkillId } = c.req.valid('param')
+      const [, removed] = await removePrerequisiteBatch(c.var.db, skillId, requiredSkillId)
+      if (removed.length === 0) throw new ApiError('not_found', 'This skill does not require that skill.')
+      await purgePrerequisitesOf(skillId)
       return c.body(null, 204)
     },
   )

@@ -1,0 +1,100 @@
+/**
+ * Search the catalogue. Public, one round trip, and kept at the edge for at most SEARCH_TTL_SECONDS:
+ * search keys are unbounded, so catalogue writes do not purge them; results may lag an edit by
+ * that long.
+ */
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { catalogueKeys } from '../catalogue/edge-cache.ts'
+import { searchBatch, segments } from '../catalogue/search.ts'
+import { retryReads } from '../db/retry.ts'
+import { publicFor } from '../http/cache-control.ts'
+import { jsonResponse, problemResponses } from '../openapi.ts'
+import { createRouter } from '../router.ts'
+import { limitOf, wellFormedText } from '../schemas/common.ts'
+import type { AppEnv } from '../types.ts'
+import { catalogueRoute } from './define.ts'
+
+const SEARCH_TTL_SECONDS = 30
+
+const SearchQuery = z.object({
+  q: wellFormedText
+    .transform((value) => value.trim())
+    .pipe(z.string().min(1, 'must not be blank').max(200, 'must be at most 200 characters'))
+    .openapi({
+      param: { name: 'q', in: 'query' },
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      pattern: '\\S',
+      example: 'adding numbers',
+      description:
+        'Words to find (stemmed: "adding" finds "addition"); "quoted phrases", `or`, and `-word` to exclude. ' +
+        'Names close to a misspelt word are found too.',
+    }),
+  limit: limitOf(50, 10),
+})
+
+const SearchHit = z
+  .object({
+    kind: z.enum(['skill', 'unit', 'activity']),
+    id: z.uuid(),
+    name: z.string(),
+    skillId: z.uuid(),
+    unitId: z.uuid().nullable().openapi({ description: 'The unit (itself, for a unit); null for a skill.' }),
+    match: z.enum(['text', 'similar_name']).openapi({
+      description:
+        '`text`: the words were found (ranked first). `similar_name`: the name is close to the query.',
+    }),
+    rank: z.number(),
+    snippet: z.array(z.object({ text: z.string(), highlighted: z.boolean() })).openapi({
+      description: 'Plain-text segments of the description or instructions; matched words highlighted.',
+    }),
+  })
+  .openapi('SearchHit')
+
+/** The cache key, from the raw query (the middleware runs before validation; bad input is not cached). */
+function searchKey(c: Context<AppEnv>) {
+  const [q, ...moreQ] = c.req.queries('q') ?? []
+  const [limit = '10', ...moreLimits] = c.req.queries('limit') ?? []
+  if (q === undefined || moreQ.length > 0 || moreLimits.length > 0 || !/^\d{1,3}$/.test(limit))
+    return undefined
+  return catalogueKeys.search(q, Number(limit))
+}
+
+export const search = createRouter().openapi(
+  catalogueRoute(
+    {
+      method: 'get',
+      path: '/v1/search',
+      tags: ['Catalogue'],
+      summary: 'Search skills, units and activities',
+      description:
+        'Full-text matches in names, descriptions and instructions (never answer keys), ranked, names above the ' +
+        'rest; then names similar to the query, for typos. One round trip; kept at the edge for ' +
+        `${SEARCH_TTL_SECONDS} s, so results can lag a catalogue edit by that long.`,
+      request: { query: SearchQuery },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(SearchHit) }), 'Best first'),
+        ...problemResponses(400),
+      },
+    },
+    searchKey,
+    { byQuery: true, maxTtlSeconds: SEARCH_TTL_SECONDS },
+  ),
+  async function searchCatalogue(c) {
+    const { q, limit } = c.req.valid('query')
+    const [, { rows }] = await retryReads(() => searchBatch(c.var.db, q, limit))
+    const items = rows.map((row) => ({
+      kind: row.kind,
+      id: row.id,
+      name: row.name,
+      skillId: row.skill_id,
+      unitId: row.unit_id,
+      match: row.match,
+      rank: Number(row.rank),
+      snippet: segments(row.snippet),
+    }))
+    return c.json({ items }, 200, publicFor(SEARCH_TTL_SECONDS))
+  },
+)
