@@ -15,6 +15,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql as sqlTag } from 'drizzle-orm'
+import { nameSimilarityThreshold, searchStatement } from '../src/catalogue/search.ts'
 import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
 import { SEED_IDS } from './seed.ts'
 
@@ -35,6 +36,18 @@ const outDir = values.record ? 'bench/results' : '.local/bench'
 /** --scale N: grow to N learners (~20 attempts each) and measure hot routes at 1k, 10k and N. */
 const scale = Math.min(Number(values.scale), 100_000)
 
+/** Words the seed catalogue (and the grown one) has, and one typo, for search samples. */
+const SEARCH_WORDS = [
+  'addition',
+  'subtract',
+  'multiply',
+  'science',
+  'numbers',
+  'substraction',
+  'tables',
+  'hypothesis',
+]
+
 const SKILL = SEED_IDS.skills.math
 const ACTIVITY = SEED_IDS.activities.addition
 const ANSWERS = JSON.stringify({ response: { answers: { q1: 5, q2: 8, q3: 9 } } })
@@ -47,7 +60,13 @@ try {
   const { base, endpoint } = stack
   const learners = await createLearners(stack, samples * 3)
   const prepared = await prepareAttempts(stack, learners, [ACTIVITY], 1)
-  const throughputAttempts = await prepareAttempts(stack, learners, [ACTIVITY], 40)
+  // Learners of their own: the journey below starts attempts for `learners`, one open per activity.
+  const throughputAttempts = await prepareAttempts(
+    stack,
+    await createLearners(stack, samples * 3),
+    [ACTIVITY],
+    40,
+  )
 
   type Row = { route: string; roundTrips: number; p50: number; p95: number; statuses: Record<number, number> }
   const rows: Row[] = []
@@ -98,8 +117,9 @@ try {
   await measure('GET /v1/skills?limit=20 (uncached)', () => ['/v1/skills?limit=20'])
   await measure('GET /v1/skills/{id} (edge cache hit)', () => [`/v1/skills/${SKILL}`])
   await measure('GET /v1/skills/{id}?fresh (uncached tree)', (i) => [`/v1/skills/${SKILL}?fresh=${i}`])
+  // Another activity than the prepared attempts': a real start (201), not the open attempt back.
   await measure('POST /v1/activities/{id}/attempts', (i) => [
-    `/v1/activities/${ACTIVITY}/attempts`,
+    `/v1/activities/${SEED_IDS.activities.takeAway}/attempts`,
     { method: 'POST', headers: { cookie: learner(i).cookie } },
   ])
   await measure('POST /v1/attempts/{id}/submit', (i) => {
@@ -108,6 +128,12 @@ try {
   })
   await measure('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: learner(i).cookie } }])
   await measure('GET /v1/me/review', (i) => ['/v1/me/review', { headers: { cookie: learner(i).cookie } }])
+  await measure('GET /v1/me/next', (i) => ['/v1/me/next', { headers: { cookie: learner(i).cookie } }])
+  // Each sample its own (query, limit): every one a miss of the edge cache.
+  await measure('GET /v1/search (uncached)', (i) => [
+    `/v1/search?q=${SEARCH_WORDS[i % SEARCH_WORDS.length]}&limit=${(i % 50) + 1}`,
+  ])
+  await measure('GET /v1/search (edge cache hit)', () => ['/v1/search?q=addition'])
   await measure('POST /v1/admin/skills', (i) => [
     '/v1/admin/skills',
     {
@@ -159,7 +185,7 @@ try {
   if (scale > 0) {
     const { db } = stack
     const sizes = [...new Set([1_000, 10_000, scale].filter((size) => size <= scale))]
-    const scaleLearners = learners.slice(0, samples)
+    const scaleLearners = await createLearners(stack, samples)
     const scaleAttempts = await prepareAttempts(stack, scaleLearners, [ACTIVITY], sizes.length)
     let population = learners.length
     for (const [round, size] of sizes.entries()) {
@@ -173,8 +199,8 @@ try {
           devices AS (
             INSERT INTO sessions (learner_id, token_hash, label)
             SELECT id, md5(random()::text || id) || md5(id::text || random()::text), 'bench' FROM grown)
-          INSERT INTO attempts (learner_id, activity_id, status, score, max_score, started_at, completed_at)
-          SELECT grown.id, a.id, 'completed', 2, 3, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes'
+          INSERT INTO attempts (learner_id, activity_id, status, score, max_score, passed, started_at, completed_at)
+          SELECT grown.id, a.id, 'completed', 2, 3, false, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes'
           FROM grown CROSS JOIN generate_series(1, 20) n
           JOIN LATERAL (SELECT id FROM activities ORDER BY md5(grown.id::text || n) LIMIT 1) a ON true`)
         await db.execute(sqlTag`ANALYZE`)
@@ -189,11 +215,45 @@ try {
       const me = (i: number) => (scaleLearners[i % scaleLearners.length] as { cookie: string }).cookie
       await at('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: me(i) } }])
       await at('GET /v1/me/attempts', (i) => ['/v1/me/attempts', { headers: { cookie: me(i) } }])
+      await at('GET /v1/me/next', (i) => ['/v1/me/next', { headers: { cookie: me(i) } }])
       await at('POST submit', (i) => {
         const attempt = scaleAttempts[round * scaleLearners.length + i] as { id: string; cookie: string }
         return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS)]
       })
     }
+    // A catalogue of 10 000 activities (100 skills × 10 units × 10), worded from a small vocabulary,
+    // for search and for up next over a large catalogue.
+    const started = performance.now()
+    await db.execute(sqlTag`
+      WITH words(w) AS (SELECT unnest(${'{fractions,decimals,geometry,algebra,statistics,probability,measurement,ratios,equations,graphs}'}::text[])),
+      grown_skills AS (
+        INSERT INTO skills (name, description, level)
+        SELECT initcap(w) || ' ' || n, 'Practice with ' || w || ' and numbers, part ' || n, 1 + n % 3
+        FROM words, generate_series(1, 10) n RETURNING id, name),
+      grown_units AS (
+        INSERT INTO units (skill_id, name, description, "order")
+        SELECT s.id, s.name || ' unit ' || k, 'Unit ' || k || ' of ' || s.name, k
+        FROM grown_skills s, generate_series(1, 10) k RETURNING id, name)
+      INSERT INTO activities (unit_id, name, description, type, "order", content)
+      SELECT u.id, u.name || ' activity ' || j, 'Exercises on ' || u.name, 'practice', j,
+        ${JSON.stringify({ instructions: 'Answer the questions.', passingScore: 0.7, questions: [{ id: 'q1', kind: 'numeric', prompt: '1 + 1?', answer: 2, points: 1, tolerance: 0 }] })}::jsonb
+      FROM grown_units u, generate_series(1, 10) j`)
+    await db.execute(sqlTag`ANALYZE`)
+    console.log(
+      `grew the catalogue to 10 000 more activities in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+    const me = (i: number) => (scaleLearners[i % scaleLearners.length] as { cookie: string }).cookie
+    const catalogueRow = (route: string) => {
+      const row = rows.pop() as Row
+      scaleRows.push({ learners: scale, route, p50: row.p50 })
+    }
+    await measure('GET /v1/me/next (10k activities)', (i) => ['/v1/me/next', { headers: { cookie: me(i) } }])
+    catalogueRow('GET /v1/me/next, 10k activities')
+    await measure('GET /v1/search (10k activities, uncached)', (i) => [
+      `/v1/search?q=${['geometry', 'probabilty', 'ratios unit', 'algebra -graphs'][i % 4]}&limit=${(i % 50) + 1}`,
+    ])
+    catalogueRow('GET /v1/search, 10k activities')
+
     const learnerId = (scaleLearners[0] as { id: string }).id
     const explain = async (title: string, query: ReturnType<typeof sqlTag>) => {
       const result = await db.execute(sqlTag`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY OFF) ${query}`)
@@ -216,6 +276,34 @@ try {
       sqlTag`
       SELECT * FROM skills s LEFT JOIN skill_states ss ON ss.skill_id = s.id AND ss.learner_id = ${learnerId} ORDER BY s.name, s.id`,
     )
+    await explain(
+      'GET /v1/me/next: one activity per unit of the skills this learner started (10k activities)',
+      sqlTag`
+      SELECT DISTINCT ON (a.unit_id) a.unit_id, a.id,
+        EXISTS (SELECT 1 FROM attempts t WHERE t.activity_id = a.id AND t.learner_id = ${learnerId} AND t.status = 'completed' AND t.passed) AS passed
+      FROM activities a JOIN units u ON u.id = a.unit_id
+      JOIN skill_states s ON s.skill_id = u.skill_id AND s.learner_id = ${learnerId}
+      ORDER BY a.unit_id, 3, a."order", a.id`,
+    )
+    await explain(
+      'GET /v1/me/next: each skill’s first activity (10k activities)',
+      sqlTag`
+      SELECT DISTINCT ON (u.skill_id) u.skill_id, first.id FROM units u
+      CROSS JOIN LATERAL (SELECT a.id FROM activities a WHERE a.unit_id = u.id ORDER BY a."order", a.id LIMIT 1) first
+      ORDER BY u.skill_id, u."order", u.id`,
+    )
+    // Search as the route runs it: the threshold and the statement in one transaction.
+    for (const [q, limit] of [
+      ['geometry', 10],
+      ['probabilty', 10],
+    ] as const) {
+      const [, result] = await db.batch([
+        db.execute(nameSimilarityThreshold),
+        db.execute(sqlTag`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) ${searchStatement(q, limit)}`),
+      ])
+      const lines = (result.rows as Record<string, string>[]).map((row) => Object.values(row)[0] as string)
+      plans.push(`### GET /v1/search?q=${q}&limit=${limit} (10k activities)`, '', '```', ...lines, '```', '')
+    }
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${process.platform}, Node ${process.version}`

@@ -105,11 +105,14 @@ describe('GET /v1/me/review', () => {
     const { cookie, id } = await newLearner()
     const { id: otherLearner } = await newLearner()
     const now = Date.now()
-    const recent = await masteredSkill(id, new Date(now - day), 'Recently due', false)
+    const recent = await masteredSkill(id, new Date(now - day), 'Recently due')
     const overdue = await masteredSkill(id, new Date(now - 5 * day), 'Long overdue', false)
     await db.update(skillStates).set({ status: 'review_needed' }).where(eq(skillStates.id, overdue.state.id))
     await masteredSkill(id, new Date(now + day), 'Not due')
     await masteredSkill(otherLearner, new Date(now - 9 * day), 'Someone else’s')
+    // Due, but a unit was added since it was mastered: in progress again, not a review.
+    const grown = await masteredSkill(id, new Date(now - 2 * day), 'Grown since')
+    await insertActivity(db, (await insertUnit(db, grown.skill.id, { name: 'New unit' })).id)
 
     const [a, b, c, d] = [
       await insertActivity(db, overdue.unit.id, { name: 'A', order: 1 }),
@@ -134,7 +137,7 @@ describe('GET /v1/me/review', () => {
     expect(items.map((i) => i.name)).toEqual(['Long overdue', 'Recently due'])
     expect(items[0]?.suggestedActivities.map((s) => s.name)).toEqual(['C', 'D', 'B'])
     expect(items[0]?.suggestedActivities[2]?.lastAttemptedAt).toBe(new Date(now - 10 * day).toISOString())
-    expect(items[1]?.suggestedActivities).toEqual([])
+    expect(items[1]?.suggestedActivities.map((s) => s.name)).toEqual(['Activity'])
     expect(items[1]?.dueAt).toBe(recent.state.due?.toISOString())
   })
 })

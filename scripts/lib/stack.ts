@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
+import { sql } from 'drizzle-orm'
 import { attempts, learners, sessions } from '../../src/db/schema.ts'
 import { hashSessionId, newSessionId, sessionKeys, signSessionId } from '../../src/session/cookie.ts'
 import { buildWeb } from '../assets.ts'
@@ -129,23 +130,39 @@ export async function createLearners(stack: Stack, count: number) {
   )
 }
 
-/** In-progress attempts, `perLearner` for each learner, across the given activities, for submits to complete. */
+/**
+ * `perLearner` in-progress attempts per owner, across the given activities, for submits to complete.
+ * A learner has at most one attempt in progress per activity (migration 0007), so past one round of
+ * the activities each further round goes to fresh learners (created here) standing in for the owners.
+ */
 export async function prepareAttempts(
   stack: Stack,
   owners: { id: string; cookie: string }[],
   activityIds: string[],
   perLearner: number,
 ) {
+  const rounds = Math.ceil(perLearner / activityIds.length)
+  const groups = [owners]
+  for (let round = 1; round < rounds; round++) groups.push(await createLearners(stack, owners.length))
   // Learner by learner in turn, so that consecutive submits belong to different learners.
-  const planned = Array.from({ length: perLearner }, (_, i) =>
-    owners.map((owner) => ({ owner, activityId: activityIds[i % activityIds.length] as string })),
-  ).flat()
+  const planned = Array.from({ length: perLearner }, (_, i) => {
+    const group = groups[Math.floor(i / activityIds.length)] as typeof owners
+    return group.map((owner) => ({ owner, activityId: activityIds[i % activityIds.length] as string }))
+  }).flat()
   const prepared: { id: string; cookie: string; activityId: string }[] = []
   for (let i = 0; i < planned.length; i += 1000) {
     const chunk = planned.slice(i, i + 1000)
     const rows = await stack.db
       .insert(attempts)
-      .values(chunk.map(({ owner, activityId }) => ({ learnerId: owner.id, activityId })))
+      .values(
+        chunk.map(({ owner, activityId }) => ({
+          learnerId: owner.id,
+          activityId,
+          // What start does: the attempt's own questions, drawn in SQL from the current version.
+          contentVersion: sql`(SELECT content_version FROM activities WHERE id = ${activityId})`,
+          questions: sql`attempt_questions((SELECT content FROM activities WHERE id = ${activityId}))`,
+        })),
+      )
       .returning({ id: attempts.id })
     rows.forEach((row, k) => {
       const plan = chunk[k] as (typeof chunk)[number]

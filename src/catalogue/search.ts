@@ -35,20 +35,27 @@ type SearchRow = {
   snippet: string
 }
 
-/** The query's words that a name may resemble: up to six, of three letters or more, none excluded (`-word`). */
+/** Common words that every other name resembles, and the query syntax's own. */
+const NOT_TYPOS = new Set(['and', 'the', 'for', 'with', 'not', 'are', 'how', 'what', 'its', 'from', 'into'])
+
+/**
+ * The query's words that a name may resemble: up to six, of three letters or more, none excluded
+ * (`-word`), no common word.
+ */
 function typoCandidates(q: string) {
   const words =
     q
       .toLowerCase()
       .replace(/(^|\s)-("[^"]*"|\S+)/g, ' ')
       .match(/[\p{L}\p{N}]{3,}/gu) ?? []
-  return [...new Set(words)].slice(0, 6)
+  return [...new Set(words)].filter((word) => !NOT_TYPOS.has(word)).slice(0, 6)
 }
 
 /** The query's excluded words (`-word`, `-"a phrase"`), which no tier may return. */
 const excluded = (q: string) => (q.match(/(?:^|\s)-("[^"]*"|\S+)/g) ?? []).map((term) => term.trim().slice(1))
 
-export function searchBatch(db: Db, q: string, limit: number) {
+/** The search statement (the similarity threshold must be set in its transaction: `searchBatch`). */
+export function searchStatement(q: string, limit: number) {
   const words = typoCandidates(q)
   const exclusions = excluded(q)
   const notExcluded =
@@ -106,10 +113,14 @@ export function searchBatch(db: Db, q: string, limit: number) {
         ELSE left(body, 200) END AS snippet
     FROM best
     ORDER BY tier, rank DESC, name, id`
-  return db.batch([
-    db.execute(sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true)`),
-    db.execute<SearchRow>(statement),
-  ])
+  return statement
+}
+
+/** The threshold `<%` reads, for this transaction only. */
+export const nameSimilarityThreshold = sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true)`
+
+export function searchBatch(db: Db, q: string, limit: number) {
+  return db.batch([db.execute(nameSimilarityThreshold), db.execute<SearchRow>(searchStatement(q, limit))])
 }
 
 /** A snippet as segments of plain text, the matched words marked. */

@@ -244,7 +244,8 @@ export const activities = pgTable(
     ),
   },
   (t) => [
-    index('activities_unit_id_idx').on(t.unitId),
+    // A unit's activities in order (the catalogue's trees, up next's first activity per unit).
+    index('activities_unit_order_idx').on(t.unitId, t.order, t.id),
     index('activities_search_idx').using('gin', t.search),
     index('activities_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
   ],

@@ -2,6 +2,7 @@
 import { and, asc, eq, lte, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { type ActivityType, activities, attempts, skillStates, skills, units } from '../db/schema.ts'
+import { skillUnitIds } from './queries.ts'
 
 /** Activities suggested per due skill: those this learner attempted longest ago (never first). */
 export const SUGGESTIONS_PER_SKILL = 3
@@ -33,7 +34,7 @@ export function dueSkills(db: Db, learnerId: SQL) {
       LIMIT ${SUGGESTIONS_PER_SKILL}
     ) s)`
   return db
-    .select({ skill: skills, state: skillStates, suggestions })
+    .select({ skill: skills, state: skillStates, suggestions, unitIds: skillUnitIds(skills.id) })
     .from(skillStates)
     .innerJoin(skills, eq(skills.id, skillStates.skillId))
     .where(

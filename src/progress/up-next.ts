@@ -12,40 +12,74 @@
  * Review steps also go to the weakest unit. A skill without activities is never suggested. The
  * data comes from one batch (`upNextStatements`); the choice is made here, deterministically.
  */
-import { asc, eq, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { activities, type activityType, units } from '../db/schema.ts'
+import { activities, type activityType, skillStates, units } from '../db/schema.ts'
 import { type Edge, type LearnerSkill, recommendedAfter, refOf } from './learner-skills.ts'
 import { learnerCompleted, mySkills, prerequisiteEdges } from './queries.ts'
 
-/** Per unit with activities: one activity — the first by order not passed yet, else the first. */
-function activityPerUnit(db: Db, learnerId: SQL) {
+const unitActivity = {
+  skillId: units.skillId,
+  unitId: units.id,
+  unitName: units.name,
+  unitOrder: units.order,
+  activityId: activities.id,
+  activityName: activities.name,
+  activityType: activities.type,
+}
+
+/**
+ * Per unit of the skills this learner has started: one activity — the first by order not passed
+ * yet, else the first — and whether it was passed. Only started skills: what it costs follows what
+ * the learner did, not the size of the catalogue.
+ */
+function activityPerStartedUnit(db: Db, learnerId: SQL) {
   const passed = learnerCompleted(learnerId, true)
   return db
-    .selectDistinctOn([activities.unitId], {
+    .selectDistinctOn([activities.unitId], { ...unitActivity, passed: sql<boolean>`${passed}` })
+    .from(activities)
+    .innerJoin(units, eq(units.id, activities.unitId))
+    .innerJoin(skillStates, and(eq(skillStates.skillId, units.skillId), eq(skillStates.learnerId, learnerId)))
+    .orderBy(activities.unitId, asc(passed), asc(activities.order), asc(activities.id))
+}
+
+/**
+ * Each skill's first activity (its first unit with activities, by order): where a new skill starts.
+ * One index probe per unit (activities_unit_order_idx), whatever the number of activities.
+ */
+function firstActivityPerSkill(db: Db) {
+  const first = db
+    .select({ id: activities.id, name: activities.name, type: activities.type })
+    .from(activities)
+    .where(eq(activities.unitId, units.id))
+    .orderBy(asc(activities.order), asc(activities.id))
+    .limit(1)
+    .as('first')
+  return db
+    .selectDistinctOn([units.skillId], {
       skillId: units.skillId,
       unitId: units.id,
       unitName: units.name,
       unitOrder: units.order,
-      activityId: activities.id,
-      activityName: activities.name,
-      activityType: activities.type,
-      activityOrder: activities.order,
-      passed: sql<boolean>`${passed}`,
+      activityId: first.id,
+      activityName: first.name,
+      activityType: first.type,
+      passed: sql<boolean>`false`,
     })
-    .from(activities)
-    .innerJoin(units, eq(units.id, activities.unitId))
-    .orderBy(activities.unitId, asc(passed), asc(activities.order), asc(activities.id))
+    .from(units)
+    .innerJoinLateral(first, sql`true`)
+    .orderBy(units.skillId, asc(units.order), asc(units.id))
 }
 
 /** Everything up next is chosen from: one batch, one round trip with the learner's lookup. */
 export const upNextStatements = (db: Db, learnerId: SQL) => ({
   skills: mySkills(db, learnerId),
   edges: prerequisiteEdges(db),
-  units: activityPerUnit(db, learnerId),
+  units: activityPerStartedUnit(db, learnerId),
+  firsts: firstActivityPerSkill(db),
 })
 
-type UnitActivity = Awaited<ReturnType<typeof activityPerUnit>>[number]
+type UnitActivity = Awaited<ReturnType<typeof activityPerStartedUnit>>[number]
 type ActivityType = (typeof activityType.enumValues)[number]
 
 export type NextStep = {
@@ -100,10 +134,12 @@ function stepFor(
 export function upNext(
   skills: Map<string, LearnerSkill>,
   edges: Edge[],
-  unitRows: UnitActivity[],
+  { units, firsts }: { units: UnitActivity[]; firsts: UnitActivity[] },
   limit: number,
 ): NextStep[] {
-  const unitsBySkill = Map.groupBy(unitRows, (row) => row.skillId)
+  // A skill not started has nothing passed: its first activity is where it starts.
+  const unitsBySkill = Map.groupBy(units, (row) => row.skillId)
+  for (const first of firsts) if (!unitsBySkill.has(first.skillId)) unitsBySkill.set(first.skillId, [first])
   const all = [...skills.values()]
   const byName = (a: LearnerSkill, b: LearnerSkill) =>
     a.skill.name.localeCompare(b.skill.name) || a.skill.id.localeCompare(b.skill.id)

@@ -53,8 +53,8 @@ export const meNext = createRouter().openapi(
   }),
   async function whatNext(c) {
     const { limit } = c.req.valid('query')
-    const { skills, edges, units } = await getCurrentLearner(c, upNextStatements)
-    const items = upNext(learnerSkills(skills, new Date()), edges, units, limit)
+    const { skills, edges, units, firsts } = await getCurrentLearner(c, upNextStatements)
+    const items = upNext(learnerSkills(skills, new Date()), edges, { units, firsts }, limit)
     return c.json({ items }, 200, PRIVATE)
   },
 )

@@ -1,11 +1,13 @@
 /** What the learner should review now: due skills, most overdue first, with activities to do. */
 import { z } from '@hono/zod-openapi'
 import { PRIVATE } from '../http/cache-control.ts'
+import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse } from '../openapi.ts'
 import { dueSkills, SUGGESTIONS_PER_SKILL } from '../progress/due-reviews.ts'
 import { createRouter } from '../router.ts'
 import { ActivityType } from '../schemas/catalogue.ts'
 import { Timestamp } from '../schemas/common.ts'
+import { presentSkillState } from '../schemas/progress.ts'
 import { getCurrentLearner } from '../session/learner.ts'
 import { learnerRoute } from './define.ts'
 
@@ -41,16 +43,29 @@ export const meReview = createRouter().openapi(
   }),
   async function dueForReview(c) {
     const { due } = await getCurrentLearner(c, (db, learnerId) => ({ due: dueSkills(db, learnerId) }))
-    const items = due.map(({ skill, state, suggestions }) => ({
-      skillId: skill.id,
-      name: skill.name,
-      dueAt: (state.due ?? state.updatedAt).toISOString(),
-      masteryScore: state.masteryScore,
-      suggestedActivities: suggestions.map((s) => ({
-        ...s,
-        lastAttemptedAt: s.lastAttemptedAt && new Date(s.lastAttemptedAt).toISOString(),
-      })),
+    // Read as /v1/me/skills reads it: a unit added since it was mastered makes it in progress, not due.
+    const now = new Date()
+    const read = due.map((row) => ({
+      ...row,
+      read: presentSkillState(
+        row.skill.id,
+        row.state,
+        { unitIds: row.unitIds, pInit: bktParameters(row.skill.metadata).pInit },
+        now,
+      ),
     }))
+    const items = read
+      .filter((row) => row.read.status === 'review_needed')
+      .map(({ skill, state, suggestions, read }) => ({
+        skillId: skill.id,
+        name: skill.name,
+        dueAt: (state.due ?? state.updatedAt).toISOString(),
+        masteryScore: read.masteryScore,
+        suggestedActivities: suggestions.map((s) => ({
+          ...s,
+          lastAttemptedAt: s.lastAttemptedAt && new Date(s.lastAttemptedAt).toISOString(),
+        })),
+      }))
     return c.json({ items }, 200, PRIVATE)
   },
 )

@@ -7,25 +7,35 @@ import { announce, type View } from '../router.ts'
 type Activity = InferResponseType<(typeof api.v1.activities)[':activityId']['$get'], 200>
 type Question = Activity['content']['questions'][number]
 type SubmitResult = InferResponseType<(typeof api.v1.attempts)[':attemptId']['submit']['$post'], 200>
+type Feedback = NonNullable<SubmitResult['attempt']['feedback']>[number]
 type Answer = string | number | string[]
 
 export const activityView: View = async ([activityId = '']) => {
   const activity = await read(api.v1.activities[':activityId'].$get({ param: { activityId } }))
   const unit = await read(api.v1.units[':unitId'].$get({ param: { unitId: activity.unitId } }))
+  const skill = await read(api.v1.skills[':skillId'].$get({ param: { skillId: unit.skillId } }))
+  const unitNames = new Map(skill.units.map((u) => [u.id, u.name]))
   const stage = h('div', { class: 'stage' })
   const start = async () => {
     const attempt = await read(
       api.v1.activities[':activityId'].attempts.$post({ param: { activityId }, header: {} }),
     )
-    stage.replaceChildren(answerForm(activity, attempt.id, stage, start))
+    // The attempt's own questions: drawn from the pool and ordered for it at its start.
+    const questions = attempt.questions ?? activity.content.questions
+    stage.replaceChildren(answerForm(questions, attempt.id, stage, start, unitNames))
     stage.querySelector<HTMLElement>('input')?.focus()
   }
+  const { draw, questions, passingScore, review } = activity.content
   stage.append(
     h(
       'p',
       {},
-      `${plural(activity.content.questions.length, 'question')}; ${Math.round(activity.content.passingScore * 100)}% of the points to pass.`,
+      draw === null
+        ? plural(questions.length, 'question')
+        : `${plural(draw, 'question')} drawn from ${questions.length}, new ones each attempt`,
+      `; ${Math.round(passingScore * 100)}% of the points to pass.`,
     ),
+    h('p', { class: 'meta' }, reviewNote(review)),
     action('Start activity', start),
   )
   return {
@@ -36,7 +46,8 @@ export const activityView: View = async ([activityId = '']) => {
         { class: 'crumbs' },
         h('a', { href: '#/' }, 'Skills'),
         ' / ',
-        h('a', { href: `#/skills/${unit.skillId}` }, unit.name),
+        h('a', { href: `#/skills/${unit.skillId}` }, skill.name),
+        ` / ${unit.name}`,
       ),
       h('h1', {}, activity.name),
       activity.description && h('p', { class: 'lead' }, activity.description),
@@ -64,7 +75,24 @@ function action(label: string, task: () => Promise<void>, className = 'primary')
   return h('div', { class: 'actions' }, button, error)
 }
 
-function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, again: () => Promise<void>) {
+/** What a submit will show, in words, so nobody is surprised by feedback without answers. */
+function reviewNote(review: Activity['content']['review']) {
+  if (!review.correctness)
+    return 'After you submit you see your score; which answers were right stays private.'
+  return {
+    always: 'After you submit you see which answers were right, with the expected answers.',
+    after_pass: 'After you submit you see which answers were right; the expected answers once you pass.',
+    never: 'After you submit you see which answers were right; the expected answers are never shown.',
+  }[review.answers]
+}
+
+function answerForm(
+  questions: Question[],
+  attemptId: string,
+  stage: HTMLElement,
+  again: () => Promise<void>,
+  unitNames: Map<string, string>,
+) {
   const error = h('p', { class: 'error', role: 'alert' })
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Submit answers')
   // One key per attempt: a retried or double-clicked submit is answered once (Idempotency-Key).
@@ -72,7 +100,7 @@ function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, a
   const form = h(
     'form',
     { class: 'questions' },
-    activity.content.questions.map((question, index) => questionField(question, index)),
+    questions.map((question, index) => questionField(question, index)),
     h('div', { class: 'actions' }, submit, error),
   )
   form.addEventListener('submit', async (event) => {
@@ -85,10 +113,10 @@ function answerForm(activity: Activity, attemptId: string, stage: HTMLElement, a
         api.v1.attempts[':attemptId'].submit.$post({
           param: { attemptId },
           header: { 'Idempotency-Key': idempotencyKey },
-          json: { response: { answers: answersOf(form, activity.content.questions) } },
+          json: { response: { answers: answersOf(form, questions) } },
         }),
       )
-      stage.replaceChildren(resultPanel(activity, result, again))
+      stage.replaceChildren(resultPanel(questions, result, again, unitNames))
       stage.querySelector<HTMLElement>('h2')?.focus()
       announce(
         `Scored ${result.attempt.score} of ${result.attempt.maxScore}. ${result.passed ? 'Passed.' : 'Not passed yet.'}`,
@@ -167,9 +195,19 @@ function answersOf(form: HTMLFormElement, questions: Question[]) {
   return answers
 }
 
-function resultPanel(activity: Activity, result: SubmitResult, again: () => Promise<void>) {
-  const { attempt, skillState } = result
-  const byId = new Map(activity.content.questions.map((question) => [question.id, question]))
+function verdict(item: Feedback) {
+  if (item.correct === null) return item.answered ? 'Answer recorded' : 'Not answered'
+  return item.correct ? '✓ Correct' : item.answered ? '✗ Incorrect' : '✗ Not answered'
+}
+
+function resultPanel(
+  questions: Question[],
+  result: SubmitResult,
+  again: () => Promise<void>,
+  unitNames: Map<string, string>,
+) {
+  const { attempt, skillState, knowledge } = result
+  const byId = new Map(questions.map((question) => [question.id, question]))
   const shown = (question: Question | undefined, answer: unknown) => {
     const choiceText = (id: unknown) =>
       question && 'choices' in question
@@ -177,6 +215,7 @@ function resultPanel(activity: Activity, result: SubmitResult, again: () => Prom
         : String(id)
     return Array.isArray(answer) ? answer.map(choiceText).join(', ') : choiceText(answer)
   }
+  const percent = (value: number) => `${Math.round(value * 100)}%`
   return h(
     'section',
     { class: `result ${result.passed ? 'passed' : 'failed'}`, 'aria-labelledby': 'result-heading' },
@@ -188,18 +227,21 @@ function resultPanel(activity: Activity, result: SubmitResult, again: () => Prom
       (attempt.feedback ?? []).map((item) => {
         const question = byId.get(item.questionId)
         const given = attempt.response?.answers[item.questionId]
+        const state = item.correct === null ? 'recorded' : item.correct ? 'correct' : 'incorrect'
         return h(
           'li',
-          { class: item.correct ? 'correct' : 'incorrect' },
+          { class: state, 'data-question': item.questionId },
           h('p', { class: 'prompt' }, question?.prompt ?? item.questionId),
-          h(
-            'p',
-            { class: 'verdict' },
-            item.correct ? '✓ Correct' : item.answered ? '✗ Incorrect' : '✗ Not answered',
-          ),
+          h('p', { class: 'verdict' }, verdict(item)),
           item.answered && h('p', {}, `Your answer: ${shown(question, given)}`),
-          !item.correct && h('p', {}, `Expected: ${shown(question, item.expected)}`),
+          // Only what this attempt revealed (decided when it was submitted).
+          item.expected !== undefined &&
+            item.correct !== true &&
+            h('p', { class: 'expected' }, `Expected: ${shown(question, item.expected)}`),
           item.explanation && h('p', { class: 'explanation' }, item.explanation),
+          item.answered &&
+            !item.credited &&
+            h('p', { class: 'meta' }, 'Not counted toward mastery: you had been shown this answer before.'),
         )
       }),
     ),
@@ -209,6 +251,18 @@ function resultPanel(activity: Activity, result: SubmitResult, again: () => Prom
       h('h3', {}, 'This skill now ', statusBadge(skillState.status)),
       bar('Mastery', skillState.masteryScore, 'mastery'),
       bar('Activities passed', skillState.progress),
+      knowledge.length > 0 &&
+        h(
+          'ul',
+          { class: 'knowledge-changes', 'aria-label': 'Knowledge per unit' },
+          knowledge.map((unit) =>
+            h(
+              'li',
+              { 'data-unit': unit.unitId },
+              `${unitNames.get(unit.unitId) ?? 'Unit'}: ${percent(unit.before)} → ${percent(unit.after)}`,
+            ),
+          ),
+        ),
     ),
     action('Try again', again, 'secondary'),
     h(
