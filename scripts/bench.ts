@@ -15,7 +15,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql as sqlTag } from 'drizzle-orm'
-import { nameSimilarityThreshold, searchStatement } from '../src/catalogue/search.ts'
+import { searchSettings, searchStatement } from '../src/catalogue/search.ts'
 import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
 import { SEED_IDS } from './seed.ts'
 
@@ -298,7 +298,7 @@ try {
       ['probabilty', 10],
     ] as const) {
       const [, result] = await db.batch([
-        db.execute(nameSimilarityThreshold),
+        db.execute(searchSettings),
         db.execute(sqlTag`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY ON) ${searchStatement(q, limit)}`),
       ])
       const lines = (result.rows as Record<string, string>[]).map((row) => Object.values(row)[0] as string)
