@@ -8,6 +8,7 @@ import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminActivityStats } from './routes/admin/activity-stats.ts'
+import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminSkills } from './routes/admin/skills.ts'
 import { adminUnits } from './routes/admin/units.ts'
 import { attemptRoutes } from './routes/attempts.ts'
@@ -69,6 +70,7 @@ export function createApp() {
     .route('/', adminUnits)
     .route('/', adminActivities)
     .route('/', adminActivityStats)
+    .route('/', adminCatalogue)
     .route('/', docs)
 }
 

@@ -29,7 +29,8 @@ const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
 /**
  * Valid per the document, refused by rules JSON Schema cannot state: which question and choice ids an
  * activity has, an answer key among its choices, BKT parameters whose slip and guess sum below 1, a
- * passkey credential (only an authenticator holding the key can make one that verifies).
+ * passkey credential (only an authenticator holding the key can make one that verifies), a catalogue
+ * document's unique ids, prerequisites within it and without cycles.
  */
 const REFUSES_BEYOND_THE_SCHEMA = new Set([
   'POST /v1/me/passkeys',
@@ -39,6 +40,7 @@ const REFUSES_BEYOND_THE_SCHEMA = new Set([
   'PATCH /v1/admin/activities/{activityId}',
   'POST /v1/admin/skills',
   'PATCH /v1/admin/skills/{skillId}',
+  'POST /v1/admin/catalogue/import',
 ])
 
 /** Path ids: now and then one that exists, so that requests get past the 404s too. */

@@ -102,6 +102,16 @@ describe('round trips per request', () => {
     await expectTrips('DELETE /v1/admin/skills/{id}/prerequisites/{requiredId}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}/prerequisites/${SKILL}`, { admin: true }),
     )
+    const exported = await expectTrips('GET /v1/admin/catalogue/export', 1, () =>
+      send('GET', '/v1/admin/catalogue/export', { admin: true }),
+    )
+    const document = await exported.json()
+    await expectTrips('POST /v1/admin/catalogue/import?dryRun=true', 1, () =>
+      send('POST', '/v1/admin/catalogue/import?dryRun=true', { admin: true, body: document }),
+    )
+    await expectTrips('POST /v1/admin/catalogue/import', 2, () =>
+      send('POST', '/v1/admin/catalogue/import', { admin: true, body: document }),
+    )
     await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),
     )

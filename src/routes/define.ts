@@ -122,11 +122,17 @@ export const learnerRoute = <P extends string, R extends Definition<P>>(
     middleware: [sameOriginWrites, jsonOnly, requireSession, limit, learnerBody],
   })
 
-/** Authors: a bearer token of ADMIN_TOKENS (429 after too many wrong ones), and larger bodies. */
-export const adminRoute = <P extends string, R extends Definition<P>>(route: R) =>
+/**
+ * Authors: a bearer token of ADMIN_TOKENS (429 after too many wrong ones), and larger bodies
+ * (`bodyLimit` for a route that needs more still: a catalogue import).
+ */
+export const adminRoute = <P extends string, R extends Definition<P>>(
+  route: R,
+  { bodyLimit }: { bodyLimit?: number } = {},
+) =>
   createRoute({
     ...route,
     security: [ADMIN_TOKEN],
     responses: responses(route, [401, 429, ...(writes(route.method) ? BODY : []), ...SERVER]),
-    middleware: [jsonOnly, adminAuth, adminBody],
+    middleware: [jsonOnly, adminAuth, bodyLimit ? limitBody(bodyLimit) : adminBody],
   })

@@ -9,7 +9,7 @@ import { BktOverrides } from '../mastery/bkt.ts'
 import { ActivityType } from './catalogue.ts'
 import { MetadataInput } from './common.ts'
 
-const id = z.uuid().transform((value) => value.toLowerCase())
+export const id = z.uuid().transform((value) => value.toLowerCase())
 const order = z.int().min(0).max(100_000)
 const level = z.int().min(1).max(10)
 const description = text(2000).nullable()
@@ -31,9 +31,9 @@ const SkillMetadata = MetadataInput.superRefine((metadata, ctx) => {
   }
 })
 
-const skill = { name: text(200), description, level, metadata: SkillMetadata }
-const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
-const activity = {
+export const skill = { name: text(200), description, level, metadata: SkillMetadata }
+export const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
+export const activity = {
   unitId: id,
   name: text(200),
   description,

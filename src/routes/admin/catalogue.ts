@@ -1,0 +1,119 @@
+/**
+ * The whole catalogue, out and in: export as one document, import all or nothing (or as a dry run
+ * that says what would change). Export and dry run cost one round trip; an import two (read and
+ * compare, then one batch that writes everything in one transaction).
+ */
+import { z } from '@hono/zod-openapi'
+import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
+import {
+  catalogueReads,
+  compare,
+  importStatements,
+  pruneDestroys,
+  toDocument,
+} from '../../catalogue/transfer.ts'
+import { retryReads } from '../../db/retry.ts'
+import { NO_STORE } from '../../http/cache-control.ts'
+import { jsonBody, jsonResponse } from '../../openapi.ts'
+import { createRouter } from '../../router.ts'
+import { CatalogueDocumentSchema, ImportResultSchema } from '../../schemas/catalogue-document.ts'
+import { adminRoute } from '../define.ts'
+import { failures, route } from './shared.ts'
+
+/** The largest import: under the database's 10 MiB request cap, with room for JSON escaping. */
+const IMPORT_BODY_LIMIT = 4 * 1024 * 1024
+
+/** Purging is one cache call per key; past this many, the rest expire within the TTL instead. */
+const MAX_PURGED_KEYS = 500
+
+const flag = (name: string, description: string) =>
+  z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .openapi({ param: { name, in: 'query' }, type: 'boolean', description })
+
+export const adminCatalogue = createRouter()
+  .openapi(
+    adminRoute({
+      ...route('get', '/v1/admin/catalogue/export', 'catalogue', 'The whole catalogue as one document'),
+      description:
+        'Skills with their prerequisites, units and activities (answer keys included), in a fixed order and ' +
+        'without timestamps: importing it into an empty database and exporting again gives the same bytes. One round trip.',
+      responses: { 200: jsonResponse(CatalogueDocumentSchema, 'The catalogue', ['Content-Disposition']) },
+    }),
+    async function exportCatalogue(c) {
+      const rows = await retryReads(() => c.var.db.batch(catalogueReads(c.var.db)))
+      const filename = `catalogue-${new Date().toISOString().slice(0, 10)}.json`
+      return c.json(toDocument(rows), 200, {
+        ...NO_STORE,
+        'Content-Disposition': `attachment; filename="${filename}"`,
+      })
+    },
+  )
+  .openapi(
+    adminRoute(
+      {
+        ...route(
+          'post',
+          '/v1/admin/catalogue/import',
+          'catalogue',
+          'Import a catalogue document, all or nothing',
+        ),
+        description:
+          'Creates and updates every skill, unit, activity and prerequisite of the document (unchanged rows are ' +
+          'left untouched); with `prune=true` also deletes what the document does not have, with the learners’ ' +
+          'attempts and skill states on it. One transaction: an error anywhere writes nothing, and names the ' +
+          `item (\`pointer\` into the document). \`dryRun=true\` writes nothing and answers the same counts. Bodies up ` +
+          `to ${IMPORT_BODY_LIMIT / 1024 / 1024} MiB.`,
+        request: {
+          query: z.object({
+            dryRun: flag('dryRun', 'Only say what the import would do.'),
+            prune: flag('prune', 'Delete what the document does not have (and the progress on it).'),
+          }),
+          ...jsonBody(CatalogueDocumentSchema),
+        },
+        responses: { 200: jsonResponse(ImportResultSchema, 'What was (or would be) done'), ...failures },
+      },
+      { bodyLimit: IMPORT_BODY_LIMIT },
+    ),
+    async function importCatalogue(c) {
+      const { dryRun, prune } = c.req.valid('query')
+      const incoming = c.req.valid('json')
+      const { db } = c.var
+      const [skills, units, activities, edges, [destroys]] = await db.batch([
+        ...catalogueReads(db),
+        pruneDestroys(db, incoming),
+      ])
+      const plan = compare(toDocument([skills, units, activities, edges]), incoming, prune)
+      const pruneDestroysCounts = {
+        attempts: destroys?.attempts ?? 0,
+        skillStates: destroys?.skillStates ?? 0,
+      }
+      if (!dryRun) {
+        const [first, ...rest] = importStatements(db, incoming, prune)
+        if (first) await db.batch([first, ...rest])
+        const stale = {
+          skills: [...plan.created.skills, ...plan.updated.skills, ...plan.deleted.skills],
+          units: [...plan.created.units, ...plan.updated.units, ...plan.deleted.units],
+          activities: [...plan.created.activities, ...plan.updated.activities, ...plan.deleted.activities],
+        }
+        // A moved or changed unit or activity also changes its skill's tree: every skill of the document.
+        const skillsToPurge = [...new Set([...stale.skills, ...incoming.skills.map((s) => s.id)])]
+        const keys = skillsToPurge.length + stale.units.length + stale.activities.length
+        if (keys <= MAX_PURGED_KEYS)
+          await purgeCatalogue({ skillList: true, ...stale, skills: skillsToPurge })
+        else await purgeCatalogue({ skillList: true })
+      }
+      return c.json(
+        {
+          dryRun,
+          prune,
+          ...plan,
+          pruneDestroys: prune || dryRun ? pruneDestroysCounts : { attempts: 0, skillStates: 0 },
+        },
+        200,
+        NO_STORE,
+      )
+    },
+  )

@@ -1,0 +1,226 @@
+/** Moving a catalogue: export, import all or nothing, dry runs, prune, and the byte-for-byte round trip. */
+import { sql } from 'drizzle-orm'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { SEED_IDS, seed } from '../scripts/seed.ts'
+import { activities, attempts, skillStates, skills } from '../src/db/schema.ts'
+import {
+  ADMIN_TOKEN,
+  api,
+  countRoundTrips,
+  expectProblem,
+  json,
+  newLearner,
+  send,
+  testDb,
+} from './helpers.ts'
+
+const db = testDb()
+
+type Document = {
+  format: string
+  version: number
+  skills: {
+    id: string
+    name: string
+    prerequisites: string[]
+    units: {
+      id: string
+      name: string
+      activities: { id: string; name: string; content: { questions: { id: string; answer?: unknown }[] } }[]
+    }[]
+  }[]
+}
+type Ids = { skills: string[]; units: string[]; activities: string[]; prerequisites: number }
+type Counts = { skills: number; units: number; activities: number; prerequisites: number }
+type Result = {
+  dryRun: boolean
+  prune: boolean
+  created: Ids
+  updated: Ids
+  unchanged: Counts
+  deleted: Ids
+  kept: Counts
+  pruneDestroys: { attempts: number; skillStates: number }
+}
+
+const exportText = async () => {
+  const res = await send('GET', '/v1/admin/catalogue/export', { admin: true })
+  expect(res.status).toBe(200)
+  return res.text()
+}
+const importDocument = (document: unknown, query = '') =>
+  api(`/v1/admin/catalogue/import${query}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: typeof document === 'string' ? document : JSON.stringify(document),
+  })
+/** The item at `index`, which the test knows is there. */
+function at<T>(items: T[] | undefined, index: number): T {
+  const item = items?.[index]
+  if (item === undefined) throw new Error(`no item ${index}`)
+  return item
+}
+
+const count = async (table: typeof skills | typeof activities | typeof attempts | typeof skillStates) =>
+  Number((await db.select({ n: sql<number>`count(*)` }).from(table))[0]?.n)
+
+beforeEach(async () => {
+  await seed(db)
+})
+
+describe('GET /v1/admin/catalogue/export', () => {
+  it('is the whole catalogue in one round trip, answer keys and prerequisites included, as an attachment', async () => {
+    const { result, roundTrips } = await countRoundTrips(() =>
+      send('GET', '/v1/admin/catalogue/export', { admin: true }),
+    )
+    expect(roundTrips).toBe(1)
+    expect(result.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="catalogue-\d{4}-\d\d-\d\d\.json"$/,
+    )
+    const document = await json<Document>(result, 200)
+    expect(document).toMatchObject({ format: 'learning-progress-catalogue', version: 1 })
+    expect(document.skills.map((s) => s.name)).toEqual(['Basic Mathematics', 'Multiplication', 'Science'])
+    expect(document.skills[1]?.prerequisites).toEqual([SEED_IDS.skills.math])
+    const addition = document.skills[0]?.units[0]?.activities[0]
+    expect(addition?.content.questions[0]).toMatchObject({ id: 'q1', answer: 5 })
+    expect(JSON.stringify(document)).not.toMatch(/createdAt|updatedAt/)
+  })
+})
+
+describe('POST /v1/admin/catalogue/import', () => {
+  it('export → import into an empty database → export gives the same bytes', async () => {
+    const exported = await exportText()
+    await db.execute(sql`TRUNCATE skills CASCADE`)
+    const result = await json<Result>(await importDocument(exported), 200)
+    expect(result.created).toMatchObject({ prerequisites: 1 })
+    expect(result.created.activities).toHaveLength(6)
+    expect(await exportText()).toBe(exported)
+    // And importing it again changes nothing.
+    const again = await json<Result>(await importDocument(exported), 200)
+    expect(again.created).toEqual({ skills: [], units: [], activities: [], prerequisites: 0 })
+    expect(again.updated).toEqual({ skills: [], units: [], activities: [], prerequisites: 0 })
+    expect(again.unchanged).toEqual({ skills: 3, units: 4, activities: 6, prerequisites: 1 })
+  })
+
+  it('answers a dry run with what would change, in one round trip, writing nothing', async () => {
+    const document = JSON.parse(await exportText()) as Document
+    const { cookie } = await newLearner()
+    const takeAway = SEED_IDS.activities.takeAway
+    const started = await json<{ id: string }>(
+      await send('POST', `/v1/activities/${takeAway}/attempts`, { cookie }),
+      201,
+    )
+    await json(
+      await send('POST', `/v1/attempts/${started.id}/submit`, {
+        cookie,
+        body: { response: { answers: {} } },
+      }),
+      200,
+    )
+    const math = document.skills[0] as Document['skills'][number]
+    math.name = 'Arithmetic'
+    // Take-away practice (with the learner's attempt) leaves the document; a new activity joins.
+    const subtraction = math.units[1] as Document['skills'][number]['units'][number]
+    subtraction.activities = subtraction.activities.filter((a) => a.id !== takeAway)
+    const fresh = { ...structuredClone(subtraction.activities[0]), id: crypto.randomUUID(), name: 'New one' }
+    subtraction.activities.push(fresh as never)
+
+    const before = await exportText()
+    const { result, roundTrips } = await countRoundTrips(() =>
+      importDocument(document, '?dryRun=true&prune=true'),
+    )
+    const plan = await json<Result>(result, 200)
+    expect(roundTrips).toBe(1)
+    expect(plan).toMatchObject({
+      dryRun: true,
+      prune: true,
+      created: { skills: [], units: [], activities: [fresh.id], prerequisites: 0 },
+      updated: { skills: [SEED_IDS.skills.math], units: [], activities: [] },
+      deleted: { skills: [], units: [], activities: [takeAway] },
+      pruneDestroys: { attempts: 1, skillStates: 0 },
+    })
+    expect(await exportText()).toBe(before)
+
+    // Without prune, the missing activity is kept.
+    const kept = await json<Result>(await importDocument(document, '?dryRun=true'), 200)
+    expect(kept.deleted.activities).toEqual([])
+    expect(kept.kept).toMatchObject({ activities: 1 })
+  })
+
+  it('imports in two round trips; deletes only with prune, taking the progress on it along', async () => {
+    const document = JSON.parse(await exportText()) as Document
+    const { cookie } = await newLearner()
+    const science = SEED_IDS.activities.scientificMethod
+    const started = await json<{ id: string }>(
+      await send('POST', `/v1/activities/${science}/attempts`, { cookie }),
+      201,
+    )
+    await json(
+      await send('POST', `/v1/attempts/${started.id}/submit`, {
+        cookie,
+        body: { response: { answers: {} } },
+      }),
+      200,
+    )
+    document.skills = document.skills.filter((s) => s.id !== SEED_IDS.skills.science)
+
+    const { result, roundTrips } = await countRoundTrips(() => importDocument(document))
+    expect(roundTrips).toBe(2)
+    expect((await json<Result>(result, 200)).kept).toMatchObject({ skills: 1, units: 1, activities: 1 })
+    expect(await count(skills)).toBe(3)
+
+    const pruned = await json<Result>(await importDocument(document, '?prune=true'), 200)
+    expect(pruned.deleted.skills).toEqual([SEED_IDS.skills.science])
+    expect(pruned.pruneDestroys).toEqual({ attempts: 1, skillStates: 1 })
+    expect(await count(skills)).toBe(2)
+    expect(await count(attempts)).toBe(0)
+    expect(await count(skillStates)).toBe(0)
+  })
+
+  it('refuses a document with an error anywhere, pointing at it, and writes nothing', async () => {
+    const document = JSON.parse(await exportText()) as Document
+    const question = document.skills[2]?.units[0]?.activities[0]?.content.questions[0] as Record<
+      string,
+      unknown
+    >
+    question.answer = 'z' // not one of its choices
+    at(document.skills, 0).name = 'Renamed'
+    const problem = await expectProblem(await importDocument(document), 400)
+    expect(problem.errors?.map((e) => e.pointer)).toEqual([
+      '#/skills/2/units/0/activities/0/content/questions/0/answer',
+    ])
+    expect((await db.select().from(skills)).map((s) => s.name)).not.toContain('Renamed')
+
+    const duplicate = JSON.parse(await exportText()) as Document
+    at(at(duplicate.skills, 1).units, 0).id = at(at(duplicate.skills, 0).units, 0).id
+    const twice = await expectProblem(await importDocument(duplicate), 400)
+    expect(twice.errors).toEqual([
+      { pointer: '#/skills/1/units/0/id', detail: 'this id is already used at #/skills/0/units/0/id' },
+    ])
+
+    const cyclic = JSON.parse(await exportText()) as Document
+    at(cyclic.skills, 0).prerequisites = [SEED_IDS.skills.multiplication]
+    const cycle = await expectProblem(await importDocument(cyclic), 400)
+    expect(cycle.errors?.[0]?.detail).toMatch(/close a cycle: .*Basic Mathematics.*Multiplication/)
+  })
+
+  it('takes documents beyond the admin body limit, up to its own', async () => {
+    const document = JSON.parse(await exportText()) as Document
+    const unit = at(at(document.skills, 0).units, 0)
+    const template = at(unit.activities, 0)
+    // ~700 KiB: over the 512 KiB of other admin routes.
+    unit.activities = Array.from({ length: 400 }, (_, i) => ({
+      ...structuredClone(template),
+      id: crypto.randomUUID(),
+      name: `Bulk ${i}`,
+      description: 'x'.repeat(1500),
+    }))
+    const body = JSON.stringify(document)
+    expect(body.length).toBeGreaterThan(512 * 1024)
+    const result = await json<Result>(await importDocument(body, '?prune=true'), 200)
+    expect(result.created.activities).toHaveLength(400)
+    // The unit's two activities are replaced by the 400 (prune): 6 − 2 + 400.
+    expect(await count(activities)).toBe(404)
+    await expectProblem(await importDocument(' '.repeat(4 * 1024 * 1024 + 1)), 413)
+  })
+})
