@@ -26,7 +26,8 @@ const workers = {
           NEON_LOCAL_ENDPOINT_REPLICA: inject('replicaEndpoint'),
           LOCAL_NEON_REPLICA_URL: inject('replicaUrl'),
           SESSION_SECRETS: 'test-session-secret-current-0123456789,test-session-secret-previous-012345678',
-          ADMIN_TOKENS: 'test-admin-token-current,test-admin-token-previous',
+          ADMIN_TOKENS:
+            'ada:test-admin-token-current,ada:test-admin-token-previous,grace:test-admin-token-of-grace',
           CORS_ORIGINS: 'https://app.example,http://localhost:5173',
           // Off for the suite (tests reuse ids across resets); test/edge-cache.test.ts turns it on.
           CATALOGUE_TTL_SECONDS: '0',

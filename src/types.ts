@@ -21,5 +21,7 @@ export type AppEnv = {
     session: Session | null
     /** Whether the request carried a session cookie at all (a bad one is cleared on 401). */
     sessionCookiePresent: boolean
+    /** Set by the admin credential (middleware/admin-auth.ts): the author of the token. */
+    author: string
   }
 }

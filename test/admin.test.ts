@@ -1,6 +1,6 @@
 import type { env } from 'cloudflare:workers'
 import { count, eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { activities, skills, units } from '../src/db/schema.ts'
 import { insertCatalogue, insertSkill, sampleContent } from './fixtures.ts'
 import { api, callWorker, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
@@ -48,6 +48,45 @@ describe('admin authentication', () => {
     await json(await withAuth('Bearer test-admin-token-current'), 201)
     await json(await withAuth('Bearer test-admin-token-previous'), 201)
     expect(await skillCount()).toBe(2)
+  })
+
+  it('names the author of each token: their writes record them and log one audit line, never the token', async () => {
+    const logged = vi.spyOn(console, 'log')
+    const ada = await json<{ id: string; updatedBy: string }>(
+      await withAuth('Bearer test-admin-token-previous'),
+      201,
+    )
+    expect(ada.updatedBy).toBe('ada')
+    const renamed = await api(`/v1/admin/skills/${ada.id}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-admin-token-of-grace' },
+      body: JSON.stringify({ name: 'Solid geometry' }),
+    })
+    expect(await json(renamed, 200)).toMatchObject({ name: 'Solid geometry', updatedBy: 'grace' })
+    const [row] = await db.select().from(skills).where(eq(skills.id, ada.id))
+    expect(row?.updatedBy).toBe('grace')
+
+    const audits = logged.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('"admin write"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(
+      audits.map(({ author, method, route, ids, status }) => ({ author, method, route, ids, status })),
+    ).toEqual([
+      { author: 'ada', method: 'POST', route: '/v1/admin/skills', ids: {}, status: 201 },
+      {
+        author: 'grace',
+        method: 'PATCH',
+        route: '/v1/admin/skills/:skillId',
+        ids: { skillId: ada.id },
+        status: 200,
+      },
+    ])
+    expect(JSON.stringify(audits)).not.toContain('test-admin-token')
+    // Reads are not audited.
+    await send('GET', `/v1/admin/activities/${crypto.randomUUID()}`, { admin: true })
+    expect(logged.mock.calls.filter(([line]) => String(line).includes('"admin write"'))).toHaveLength(2)
+    logged.mockRestore()
   })
 
   it('fails closed with a 500 problem when ADMIN_TOKENS is missing or too short', async () => {

@@ -95,6 +95,8 @@ describe('POST /v1/admin/catalogue/import', () => {
     expect(result.created).toMatchObject({ prerequisites: 1 })
     expect(result.created.activities).toHaveLength(6)
     expect(await exportText()).toBe(exported)
+    // Written by the author of the token (ADMIN_TOKEN is ada's); authors are not part of the document.
+    expect(new Set((await db.select().from(skills)).map((s) => s.updatedBy))).toEqual(new Set(['ada']))
     // And importing it again changes nothing.
     const again = await json<Result>(await importDocument(exported), 200)
     expect(again.created).toEqual({ skills: [], units: [], activities: [], prerequisites: 0 })

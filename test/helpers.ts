@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import { createDb } from '../src/db/client.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 import worker from '../src/index.ts'
+import { authorToken } from '../src/middleware/admin-auth.ts'
 import { checkContract } from './contract.ts'
 
 /** The same Drizzle-over-Neon-HTTP client the Worker uses, pointed at the local endpoint. */
@@ -15,7 +16,7 @@ export const testDb = () =>
 export function expectNoSecrets(text: string) {
   for (const secret of [
     ...env.SESSION_SECRETS.split(','),
-    ...env.ADMIN_TOKENS.split(','),
+    ...env.ADMIN_TOKENS.split(',').map((entry) => authorToken(entry).token),
     env.DATABASE_URL,
   ]) {
     expect(text, 'a secret reached a response').not.toContain(secret)

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { sql } from 'drizzle-orm'
 import { afterEach, beforeEach, expect, vi } from 'vitest'
+import { authorToken } from '../src/middleware/admin-auth.ts'
 import { testDb } from './helpers.ts'
 
 // Every test starts from empty tables and seeds what it needs. Truncating the roots cascades to
@@ -12,7 +13,7 @@ beforeEach(async () => {
 /** What must never reach a log line: secrets, the connection string, session ids or their hashes. */
 const secrets = [
   ...env.SESSION_SECRETS.split(','),
-  ...env.ADMIN_TOKENS.split(','),
+  ...env.ADMIN_TOKENS.split(',').map((entry) => authorToken(entry).token),
   env.DATABASE_URL,
   'Neon-Connection-String',
 ]

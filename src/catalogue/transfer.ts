@@ -200,8 +200,8 @@ export function pruneDestroys(db: Db, incoming: CatalogueDocument) {
     .from(sql`(SELECT 1) AS one`)
 }
 
-/** The import's write batch: one transaction, all or nothing. */
-export function importStatements(db: Db, incoming: CatalogueDocument, prune: boolean) {
+/** The import's write batch: one transaction, all or nothing; `author` is recorded on every row it writes. */
+export function importStatements(db: Db, incoming: CatalogueDocument, prune: boolean, author: string) {
   const skillRows = incoming.skills.map(({ units: _units, prerequisites: _p, ...s }) => s)
   const unitRows = incoming.skills.flatMap((s) =>
     s.units.map(({ activities: _a, ...u }) => ({ ...u, skillId: s.id })),
@@ -217,29 +217,30 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
     db.execute(PREREQUISITE_EDITS_LOCK),
     // An update only where something differs: unchanged rows keep their updated_at and content version.
     db.execute(sql`
-      INSERT INTO ${skills} (id, name, description, level, metadata)
-      SELECT id, name, description, level, metadata
+      INSERT INTO ${skills} (id, name, description, level, metadata, updated_by)
+      SELECT id, name, description, level, metadata, ${author}
       FROM jsonb_to_recordset(${json(skillRows)}) AS x(id uuid, name text, description text, level int, metadata jsonb)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-        level = excluded.level, metadata = excluded.metadata
+        level = excluded.level, metadata = excluded.metadata, updated_by = excluded.updated_by
       WHERE (skills.name, skills.description, skills.level, skills.metadata)
         IS DISTINCT FROM (excluded.name, excluded.description, excluded.level, excluded.metadata)`),
     db.execute(sql`
-      INSERT INTO ${units} (id, skill_id, name, description, "order", metadata)
-      SELECT id, "skillId", name, description, "order", metadata
+      INSERT INTO ${units} (id, skill_id, name, description, "order", metadata, updated_by)
+      SELECT id, "skillId", name, description, "order", metadata, ${author}
       FROM jsonb_to_recordset(${json(unitRows)}) AS x(id uuid, "skillId" uuid, name text, description text, "order" int, metadata jsonb)
       ON CONFLICT (id) DO UPDATE SET skill_id = excluded.skill_id, name = excluded.name,
-        description = excluded.description, "order" = excluded."order", metadata = excluded.metadata
+        description = excluded.description, "order" = excluded."order", metadata = excluded.metadata,
+        updated_by = excluded.updated_by
       WHERE (units.skill_id, units.name, units.description, units."order", units.metadata)
         IS DISTINCT FROM (excluded.skill_id, excluded.name, excluded.description, excluded."order", excluded.metadata)`),
     db.execute(sql`
-      INSERT INTO ${activities} (id, unit_id, name, description, type, "order", metadata, content)
-      SELECT id, "unitId", name, description, type, "order", metadata, content
+      INSERT INTO ${activities} (id, unit_id, name, description, type, "order", metadata, content, updated_by)
+      SELECT id, "unitId", name, description, type, "order", metadata, content, ${author}
       FROM jsonb_to_recordset(${json(activityRows)})
         AS x(id uuid, "unitId" uuid, name text, description text, type activity_type, "order" int, metadata jsonb, content jsonb)
       ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name,
         description = excluded.description, type = excluded.type, "order" = excluded."order",
-        metadata = excluded.metadata, content = excluded.content
+        metadata = excluded.metadata, content = excluded.content, updated_by = excluded.updated_by
       WHERE (activities.unit_id, activities.name, activities.description, activities.type, activities."order",
           activities.metadata, activities.content)
         IS DISTINCT FROM (excluded.unit_id, excluded.name, excluded.description, excluded.type, excluded."order",

@@ -156,6 +156,8 @@ export const skills = pgTable(
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The author (ADMIN_TOKENS name) of the last admin write; null for rows no author wrote. */
+    updatedBy: text(),
     search: tsvector().generatedAlwaysAs(
       (): SQL => searchable(sql.identifier('name'), sql.identifier('description')),
     ),
@@ -202,6 +204,8 @@ export const units = pgTable(
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The author (ADMIN_TOKENS name) of the last admin write; null for rows no author wrote. */
+    updatedBy: text(),
     search: tsvector().generatedAlwaysAs(
       (): SQL => searchable(sql.identifier('name'), sql.identifier('description')),
     ),
@@ -234,6 +238,8 @@ export const activities = pgTable(
     metadata: metadata(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** The author (ADMIN_TOKENS name) of the last admin write; null for rows no author wrote. */
+    updatedBy: text(),
     search: tsvector().generatedAlwaysAs(
       (): SQL =>
         searchable(

@@ -1,6 +1,9 @@
 /**
- * Authors' credential: exactly one `Authorization: Bearer <token>` header naming one of ADMIN_TOKENS
- * (several during a rotation), compared in constant time. Anything else — no header, another scheme,
+ * Authors' credential: exactly one `Authorization: Bearer <token>` header naming one of ADMIN_TOKENS,
+ * compared in constant time. Each entry is `name:token`, naming its author (an author may have
+ * several during a rotation; a bare `token` is the author `admin`). The author is `c.var.author`:
+ * every admin write logs one audit line (who, what, which id — never the token) and records them in
+ * the row's `updated_by`. Anything else — no header, another scheme,
  * a malformed or repeated header, a wrong token — is a 401 with `WWW-Authenticate: Bearer`. Declared
  * by `adminRoute` (src/routes/define.ts), which also names it in the OpenAPI document.
  *
@@ -24,20 +27,47 @@ const penalised = new Map<string, number>()
 
 const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', utf8(text)))
 
+/** An entry of ADMIN_TOKENS: `name:token`, or a bare token (the author `admin`). */
+export function authorToken(entry: string) {
+  const colon = entry.indexOf(':')
+  return colon < 0
+    ? { author: 'admin', token: entry }
+    : { author: entry.slice(0, colon).trim() || 'admin', token: entry.slice(colon + 1).trim() }
+}
+
 /**
- * Constant time in the token: both sides are hashed to 32 bytes, which are compared in full, and
- * every configured token is compared whatever the outcome of the others.
+ * The author whose token this is, or undefined. Constant time in the token: both sides are hashed
+ * to 32 bytes, which are compared in full, and every configured token is compared whatever the
+ * outcome of the others.
  */
-async function isOneOf(token: string, tokens: readonly string[]) {
+async function authorOf(token: string, entries: readonly { author: string; token: string }[]) {
   const given = await digest(token)
-  let match = false
-  for (const expected of tokens) {
-    const other = await digest(expected)
+  let author: string | undefined
+  for (const entry of entries) {
+    const other = await digest(entry.token)
     let difference = 0
     for (const [i, byte] of given.entries()) difference |= byte ^ (other[i] ?? 0)
-    match ||= difference === 0
+    if (difference === 0) author ??= entry.author
   }
-  return match
+  return author
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** One line per admin write: who did what to which id, and the outcome. Never the token. */
+function audit(c: Context<AppEnv>, author: string) {
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      message: 'admin write',
+      requestId: c.get('requestId'),
+      author,
+      method: c.req.method,
+      route: c.req.routePath,
+      ids: c.req.param(),
+      status: c.res.status,
+    }),
+  )
 }
 
 const refusal = (reason: SecurityReason, detail: string) =>
@@ -48,15 +78,21 @@ const refusal = (reason: SecurityReason, detail: string) =>
 
 /** Fails closed: without usable ADMIN_TOKENS the admin API is a 500 "misconfigured", never open. */
 export const adminAuth = createMiddleware<AppEnv>(async function adminAuth(c, next) {
-  const tokens = c.env.ADMIN_TOKENS ?? []
-  if (tokens.length === 0 || tokens.some((token) => token.length < MIN_TOKEN_LENGTH)) {
+  const entries = (c.env.ADMIN_TOKENS ?? []).map(authorToken)
+  if (entries.length === 0 || entries.some(({ token }) => token.length < MIN_TOKEN_LENGTH)) {
     throw new ApiError('misconfigured', 'The admin API is unavailable: ADMIN_TOKENS is missing or too short.')
   }
   const address = clientAddress(c)
   if (address && (penalised.get(address) ?? 0) > Date.now()) throw tooManyWrongTokens()
   const header = c.req.header('authorization')
   const token = header === undefined ? undefined : BEARER.exec(header)?.[1]
-  if (token !== undefined && (await isOneOf(token, tokens))) return next()
+  const author = token === undefined ? undefined : await authorOf(token, entries)
+  if (author !== undefined) {
+    c.set('author', author)
+    await next()
+    if (WRITES.has(c.req.method)) audit(c, author)
+    return
+  }
 
   await countWrongToken(c, address)
   if (header === undefined)

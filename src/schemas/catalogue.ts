@@ -59,6 +59,15 @@ export const ActivitySchema = ActivitySummarySchema.extend({
   ...activityDetails,
 }).openapi('Activity')
 
+const updatedBy = z
+  .string()
+  .nullable()
+  .openapi({ description: 'The author (ADMIN_TOKENS name) of the last admin write; null if none.' })
+
+/** What authors see of a skill and a unit: who changed it last, too. */
+export const AdminSkillSchema = SkillSchema.extend({ updatedBy }).openapi('AdminSkill')
+export const AdminUnitSchema = UnitSchema.extend({ updatedBy }).openapi('AdminUnit')
+
 /**
  * What authors see through the admin API: the full content, answer keys included. Not an extension
  * of Activity: the document would state it as allOf, and a client would have to satisfy both contents.
@@ -66,6 +75,7 @@ export const ActivitySchema = ActivitySummarySchema.extend({
 export const AdminActivitySchema = ActivitySummarySchema.extend({
   content: activityContent,
   ...activityDetails,
+  updatedBy,
 }).openapi('AdminActivity')
 
 export const UnitWithActivitiesSchema = UnitSchema.extend({
@@ -89,7 +99,7 @@ const iso = (date: Date) => date.toISOString()
 const parseContent = (content: unknown): ActivityContent => activityContent.parse(content)
 
 // Presenters name every field: a row also carries columns no client should see (the search vectors).
-export const presentSkill = (skill: Skill): z.infer<typeof SkillSchema> => ({
+const presentSkill = (skill: Skill): z.infer<typeof SkillSchema> => ({
   id: skill.id,
   name: skill.name,
   description: skill.description,
@@ -104,7 +114,7 @@ export const presentCatalogueSkill = (
   prerequisites: z.infer<typeof SkillRefSchema>[],
 ): z.infer<typeof CatalogueSkillSchema> => ({ ...presentSkill(skill), prerequisites })
 
-export const presentUnit = (unit: Unit): z.infer<typeof UnitSchema> => ({
+const presentUnit = (unit: Unit): z.infer<typeof UnitSchema> => ({
   id: unit.id,
   skillId: unit.skillId,
   name: unit.name,
@@ -151,6 +161,17 @@ export const presentActivity = (activity: Activity): z.infer<typeof ActivitySche
 export const presentAdminActivity = (activity: Activity): z.infer<typeof AdminActivitySchema> => ({
   ...presentActivity(activity),
   content: parseContent(activity.content),
+  updatedBy: activity.updatedBy,
+})
+
+export const presentAdminSkill = (skill: Skill): z.infer<typeof AdminSkillSchema> => ({
+  ...presentSkill(skill),
+  updatedBy: skill.updatedBy,
+})
+
+export const presentAdminUnit = (unit: Unit): z.infer<typeof AdminUnitSchema> => ({
+  ...presentUnit(unit),
+  updatedBy: unit.updatedBy,
 })
 
 export const presentUnitWithActivities = (

@@ -42,7 +42,7 @@ export const adminActivities = createRouter()
     async function createActivity(c) {
       const rows = await c.var.db
         .insert(activities)
-        .values(c.req.valid('json'))
+        .values({ ...c.req.valid('json'), updatedBy: c.var.author })
         .returning({ ...getTableColumns(activities), skillId })
       const { skillId: parentSkillId, ...activity } = found(rows, 'activity')
       await purgeCatalogue({ units: [activity.unitId], skills: [parentSkillId] })
@@ -74,7 +74,7 @@ export const adminActivities = createRouter()
     async function updateActivity(c) {
       const rows = await c.var.db
         .update(activities)
-        .set(c.req.valid('json'))
+        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
         .where(eq(activities.id, c.req.valid('param').activityId))
         .returning(withParents)
       const { skillId: parentSkillId, previousUnitId, previousSkillId, ...activity } = found(rows, 'activity')

@@ -91,7 +91,7 @@ export const adminCatalogue = createRouter()
         skillStates: destroys?.skillStates ?? 0,
       }
       if (!dryRun) {
-        const [first, ...rest] = importStatements(db, incoming, prune)
+        const [first, ...rest] = importStatements(db, incoming, prune, c.var.author)
         if (first) await db.batch([first, ...rest])
         const stale = {
           skills: [...plan.created.skills, ...plan.updated.skills, ...plan.deleted.skills],

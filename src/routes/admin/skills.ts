@@ -8,7 +8,7 @@ import { NO_STORE } from '../../http/cache-control.ts'
 import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { CreateSkillSchema, UpdateSkillSchema } from '../../schemas/admin.ts'
-import { presentSkill, SkillPrerequisitesSchema, SkillSchema } from '../../schemas/catalogue.ts'
+import { AdminSkillSchema, presentAdminSkill, SkillPrerequisitesSchema } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { deleted, failures, found, route } from './shared.ts'
@@ -36,29 +36,35 @@ export const adminSkills = createRouter()
     adminRoute({
       ...route('post', '/v1/admin/skills', 'skills', 'Create a skill'),
       request: jsonBody(CreateSkillSchema),
-      responses: { 201: jsonResponse(SkillSchema, 'Created'), ...failures },
+      responses: { 201: jsonResponse(AdminSkillSchema, 'Created'), ...failures },
     }),
     async function createSkill(c) {
-      const skill = found(await c.var.db.insert(skills).values(c.req.valid('json')).returning(), 'skill')
+      const skill = found(
+        await c.var.db
+          .insert(skills)
+          .values({ ...c.req.valid('json'), updatedBy: c.var.author })
+          .returning(),
+        'skill',
+      )
       await purgeCatalogue({ skillList: true })
-      return c.json(presentSkill(skill), 201, NO_STORE)
+      return c.json(presentAdminSkill(skill), 201, NO_STORE)
     },
   )
   .openapi(
     adminRoute({
       ...route('patch', '/v1/admin/skills/{skillId}', 'skills', 'Update a skill'),
       request: { params: uuidParam('skillId'), ...jsonBody(UpdateSkillSchema) },
-      responses: { 200: jsonResponse(SkillSchema, 'The resource'), ...failures },
+      responses: { 200: jsonResponse(AdminSkillSchema, 'The resource'), ...failures },
     }),
     async function updateSkill(c) {
       const rows = await c.var.db
         .update(skills)
-        .set(c.req.valid('json'))
+        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
         .where(eq(skills.id, c.req.valid('param').skillId))
         .returning()
       const skill = found(rows, 'skill')
       await purgeCatalogue({ skillList: true, skills: [skill.id] })
-      return c.json(presentSkill(skill), 200, NO_STORE)
+      return c.json(presentAdminSkill(skill), 200, NO_STORE)
     },
   )
   .openapi(

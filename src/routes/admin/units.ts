@@ -5,7 +5,7 @@ import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { CreateUnitSchema, UpdateUnitSchema } from '../../schemas/admin.ts'
-import { presentUnit, UnitSchema } from '../../schemas/catalogue.ts'
+import { AdminUnitSchema, presentAdminUnit } from '../../schemas/catalogue.ts'
 import { uuidParam } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { deleted, failures, found, route } from './shared.ts'
@@ -25,29 +25,35 @@ export const adminUnits = createRouter()
     adminRoute({
       ...route('post', '/v1/admin/units', 'units', 'Create a unit in a skill'),
       request: jsonBody(CreateUnitSchema),
-      responses: { 201: jsonResponse(UnitSchema, 'Created'), ...failures },
+      responses: { 201: jsonResponse(AdminUnitSchema, 'Created'), ...failures },
     }),
     async function createUnit(c) {
-      const unit = found(await c.var.db.insert(units).values(c.req.valid('json')).returning(), 'unit')
+      const unit = found(
+        await c.var.db
+          .insert(units)
+          .values({ ...c.req.valid('json'), updatedBy: c.var.author })
+          .returning(),
+        'unit',
+      )
       await purgeCatalogue({ skills: [unit.skillId] })
-      return c.json(presentUnit(unit), 201, NO_STORE)
+      return c.json(presentAdminUnit(unit), 201, NO_STORE)
     },
   )
   .openapi(
     adminRoute({
       ...route('patch', '/v1/admin/units/{unitId}', 'units', 'Update or move a unit'),
       request: { params: uuidParam('unitId'), ...jsonBody(UpdateUnitSchema) },
-      responses: { 200: jsonResponse(UnitSchema, 'The resource'), ...failures },
+      responses: { 200: jsonResponse(AdminUnitSchema, 'The resource'), ...failures },
     }),
     async function updateUnit(c) {
       const rows = await c.var.db
         .update(units)
-        .set(c.req.valid('json'))
+        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
         .where(eq(units.id, c.req.valid('param').unitId))
         .returning(withPreviousSkill)
       const { previousSkillId, ...unit } = found(rows, 'unit')
       await purgeCatalogue({ units: [unit.id], skills: [unit.skillId, previousSkillId] })
-      return c.json(presentUnit(unit), 200, NO_STORE)
+      return c.json(presentAdminUnit(unit), 200, NO_STORE)
     },
   )
   .openapi(
