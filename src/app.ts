@@ -10,6 +10,7 @@ import { adminActivities } from './routes/admin/activities.ts'
 import { adminActivityStats } from './routes/admin/activity-stats.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminSkills } from './routes/admin/skills.ts'
+import { adminStructure } from './routes/admin/structure.ts'
 import { adminUnits } from './routes/admin/units.ts'
 import { attemptRoutes } from './routes/attempts.ts'
 import { catalogue } from './routes/catalogue.ts'
@@ -71,6 +72,7 @@ export function createApp() {
     .route('/', adminActivities)
     .route('/', adminActivityStats)
     .route('/', adminCatalogue)
+    .route('/', adminStructure)
     .route('/', docs)
 }
 

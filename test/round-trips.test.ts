@@ -102,6 +102,12 @@ describe('round trips per request', () => {
     await expectTrips('DELETE /v1/admin/skills/{id}/prerequisites/{requiredId}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}/prerequisites/${SKILL}`, { admin: true }),
     )
+    await expectTrips('GET /v1/admin/skills/{id}/cascade', 1, () =>
+      send('GET', `/v1/admin/skills/${SKILL}/cascade`, { admin: true }),
+    )
+    await expectTrips('PUT /v1/admin/skills/{id}/order', 1, () =>
+      send('PUT', `/v1/admin/skills/${skill.id}/order`, { admin: true, body: { units: [] } }),
+    )
     const exported = await expectTrips('GET /v1/admin/catalogue/export', 1, () =>
       send('GET', '/v1/admin/catalogue/export', { admin: true }),
     )

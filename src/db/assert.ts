@@ -23,6 +23,8 @@ export type Assertion =
   | 'merge_unchanged'
   // adding a prerequisite (catalogue/prerequisites.ts)
   | 'prerequisite_acyclic'
+  // reordering a skill (catalogue/structure.ts)
+  | 'order_lists_everything'
 
 /** A statement that rolls the batch back, naming `assertion`, unless `condition` is true. */
 export const batchAssert = (db: Db, condition: SQL, assertion: Assertion) =>
