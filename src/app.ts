@@ -9,6 +9,7 @@ import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminActivityStats } from './routes/admin/activity-stats.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
+import { adminClasses } from './routes/admin/classes.ts'
 import { adminSkills } from './routes/admin/skills.ts'
 import { adminStructure } from './routes/admin/structure.ts'
 import { adminUnits } from './routes/admin/units.ts'
@@ -18,6 +19,7 @@ import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
+import { meClasses } from './routes/me-classes.ts'
 import { meExport } from './routes/me-export.ts'
 import { meNext } from './routes/me-next.ts'
 import { mePasskeys } from './routes/me-passkeys.ts'
@@ -66,6 +68,7 @@ export function createApp() {
     .route('/', meAttempts)
     .route('/', meReview)
     .route('/', meNext)
+    .route('/', meClasses)
     .route('/', attemptRoutes)
     .route('/', adminSkills)
     .route('/', adminUnits)
@@ -73,6 +76,7 @@ export function createApp() {
     .route('/', adminActivityStats)
     .route('/', adminCatalogue)
     .route('/', adminStructure)
+    .route('/', adminClasses)
     .route('/', docs)
 }
 

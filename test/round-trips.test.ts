@@ -75,6 +75,7 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/me/skills/{id}', 1, () => send('GET', `/v1/me/skills/${SKILL}`, { cookie }))
     await expectTrips('GET /v1/me/review', 1, () => send('GET', '/v1/me/review', { cookie }))
     await expectTrips('GET /v1/me/next', 1, () => send('GET', '/v1/me/next', { cookie }))
+    await expectTrips('GET /v1/me/classes', 1, () => send('GET', '/v1/me/classes', { cookie }))
     await expectTrips('DELETE /v1/session', 1, () => send('DELETE', '/v1/session', { cookie }))
     const other = await newLearner()
     await expectTrips('DELETE /v1/me', 1, () => send('DELETE', '/v1/me', { cookie: other.cookie }))

@@ -132,6 +132,43 @@ export const passkeys = pgTable(
 )
 
 /**
+ * A teacher's group of learners. Learners join with the class's code and stay anonymous to it:
+ * authors see how many joined (and, in dashboards, aggregates), never who.
+ */
+export const classes = pgTable(
+  'classes',
+  {
+    id: id(),
+    name: text().notNull(),
+    /** Eight characters without look-alikes (src/classes/join-code.ts): read aloud, typed by children. */
+    joinCode: text().notNull(),
+    createdBy: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('classes_join_code_unique').on(t.joinCode),
+    check('classes_join_code_format', sql`${t.joinCode} ~ '^[A-HJ-NP-Z2-9]{8}$'`),
+  ],
+)
+
+export const classMembers = pgTable(
+  'class_members',
+  {
+    classId: uuid()
+      .notNull()
+      .references(() => classes.id, { onDelete: 'cascade' }),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    joinedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.classId, t.learnerId], name: 'class_members_pkey' }),
+    index('class_members_learner_idx').on(t.learnerId),
+  ],
+)
+
+/**
  * WebAuthn challenges already verified: a challenge is signed by the Worker (no row until then) and
  * recorded here by the write that verifies it, so it verifies once. The cron deletes expired rows.
  */

@@ -5,13 +5,23 @@
  */
 import { z } from '@hono/zod-openapi'
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm'
-import { attempts, passkeys, type SkillState, sessions, skillStates, skills } from '../db/schema.ts'
+import {
+  attempts,
+  classes,
+  classMembers,
+  passkeys,
+  type SkillState,
+  sessions,
+  skillStates,
+  skills,
+} from '../db/schema.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse } from '../openapi.ts'
 import { skillUnitIds } from '../progress/queries.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, presentAttempt } from '../schemas/attempts.ts'
+import { MyClassSchema } from '../schemas/classes.ts'
 import { Timestamp } from '../schemas/common.ts'
 import { LearnerSchema } from '../schemas/learner.ts'
 import { PasskeySchema, presentPasskey } from '../schemas/passkeys.ts'
@@ -50,6 +60,7 @@ const ExportSchema = z
         reviewCard: ReviewCardSchema,
       }).openapi('ExportedSkillState'),
     ),
+    classes: z.array(MyClassSchema).openapi({ description: 'The classes the learner joined.' }),
   })
   .openapi('LearnerExport')
 
@@ -98,6 +109,12 @@ export const meExport = createRouter().openapi(
         .innerJoin(skills, eq(skills.id, skillStates.skillId))
         .where(eq(skillStates.learnerId, learnerId))
         .orderBy(asc(skillStates.createdAt), asc(skillStates.id)),
+      classes: db
+        .select({ id: classes.id, name: classes.name, joinedAt: classMembers.joinedAt })
+        .from(classMembers)
+        .innerJoin(classes, eq(classes.id, classMembers.classId))
+        .where(eq(classMembers.learnerId, learnerId))
+        .orderBy(asc(classMembers.joinedAt), asc(classes.id)),
     }))
     const now = new Date()
     const body = {
@@ -112,6 +129,7 @@ export const meExport = createRouter().openapi(
         createdAt: state.createdAt.toISOString(),
         reviewCard: presentCard(state),
       })),
+      classes: rows.classes.map((row) => ({ ...row, joinedAt: row.joinedAt.toISOString() })),
     }
     const filename = `learning-progress-${now.toISOString().slice(0, 10)}.json`
     return c.json(body, 200, { ...PRIVATE, 'Content-Disposition': `attachment; filename="${filename}"` })
