@@ -34,11 +34,11 @@ export const adminClasses = createRouter()
       responses: { 201: jsonResponse(AdminClassSchema, 'Created'), ...failures },
     }),
     async function createClass(c) {
-      const [row] = await c.var.db
+      const rows = await c.var.db
         .insert(classes)
         .values({ name: c.req.valid('json').name, joinCode: newJoinCode(), createdBy: c.var.author })
         .returning()
-      return c.json(present({ ...found(row ? [row] : [], 'class'), members: 0 }), 201, NO_STORE)
+      return c.json(present({ ...found(rows, 'class'), members: 0 }), 201, NO_STORE)
     },
   )
   .openapi(
