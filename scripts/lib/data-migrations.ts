@@ -6,10 +6,9 @@
  */
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.ts'
-import { activities, attempts, skillStates, skills, units } from '../../src/db/schema.ts'
-import { bktParameters } from '../../src/mastery/bkt.ts'
+import { attempts, skillStates, units } from '../../src/db/schema.ts'
 import { replaySkill } from '../../src/mastery/replay.ts'
-import { completedHistory, replayable } from '../../src/progress/history.ts'
+import { completedHistory, replayable, replayedSkill, skillActivities } from '../../src/progress/history.ts'
 
 export type DataMigration = { name: string; after: string; run: (db: Db) => Promise<string> }
 
@@ -64,35 +63,20 @@ async function replayPage(db: Db, page: Key[]) {
   const pairs = (learner: SQL, skill: SQL) =>
     or(...page.map((key) => and(sql`${learner} = ${key.learnerId}`, sql`${skill} = ${key.skillId}`)))
   const skillIds = [...new Set(page.map((key) => key.skillId))]
-  const [states, history, skillActivities] = await db.batch([
+  const [states, history, activitiesOfSkills] = await db.batch([
     db
       .select()
       .from(skillStates)
       .where(pairs(sql`${skillStates.learnerId}`, sql`${skillStates.skillId}`)),
     completedHistory(db, pairs(sql`${attempts.learnerId}`, sql`${units.skillId}`)),
-    db
-      .select({
-        id: activities.id,
-        unitId: activities.unitId,
-        skillId: units.skillId,
-        metadata: skills.metadata,
-      })
-      .from(activities)
-      .innerJoin(units, eq(units.id, activities.unitId))
-      .innerJoin(skills, eq(skills.id, units.skillId))
-      .where(inArray(units.skillId, skillIds))
-      .orderBy(asc(units.order), asc(units.id), asc(activities.order), asc(activities.id)),
+    skillActivities(db, inArray(units.skillId, skillIds)),
   ])
   const writes = []
   const written: Key[] = []
   const credited: { id: string; credited: string[] }[] = []
   for (const state of states) {
-    const ofSkill = skillActivities.filter((row) => row.skillId === state.skillId)
     const result = replaySkill(
-      {
-        parameters: bktParameters(ofSkill[0]?.metadata),
-        activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
-      },
+      replayedSkill(activitiesOfSkills, state.skillId),
       replayable(history, state.skillId, [state.learnerId]),
     )
     if (!result.state) continue

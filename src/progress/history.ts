@@ -4,13 +4,15 @@
  * answers and what it showed. Read by merges (progress/merge.ts) and by the data migration that
  * brings stored states to a new model (scripts/lib/data-migrations.ts).
  */
-import { and, eq, type SQL } from 'drizzle-orm'
+import { and, asc, eq, type SQL } from 'drizzle-orm'
 import { reviewPolicy } from '../content/review.ts'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
-import { activities, activityVersions, attempts, units } from '../db/schema.ts'
+import { activities, activityVersions, attempts, skills, units } from '../db/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
-import type { CompletedAttempt } from '../mastery/replay.ts'
+import { bktParameters } from '../mastery/bkt.ts'
+import type { CompletedAttempt, ReplayedSkill } from '../mastery/replay.ts'
+import { versionOf } from './queries.ts'
 
 /** Completed attempts matching `where` (over attempts and units), with what a replay needs. */
 export const completedHistory = (db: Db, where: SQL | undefined) =>
@@ -29,17 +31,37 @@ export const completedHistory = (db: Db, where: SQL | undefined) =>
     })
     .from(attempts)
     .innerJoin(activities, eq(activities.id, attempts.activityId))
-    .innerJoin(
-      activityVersions,
-      and(
-        eq(activityVersions.activityId, attempts.activityId),
-        eq(activityVersions.version, attempts.contentVersion),
-      ),
-    )
+    .innerJoin(activityVersions, versionOf(attempts))
     .innerJoin(units, eq(units.id, activities.unitId))
     .where(and(eq(attempts.status, 'completed'), where))
 
 type HistoryRow = Awaited<ReturnType<typeof completedHistory>>[number]
+
+/** The activities of the skills matching `where` (over units), in the model's order, with each skill's metadata. */
+export const skillActivities = (db: Db, where: SQL) =>
+  db
+    .select({
+      id: activities.id,
+      unitId: activities.unitId,
+      skillId: units.skillId,
+      metadata: skills.metadata,
+    })
+    .from(activities)
+    .innerJoin(units, eq(units.id, activities.unitId))
+    .innerJoin(skills, eq(skills.id, units.skillId))
+    .where(where)
+    .orderBy(asc(units.order), asc(units.id), asc(activities.order), asc(activities.id))
+
+type SkillActivityRow = Awaited<ReturnType<typeof skillActivities>>[number]
+
+/** One skill as a replay needs it (mastery/replay.ts), from the rows of `skillActivities`. */
+export function replayedSkill(rows: SkillActivityRow[], skillId: string): ReplayedSkill {
+  const ofSkill = rows.filter((row) => row.skillId === skillId)
+  return {
+    parameters: bktParameters(ofSkill[0]?.metadata),
+    activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
+  }
+}
 
 const answersOf = (response: unknown) =>
   ((response as { answers?: unknown } | null)?.answers ?? {}) as Record<string, AnswerValue>

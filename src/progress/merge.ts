@@ -14,21 +14,11 @@
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
 import { batchAssert } from '../db/assert.ts'
 import type { Db } from '../db/client.ts'
-import {
-  activities,
-  attempts,
-  learners,
-  passkeys,
-  sessions,
-  skillStates,
-  skills,
-  units,
-} from '../db/schema.ts'
-import { bktParameters } from '../mastery/bkt.ts'
+import { activities, attempts, learners, passkeys, sessions, skillStates, units } from '../db/schema.ts'
 import { replaySkill } from '../mastery/replay.ts'
 import type { MasteryState } from '../mastery/state.ts'
 import { IDLE_LIMIT, learnerIdOf, liveSession } from '../session/learner.ts'
-import { completedHistory, replayable } from './history.ts'
+import { completedHistory, replayable, replayedSkill, skillActivities } from './history.ts'
 
 const count = (query: SQL) => sql<number>`(${query})`.mapWith(Number)
 
@@ -81,18 +71,7 @@ export function mergeReads(db: Db, source: SQL, target: SQL) {
         sql`${units.skillId} IN ${affectedSkills(source)}`,
       ),
     ),
-    skillActivities: db
-      .select({
-        id: activities.id,
-        unitId: activities.unitId,
-        skillId: units.skillId,
-        skillMetadata: skills.metadata,
-      })
-      .from(activities)
-      .innerJoin(units, eq(units.id, activities.unitId))
-      .innerJoin(skills, eq(skills.id, units.skillId))
-      .where(sql`${units.skillId} IN ${affectedSkills(source)}`)
-      .orderBy(asc(units.order), asc(units.id), asc(activities.order), asc(activities.id)),
+    skillActivities: skillActivities(db, sql`${units.skillId} IN ${affectedSkills(source)}`),
     versions: db
       .select({
         learnerId: skillStates.learnerId,
@@ -130,12 +109,8 @@ export function planMerge(source: MergeSource, targetId: string, read: MergeRead
   )
   const affectedSkillIds = [...new Set(read.skillActivities.map((row) => row.skillId))]
   const states = affectedSkillIds.flatMap((skillId) => {
-    const ofSkill = read.skillActivities.filter((row) => row.skillId === skillId)
     const { state } = replaySkill(
-      {
-        parameters: bktParameters(ofSkill[0]?.skillMetadata),
-        activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
-      },
+      replayedSkill(read.skillActivities, skillId),
       replayable(read.history, skillId),
     )
     if (!state) return []

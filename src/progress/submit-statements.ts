@@ -8,7 +8,7 @@ import { activities, activityVersions, attempts, skillStates, skills, units } fr
 import type { AnswerValue } from '../grading/grade.ts'
 import type { Decision } from '../mastery/decide.ts'
 import type { WriteContext } from './learner-write.ts'
-import { learnerCompleted, ownAttempt } from './queries.ts'
+import { learnerCompleted, ownAttempt, versionOf } from './queries.ts'
 
 /** The skill of an attempt, as a subquery for statements of the same batch. */
 const skillOfAttempt = (attemptId: string) => sql`(
@@ -42,13 +42,7 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
       })
       .from(attempts)
       .innerJoin(activities, eq(activities.id, attempts.activityId))
-      .innerJoin(
-        activityVersions,
-        and(
-          eq(activityVersions.activityId, attempts.activityId),
-          eq(activityVersions.version, attempts.contentVersion),
-        ),
-      )
+      .innerJoin(activityVersions, versionOf(attempts))
       .innerJoin(units, eq(units.id, activities.unitId))
       .innerJoin(skills, eq(skills.id, units.skillId))
       .where(ownAttempt(learnerId, attemptId)),
