@@ -6,6 +6,7 @@ import { activities, attempts, skillStates, skills } from '../src/db/schema.ts'
 import {
   ADMIN_TOKEN,
   api,
+  completeActivity,
   countRoundTrips,
   expectProblem,
   json,
@@ -108,17 +109,7 @@ describe('POST /v1/admin/catalogue/import', () => {
     const document = JSON.parse(await exportText()) as Document
     const { cookie } = await newLearner()
     const takeAway = SEED_IDS.activities.takeAway
-    const started = await json<{ id: string }>(
-      await send('POST', `/v1/activities/${takeAway}/attempts`, { cookie }),
-      201,
-    )
-    await json(
-      await send('POST', `/v1/attempts/${started.id}/submit`, {
-        cookie,
-        body: { response: { answers: {} } },
-      }),
-      200,
-    )
+    await completeActivity(cookie, takeAway)
     const math = document.skills[0] as Document['skills'][number]
     math.name = 'Arithmetic'
     // Take-away practice (with the learner's attempt) leaves the document; a new activity joins.
@@ -153,17 +144,7 @@ describe('POST /v1/admin/catalogue/import', () => {
     const document = JSON.parse(await exportText()) as Document
     const { cookie } = await newLearner()
     const science = SEED_IDS.activities.scientificMethod
-    const started = await json<{ id: string }>(
-      await send('POST', `/v1/activities/${science}/attempts`, { cookie }),
-      201,
-    )
-    await json(
-      await send('POST', `/v1/attempts/${started.id}/submit`, {
-        cookie,
-        body: { response: { answers: {} } },
-      }),
-      200,
-    )
+    await completeActivity(cookie, science)
     document.skills = document.skills.filter((s) => s.id !== SEED_IDS.skills.science)
 
     const { result, roundTrips } = await countRoundTrips(() => importDocument(document))

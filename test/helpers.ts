@@ -117,6 +117,22 @@ export function send(
   return api(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
 }
 
+/** Starts an activity as this learner and submits `answers`: a completed attempt. */
+export async function completeActivity(
+  cookie: string,
+  activityId: string,
+  answers: Record<string, unknown> = {},
+) {
+  const started = await json<{ id: string }>(
+    await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }),
+    201,
+  )
+  return json(
+    await send('POST', `/v1/attempts/${started.id}/submit`, { cookie, body: { response: { answers } } }),
+    200,
+  )
+}
+
 export async function json<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
   const text = await res.text()
   expect(res.status, text).toBe(status)

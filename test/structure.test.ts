@@ -4,7 +4,15 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { activities, units } from '../src/db/schema.ts'
 import { insertActivity, insertUnit } from './fixtures.ts'
-import { countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import {
+  completeActivity,
+  countRoundTrips,
+  expectProblem,
+  json,
+  newLearner,
+  send,
+  testDb,
+} from './helpers.ts'
 
 const db = testDb()
 const { skills: skill, units: unit, activities: activity } = SEED_IDS
@@ -13,24 +21,13 @@ beforeEach(async () => {
   await seed(db)
 })
 
-async function answer(cookie: string, activityId: string) {
-  const started = await json<{ id: string }>(
-    await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }),
-    201,
-  )
-  await json(
-    await send('POST', `/v1/attempts/${started.id}/submit`, { cookie, body: { response: { answers: {} } } }),
-    200,
-  )
-}
-
 describe('GET /v1/admin/{skills|units|activities}/{id}/cascade', () => {
   it('counts what a delete would take along, in one round trip, deleting nothing', async () => {
     const first = await newLearner()
     const second = await newLearner()
-    await answer(first.cookie, activity.addition)
-    await answer(first.cookie, activity.takeAway)
-    await answer(second.cookie, activity.addition)
+    await completeActivity(first.cookie, activity.addition)
+    await completeActivity(first.cookie, activity.takeAway)
+    await completeActivity(second.cookie, activity.addition)
     const cascade = (path: string) => send('GET', `/v1/admin/${path}/cascade`, { admin: true })
 
     const { result, roundTrips } = await countRoundTrips(() => cascade(`skills/${skill.math}`))
