@@ -8,7 +8,9 @@
  */
 import { jsonPointer } from '../errors.ts'
 
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+/** Keys refused anywhere in a body; free-form objects of the OpenAPI document say so (`refusesPrototypeKeys`). */
+export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'] as const
+const prototypeKeys = new Set<string>(PROTOTYPE_KEYS)
 
 /** Deeper than any body of this API (an activity's content is 5 levels); metadata stays well within. */
 const MAX_JSON_DEPTH = 32
@@ -37,7 +39,7 @@ export function faultIn(text: string): BodyFault | undefined {
       return { pointer: jsonPointer(path), detail: `nested more than ${MAX_JSON_DEPTH} levels deep` }
     }
     for (const [key, child] of Object.entries(value)) {
-      if (PROTOTYPE_KEYS.has(key)) {
+      if (prototypeKeys.has(key)) {
         return { pointer: jsonPointer(path), detail: `the key "${key}" is not allowed anywhere in a body` }
       }
       if (!key.isWellFormed()) {

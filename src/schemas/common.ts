@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { ApiError } from '../errors.ts'
+import { PROTOTYPE_KEYS } from '../http/json-scan.ts'
 import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
 
 /** A UUID path parameter, lower-cased so `ABC…` and `abc…` name the same row. Checked before any query. */
@@ -95,6 +96,12 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
  * Free-form JSON for clients, bounded: at most 4 KiB serialised, and no NUL anywhere (Postgres
  * jsonb refuses `\u0000`, which would otherwise surface as a 500).
  */
+/**
+ * OpenAPI metadata for a free-form object: the keys every body refuses (http/json-scan.ts), as JSON
+ * Schema 2020-12 `propertyNames` (OpenAPI 3.1), which zod-to-openapi's metadata type does not list.
+ */
+export const refusesPrototypeKeys = { propertyNames: { not: { enum: [...PROTOTYPE_KEYS] } } } as object
+
 export const MetadataInput = z
   // Values are whatever JSON.parse produced; z.json() would be exact but its recursion defeats the OpenAPI generator.
   .record(z.string().max(64), z.unknown())
@@ -105,8 +112,7 @@ export const MetadataInput = z
       'Free-form JSON object, at most 4 KiB serialised. Anywhere in it (as in any request body), the keys ' +
       '`__proto__`, `constructor` and `prototype` are refused, and so are NUL characters, lone surrogates ' +
       'and nesting deeper than 32 levels.',
-    // A JSON Schema 2020-12 keyword (OpenAPI 3.1) that zod-to-openapi's metadata type does not list.
-    ...({ propertyNames: { not: { enum: ['__proto__', 'constructor', 'prototype'] } } } as object),
+    ...refusesPrototypeKeys,
   })
 
 /**

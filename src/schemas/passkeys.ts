@@ -7,7 +7,7 @@
 import { z } from '@hono/zod-openapi'
 import { text } from '../content/schema.ts'
 import type { Passkey } from '../db/schema.ts'
-import { Timestamp } from './common.ts'
+import { refusesPrototypeKeys, Timestamp } from './common.ts'
 
 const base64url = (max: number) =>
   z
@@ -99,16 +99,16 @@ const ExtensionResults = z
   .record(z.string(), z.unknown())
   .openapi({
     description: 'As the browser returned them. Keys that reach into prototypes are refused, as in any body.',
-    // A JSON Schema 2020-12 keyword (OpenAPI 3.1) that zod-to-openapi's metadata type does not list.
-    ...({ propertyNames: { not: { enum: ['__proto__', 'constructor', 'prototype'] } } } as object),
+    ...refusesPrototypeKeys,
   })
   .optional()
 
+/** What both kinds of credential carry: the credential id, twice (text and raw), and its type. */
+const credentialId = { id: base64url(1366), rawId: base64url(1366), type: z.literal('public-key') }
+
 const RegistrationCredentialSchema = z
   .object({
-    id: base64url(1366),
-    rawId: base64url(1366),
-    type: z.literal('public-key'),
+    ...credentialId,
     response: z.object({
       clientDataJSON: base64url(4096),
       attestationObject: base64url(32_768),
@@ -124,9 +124,7 @@ const RegistrationCredentialSchema = z
 
 const AuthenticationCredentialSchema = z
   .object({
-    id: base64url(1366),
-    rawId: base64url(1366),
-    type: z.literal('public-key'),
+    ...credentialId,
     response: z.object({
       clientDataJSON: base64url(4096),
       authenticatorData: base64url(4096),
