@@ -11,8 +11,12 @@ import { batchAssert, marker } from '../db/assert.ts'
 import type { Db } from '../db/client.ts'
 import { skillPrerequisites, skills } from '../db/schema.ts'
 
-/** The one lock every prerequisite edit takes (pg_advisory_xact_lock: released at commit). */
-const PREREQUISITE_EDITS_LOCK = sql`pg_advisory_xact_lock(hashtext('skill_prerequisites'))`
+/**
+ * The one lock every prerequisite edit takes, a catalogue import included (pg_advisory_xact_lock:
+ * released at commit), as a statement of the edit's batch.
+ */
+export const lockPrerequisiteEdits = (db: Db) =>
+  db.execute(sql`SELECT pg_advisory_xact_lock(hashtext('skill_prerequisites'))`)
 
 /** Whether `requiredSkillId` already requires `skillId`, directly or through other skills. */
 const pathBack = (skillId: string, requiredSkillId: string) => sql`EXISTS (
@@ -57,7 +61,7 @@ function prerequisitesOf(db: Db, skillId: string) {
 export function addPrerequisiteBatch(db: Db, skillId: string, requiredSkillId: string) {
   const inserted = marker('prerequisite_added')
   return db.batch([
-    db.execute(sql`SELECT ${PREREQUISITE_EDITS_LOCK}`),
+    lockPrerequisiteEdits(db),
     db.execute(sql`
       INSERT INTO ${skillPrerequisites} (skill_id, required_skill_id)
       SELECT ${skillId}::uuid, ${requiredSkillId}::uuid
@@ -81,7 +85,7 @@ export function addPrerequisiteBatch(db: Db, skillId: string, requiredSkillId: s
 /** Removes one edge (taking the same lock, so an add never reads a half-removed path). */
 export function removePrerequisiteBatch(db: Db, skillId: string, requiredSkillId: string) {
   return db.batch([
-    db.execute(sql`SELECT ${PREREQUISITE_EDITS_LOCK}`),
+    lockPrerequisiteEdits(db),
     db
       .delete(skillPrerequisites)
       .where(

@@ -20,9 +20,7 @@ import {
   units,
 } from '../db/schema.ts'
 import { CATALOGUE_FORMAT, type CatalogueDocument } from '../schemas/catalogue-document.ts'
-
-/** The same lock as prerequisite edits (catalogue/prerequisites.ts): no edge lands mid-import. */
-const PREREQUISITE_EDITS_LOCK = sql`SELECT pg_advisory_xact_lock(hashtext('skill_prerequisites'))`
+import { lockPrerequisiteEdits } from './prerequisites.ts'
 
 /** The four reads of a whole catalogue, for one batch. */
 export const catalogueReads = (db: Db) =>
@@ -214,7 +212,8 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
   )
   const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`
   const statements = [
-    db.execute(PREREQUISITE_EDITS_LOCK),
+    // The lock of prerequisite edits: no edge lands mid-import.
+    lockPrerequisiteEdits(db),
     // An update only where something differs: unchanged rows keep their updated_at and content version.
     db.execute(sql`
       INSERT INTO ${skills} (id, name, description, level, metadata, updated_by)

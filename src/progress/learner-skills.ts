@@ -20,6 +20,8 @@ export type LearnerSkill = {
   pInit: number
   /** The state as presented: status, mastery over the current units, due date. */
   read: z.infer<typeof SkillStateSchema>
+  /** The ids of the skills this one requires (grouped once from the edges, not searched per skill). */
+  requires: string[]
 }
 
 const isMastered = ({ read }: LearnerSkill) => read.status === 'mastered' || read.status === 'review_needed'
@@ -30,25 +32,22 @@ export const refOf = ({ skill }: LearnerSkill): SkillRef => ({
   level: skill.level,
 })
 
-export function learnerSkills(rows: SkillRow[], now: Date): Map<string, LearnerSkill> {
+export function learnerSkills(rows: SkillRow[], edges: Edge[], now: Date): Map<string, LearnerSkill> {
+  const requiredBy = Map.groupBy(edges, (edge) => edge.skillId)
   return new Map(
     rows.map(({ skill, state, unitIds }) => {
       const { pInit } = bktParameters(skill.metadata)
       const read = presentSkillState(skill.id, state, { unitIds, pInit }, now)
-      return [skill.id, { skill, state, unitIds, pInit, read }]
+      const requires = (requiredBy.get(skill.id) ?? []).map((edge) => edge.requiredSkillId)
+      return [skill.id, { skill, state, unitIds, pInit, read, requires }]
     }),
   )
 }
 
-/** The prerequisites of `skillId` this learner has not mastered, by level then name. */
-export function recommendedAfter(
-  skillId: string,
-  edges: Edge[],
-  skills: Map<string, LearnerSkill>,
-): SkillRef[] {
-  return edges
-    .filter((edge) => edge.skillId === skillId)
-    .map((edge) => skills.get(edge.requiredSkillId))
+/** The prerequisites of `skill` this learner has not mastered, by level then name. */
+export function recommendedAfter(skill: LearnerSkill, skills: Map<string, LearnerSkill>): SkillRef[] {
+  return skill.requires
+    .map((id) => skills.get(id))
     .filter((required): required is LearnerSkill => required !== undefined && !isMastered(required))
     .map(refOf)
     .sort((a, b) => a.level - b.level || a.name.localeCompare(b.name) || a.id.localeCompare(b.id))

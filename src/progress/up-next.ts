@@ -15,7 +15,7 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { activities, type activityType, skillStates, units } from '../db/schema.ts'
-import { type Edge, type LearnerSkill, recommendedAfter, refOf } from './learner-skills.ts'
+import { type LearnerSkill, recommendedAfter, refOf } from './learner-skills.ts'
 import { learnerCompleted, mySkills, prerequisiteEdges } from './queries.ts'
 
 const unitActivity = {
@@ -108,7 +108,6 @@ function stepFor(
   reason: NextStep['reason'],
   skill: LearnerSkill,
   unitsOfSkill: UnitActivity[],
-  hasPrerequisites: boolean,
 ): NextStep | undefined {
   const weakest = weakestUnit(skill, unitsOfSkill)
   if (!weakest) return undefined
@@ -119,7 +118,7 @@ function stepFor(
     continue: `${unit.unitName} is the weakest unit of ${skill.skill.name} (${percent(knowledge)})${
       unit.passed ? '; practise it again.' : '.'
     }`,
-    start: `${hasPrerequisites ? 'Its prerequisites are mastered: ready' : 'Ready'} to start (level ${skill.skill.level}).`,
+    start: `${skill.requires.length > 0 ? 'Its prerequisites are mastered: ready' : 'Ready'} to start (level ${skill.skill.level}).`,
   }[reason]
   return {
     reason,
@@ -133,7 +132,6 @@ function stepFor(
 
 export function upNext(
   skills: Map<string, LearnerSkill>,
-  edges: Edge[],
   { units, firsts }: { units: UnitActivity[]; firsts: UnitActivity[] },
   limit: number,
 ): NextStep[] {
@@ -153,16 +151,11 @@ export function upNext(
     .sort((a, b) => time(b.read.updatedAt) - time(a.read.updatedAt) || byName(a, b))
   const ready = all
     .filter((skill) => skill.read.status === 'not_started')
-    .filter((skill) => recommendedAfter(skill.skill.id, edges, skills).length === 0)
+    .filter((skill) => recommendedAfter(skill, skills).length === 0)
     .sort((a, b) => a.skill.level - b.skill.level || byName(a, b))
 
   const step = (reason: NextStep['reason']) => (skill: LearnerSkill) =>
-    stepFor(
-      reason,
-      skill,
-      unitsBySkill.get(skill.skill.id) ?? [],
-      edges.some((edge) => edge.skillId === skill.skill.id),
-    )
+    stepFor(reason, skill, unitsBySkill.get(skill.skill.id) ?? [])
   const steps = [
     ...due.map(step('review_due')),
     ...inProgress.map(step('continue')),

@@ -54,7 +54,7 @@ export const meNext = createRouter().openapi(
   async function whatNext(c) {
     const { limit } = c.req.valid('query')
     const { skills, edges, units, firsts } = await getCurrentLearner(c, upNextStatements)
-    const items = upNext(learnerSkills(skills, new Date()), edges, { units, firsts }, limit)
+    const items = upNext(learnerSkills(skills, edges, new Date()), { units, firsts }, limit)
     return c.json({ items }, 200, PRIVATE)
   },
 )

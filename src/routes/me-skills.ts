@@ -37,9 +37,9 @@ export const meSkills = createRouter()
         rows: mySkills(db, learnerId),
         edges: prerequisiteEdges(db),
       }))
-      const skills = learnerSkills(rows, new Date())
+      const skills = learnerSkills(rows, edges, new Date())
       const items = [...skills.values()].map((skill) =>
-        presentMySkill(skill, recommendedAfter(skill.skill.id, edges, skills)),
+        presentMySkill(skill, recommendedAfter(skill, skills)),
       )
       return c.json({ items }, 200, PRIVATE)
     },
@@ -63,13 +63,13 @@ export const meSkills = createRouter()
         edges: prerequisiteEdges(db, skillId),
         units: unitProgress(db, learnerId, skillId),
       }))
-      const skills = learnerSkills(rows, new Date())
+      const skills = learnerSkills(rows, edges, new Date())
       const skill = skills.get(skillId)
       if (!skill) throw new ApiError('not_found', 'No skill with this id.')
       const knowledge = skill.state?.unitKnowledge ?? {}
       return c.json(
         {
-          ...presentMySkill(skill, recommendedAfter(skillId, edges, skills)),
+          ...presentMySkill(skill, recommendedAfter(skill, skills)),
           units: units.map((unit) => ({
             ...unit,
             knowledge: unit.activityCount > 0 ? (knowledge[unit.unitId] ?? skill.pInit) : null,
