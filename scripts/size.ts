@@ -3,8 +3,11 @@
  * upload, no account), prints the raw and gzip sizes with the largest packages in the bundle, and the
  * start-up CPU time of the bundle as `wrangler check startup` profiles it (median of three local
  * runs; the edge's CPUs differ). Fails when the gzip size is over the gate: SIZE_BUDGET_KIB, default
- * 260 — set when zod, zod-to-openapi, Hono, Drizzle and the Neon driver as published measured 220
- * KiB, with 40 KiB of room for passkeys, which took 19 (241 KiB). `.ci/run` runs it.
+ * 300. It was 260 — set when zod, zod-to-openapi, Hono, Drizzle and the Neon driver as published
+ * measured 220 KiB, with room for passkeys (241 KiB) — and was raised when the authors' API (search,
+ * prerequisites, import/export, classes, the attempts CSV) reached 258.5 KiB: the platform allows 3
+ * MiB gzip (free plan) and a second of start-up, and what the gate still guards against is an
+ * accidental dependency (`@simplewebauthn/server` alone would be 86 KiB). `.ci/run` runs it.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -12,7 +15,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-const budgetKiB = Number(process.env.SIZE_BUDGET_KIB ?? 260)
+const budgetKiB = Number(process.env.SIZE_BUDGET_KIB ?? 300)
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',

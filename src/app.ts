@@ -8,6 +8,7 @@ import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminActivityStats } from './routes/admin/activity-stats.ts'
+import { adminAttemptsCsv } from './routes/admin/attempts-csv.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminClasses } from './routes/admin/classes.ts'
 import { adminSkills } from './routes/admin/skills.ts'
@@ -74,6 +75,7 @@ export function createApp() {
     .route('/', adminUnits)
     .route('/', adminActivities)
     .route('/', adminActivityStats)
+    .route('/', adminAttemptsCsv)
     .route('/', adminCatalogue)
     .route('/', adminStructure)
     .route('/', adminClasses)

@@ -164,7 +164,8 @@ const codeForStatus: Partial<Record<number, ProblemCode>> = {
   415: 'unsupported_media_type',
 }
 
-function logServerFault(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
+/** One log line for a server fault: where, and what failed by name (never values, SQL or secrets). */
+export function logServerFault(c: Context, error: unknown, extra: Record<string, unknown> = {}) {
   console.error(
     JSON.stringify({
       level: 'error',

@@ -62,6 +62,9 @@ export const HEADERS = {
   'X-Cache': header(
     '`HIT` when the edge cache answered (no database round trip), `MISS` when it was filled.',
   ),
+  Link: header(
+    '`<…>; rel="next"`: this response stopped at its size cap; the rest starts at that URL (RFC 8288).',
+  ),
   'Content-Disposition': header('`attachment; filename="…"`: browsers save the body as a file.'),
   'Cache-Control': header(
     '`public, max-age=N` for the catalogue; `private, no-store` for learner data; `no-store` otherwise.',
@@ -119,6 +122,13 @@ export const jsonResponse = <T extends z.ZodType>(
   description,
   headers: pick(['X-Request-Id', 'Cache-Control', ...headers]),
   content: { 'application/json': { schema } },
+})
+
+/** A CSV download (RFC 4180, with a header row), for spreadsheets and statistics tools. */
+export const csvResponse = (description: string, headers: HeaderName[] = []) => ({
+  description,
+  headers: pick(['X-Request-Id', 'Cache-Control', 'Content-Disposition', ...headers]),
+  content: { 'text/csv': { schema: z.string() } },
 })
 
 /** A response without a body (204, 304). */

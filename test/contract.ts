@@ -33,6 +33,7 @@ const API_HEADERS = [
   'etag',
   'x-cache',
   'content-disposition',
+  'link',
 ]
 
 const validators = new Map<Schema, Validator>()
@@ -87,7 +88,9 @@ export async function checkContract(method: string, url: string, response: Respo
     throw new Error(
       `${route} ${res.status} sent ${type}, but declares ${Object.keys(declared.content).join(', ')}`,
     )
-  const result = validatorFor(media.schema).validate(JSON.parse(text))
+  // JSON media types are parsed; any other (text/csv) is its text, validated as a string.
+  const body = /[/+]json$/.test(type) ? JSON.parse(text) : text
+  const result = validatorFor(media.schema).validate(body)
   if (!result.valid) {
     const errors = result.errors.map((e) => `${e.instanceLocation}: ${e.error}`).join('; ')
     throw new Error(`${route} ${res.status} body does not match its schema: ${errors}\n${text.slice(0, 500)}`)

@@ -346,6 +346,10 @@ export const attempts = pgTable(
     ),
     index('attempts_learner_activity_idx').on(t.learnerId, t.activityId, t.status),
     index('attempts_activity_id_idx').on(t.activityId),
+    // An activity's completed attempts in the order they completed: the researchers' CSV pages by it.
+    index('attempts_activity_completed_idx')
+      .on(t.activityId, t.completedAt, t.id)
+      .where(sql`${t.status} = 'completed'`),
     // One open attempt per learner and activity (starting again returns it), and the cron's scan
     // for attempts left open too long.
     uniqueIndex('attempts_one_open_per_activity')

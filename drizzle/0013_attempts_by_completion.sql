@@ -1,0 +1,1 @@
+CREATE INDEX "attempts_activity_completed_idx" ON "attempts" USING btree ("activity_id","completed_at","id") WHERE "attempts"."status" = 'completed';
