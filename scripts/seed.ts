@@ -5,6 +5,7 @@
  * edits made through the API since are kept. One batch: one round trip, all or nothing.
  * No Node imports, so tests can run it inside workerd too.
  */
+import { sql } from 'drizzle-orm'
 import { type ActivityContentInput, activityContent } from '../src/content/schema.ts'
 import type { Db } from '../src/db/client.ts'
 import {
@@ -262,11 +263,14 @@ export const seedActivities: NewActivity[] = [
   },
 ]
 
+/** The seed is what learners see: published, not drafts. */
+const published = <T extends object>(row: T) => ({ ...row, publishedAt: sql`now()` })
+
 export async function seed(db: Db) {
   await db.batch([
-    db.insert(skills).values(seedSkills).onConflictDoNothing(),
+    db.insert(skills).values(seedSkills.map(published)).onConflictDoNothing(),
     db.insert(units).values(seedUnits).onConflictDoNothing(),
-    db.insert(activities).values(seedActivities).onConflictDoNothing(),
+    db.insert(activities).values(seedActivities.map(published)).onConflictDoNothing(),
     db.insert(skillPrerequisites).values(seedPrerequisites).onConflictDoNothing(),
   ])
 }

@@ -111,6 +111,17 @@ describe('catalogue reads at the edge', () => {
     for (const path of paths) expect((await call(path)).status, path).toBe(404)
   })
 
+  it('unpublishing a skill purges its units and activities: learners stop seeing them at once', async () => {
+    const { skill, unit, activity } = await insertCatalogue(db)
+    const paths = [`/v1/skills/${skill.id}`, `/v1/units/${unit.id}`, `/v1/activities/${activity.id}`]
+    for (const path of paths) expect((await call(path)).status).toBe(200)
+    for (const path of paths) expect((await call(path)).headers.get('x-cache'), path).toBe('HIT')
+    expect((await admin('PATCH', `/v1/admin/skills/${skill.id}`, { status: 'draft' })).status).toBe(200)
+    for (const path of paths) expect((await call(path)).status, path).toBe(404)
+    expect((await admin('PATCH', `/v1/admin/skills/${skill.id}`, { status: 'published' })).status).toBe(200)
+    for (const path of paths) expect((await call(path)).status, path).toBe(200)
+  })
+
   it('answers each request with its own CORS headers: nothing of the origin that filled the cache is kept', async () => {
     const { skill } = await insertCatalogue(db)
     const path = `/v1/skills/${skill.id}`

@@ -1,4 +1,4 @@
-/** Small factories: each test inserts what it needs, with overridable defaults. */
+/** Small factories: each test inserts what it needs, with overridable defaults (published, as learners see it). */
 import type { ActivityContentInput } from '../src/content/schema.ts'
 import { activityContent } from '../src/content/schema.ts'
 import type { Db } from '../src/db/client.ts'
@@ -26,7 +26,7 @@ export async function insertSkill(db: Db, overrides: Partial<typeof skills.$infe
   return one(
     await db
       .insert(skills)
-      .values({ name: 'Skill', ...overrides })
+      .values({ name: 'Skill', publishedAt: new Date(), ...overrides })
       .returning(),
   )
 }
@@ -48,7 +48,13 @@ export async function insertActivity(db: Db, unitId: string, overrides: Partial<
   return one(
     await db
       .insert(activities)
-      .values({ name: 'Activity', unitId, content: activityContent.parse(sampleContent), ...overrides })
+      .values({
+        name: 'Activity',
+        unitId,
+        content: activityContent.parse(sampleContent),
+        publishedAt: new Date(),
+        ...overrides,
+      })
       .returning(),
   )
 }

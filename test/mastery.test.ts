@@ -123,8 +123,8 @@ function submission(overrides: Partial<Submission>): Submission {
     passingScore: 0.7,
     passed: true,
     activities: [
-      { id: 'a1', unitId: 'u1', completed: false, passed: false },
-      { id: 'a2', unitId: 'u2', completed: true, passed: false },
+      { id: 'a1', unitId: 'u1', published: true, completed: false, passed: false },
+      { id: 'a2', unitId: 'u2', published: true, completed: true, passed: false },
     ],
     now,
     ...overrides,
@@ -223,6 +223,24 @@ describe('the status machine', () => {
     expect(nextSkillState(submission({})).progress).toBe(0.5)
     expect(nextSkillState(submission({ passed: false, ratio: 0.5 })).progress).toBe(0)
   })
+
+  it('reads mastery and progress against published activities; an attempt on a draft still teaches its unit', () => {
+    const learnedU1 = state({ unitKnowledge: { u1: 0.97 } })
+    // u2's only activity went back to draft: u1 alone is what mastery asks, and progress counts a1 only.
+    const u2Draft = [
+      { id: 'a1', unitId: 'u1', published: true, completed: false, passed: false },
+      { id: 'a2', unitId: 'u2', published: false, completed: true, passed: true },
+    ]
+    const onPublished = nextSkillState(submission({ previous: learnedU1, activities: u2Draft }))
+    expect(onPublished).toMatchObject({ status: 'mastered', progress: 1 })
+    expect(onPublished.masteryScore).toBe(onPublished.unitKnowledge.u1)
+
+    // An attempt on the draft (started before it was unpublished): u2's P(L) moves, nothing counts it.
+    const onDraft = nextSkillState(submission({ previous: learnedU1, activities: u2Draft, activityId: 'a2' }))
+    expect(onDraft.unitKnowledge.u2).toBeGreaterThan(0.2)
+    expect(onDraft.masteryScore).toBe(0.97)
+    expect(onDraft.progress).toBe(0)
+  })
 })
 
 describe('decide(snapshot, answers, now): the one entry point', () => {
@@ -244,8 +262,8 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
     parameters: DEFAULT_BKT,
     state: null,
     activities: [
-      { id: 'a1', unitId: 'u1', completed: false, passed: false },
-      { id: 'a2', unitId: 'u2', completed: false, passed: false },
+      { id: 'a1', unitId: 'u1', published: true, completed: false, passed: false },
+      { id: 'a2', unitId: 'u2', published: true, completed: false, passed: false },
     ],
     ...overrides,
   })

@@ -30,14 +30,16 @@ const pathBack = (skillId: string, requiredSkillId: string) => sql`EXISTS (
 const exists = (id: string) => sql`EXISTS (SELECT 1 FROM ${skills} WHERE id = ${id}::uuid)`
 
 /**
- * A skill's prerequisites as a JSON array of `{ id, name, level }`, by level then name, for
- * statements that select from skills (`skillId` is the outer row's id, qualified: Drizzle leaves a
- * selected table's own columns unqualified, and here `id` would name the prerequisite's).
+ * A skill's published prerequisites (learners never see drafts) as a JSON array of `{ id, name,
+ * level }`, by level then name, for statements that select from skills (`skillId` is the outer row's
+ * id, qualified: Drizzle leaves a selected table's own columns unqualified, and here `id` would name
+ * the prerequisite's).
  */
 export const prerequisitesJson = (skillId: SQLWrapper) =>
   sql<SkillRef[]>`(SELECT coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name, 'level', r.level)
       ORDER BY r.level, r.name, r.id), '[]'::jsonb)
-    FROM ${skillPrerequisites} p JOIN ${skills} r ON r.id = p.required_skill_id WHERE p.skill_id = ${skillId})`.mapWith(
+    FROM ${skillPrerequisites} p JOIN ${skills} r ON r.id = p.required_skill_id
+    WHERE p.skill_id = ${skillId} AND r.published_at IS NOT NULL)`.mapWith(
     (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as SkillRef[],
   )
 

@@ -1,6 +1,7 @@
 /**
- * Search over skills, units and activities: names, descriptions and activity instructions — never
- * answer keys or explanations (the generated `search` columns, src/db/schema.ts, hold nothing else).
+ * Search over published skills, their units and published activities: names, descriptions and
+ * activity instructions — never answer keys or explanations (the generated `search` columns,
+ * src/db/schema.ts, hold nothing else), never drafts.
  *
  * One statement, one round trip (with the similarity threshold it sets, in the same batch):
  *   1. full-text matches (`websearch_to_tsquery('english', q)`: quotes, `or`, `-word`; stemmed, so
@@ -13,6 +14,7 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { activities, skills, units } from '../db/schema.ts'
+import { inPublishedSkill } from './publication.ts'
 
 /** How similar (0–1) a name's best-matching extent must be to the query (pg_trgm `<%`). */
 const NAME_SIMILARITY = 0.4
@@ -85,14 +87,15 @@ export function searchStatement(q: string, limit: number) {
     WITH entries AS NOT MATERIALIZED (
       SELECT 'skill' AS kind, s.id, s.name, s.id AS skill_id, NULL::uuid AS unit_id, s.search,
         ${body(sql`s.description`)} AS body
-      FROM ${skills} s
+      FROM ${skills} s WHERE s.published_at IS NOT NULL
       UNION ALL
       SELECT 'unit', u.id, u.name, u.skill_id, u.id, u.search, ${body(sql`u.description`)}
-      FROM ${units} u
+      FROM ${units} u WHERE ${inPublishedSkill(sql`u.skill_id`)}
       UNION ALL
       SELECT 'activity', a.id, a.name, u.skill_id, a.unit_id, a.search,
         ${body(sql`a.description`, sql`a.content->>'instructions'`)}
       FROM ${activities} a JOIN ${units} u ON u.id = a.unit_id
+      WHERE a.published_at IS NOT NULL AND ${inPublishedSkill(sql`u.skill_id`)}
     ),
     word_hits AS (
       SELECT entries.*, 'text' AS match, 0 AS tier, ts_rank(entries.search, ${query})::float8 AS rank

@@ -21,6 +21,7 @@ import {
 } from '../db/schema.ts'
 import { CATALOGUE_FORMAT, type CatalogueDocument } from '../schemas/catalogue-document.ts'
 import { lockPrerequisiteEdits } from './prerequisites.ts'
+import { statusOf } from './publication.ts'
 
 /** The four reads of a whole catalogue, for one batch. */
 export const catalogueReads = (db: Db) =>
@@ -32,6 +33,7 @@ export const catalogueReads = (db: Db) =>
         description: skills.description,
         level: skills.level,
         metadata: skills.metadata,
+        publishedAt: skills.publishedAt,
       })
       .from(skills)
       .orderBy(asc(skills.name), asc(skills.id)),
@@ -56,6 +58,7 @@ export const catalogueReads = (db: Db) =>
         order: activities.order,
         metadata: activities.metadata,
         content: activities.content,
+        publishedAt: activities.publishedAt,
       })
       .from(activities)
       .orderBy(asc(activities.order), asc(activities.id)),
@@ -66,9 +69,12 @@ export const catalogueReads = (db: Db) =>
   ] as const
 
 type Rows = readonly [
-  Pick<Skill, 'id' | 'name' | 'description' | 'level' | 'metadata'>[],
+  Pick<Skill, 'id' | 'name' | 'description' | 'level' | 'metadata' | 'publishedAt'>[],
   Pick<Unit, 'id' | 'skillId' | 'name' | 'description' | 'order' | 'metadata'>[],
-  Pick<Activity, 'id' | 'unitId' | 'name' | 'description' | 'type' | 'order' | 'metadata' | 'content'>[],
+  Pick<
+    Activity,
+    'id' | 'unitId' | 'name' | 'description' | 'type' | 'order' | 'metadata' | 'content' | 'publishedAt'
+  >[],
   { skillId: string; requiredSkillId: string }[],
 ]
 
@@ -86,6 +92,7 @@ export function toDocument([skillRows, unitRows, activityRows, edges]: Rows): Ca
       description: s.description,
       level: s.level,
       metadata: s.metadata,
+      status: statusOf(s),
       prerequisites: (requiredBy.get(s.id) ?? []).map((e) => e.requiredSkillId),
       units: (unitsOf.get(s.id) ?? []).map((u) => ({
         id: u.id,
@@ -101,6 +108,7 @@ export function toDocument([skillRows, unitRows, activityRows, edges]: Rows): Ca
           order: a.order,
           metadata: a.metadata,
           content: activityContent.parse(a.content),
+          status: statusOf(a),
         })),
       })),
     })),
@@ -198,6 +206,12 @@ export function pruneDestroys(db: Db, incoming: CatalogueDocument) {
     .from(sql`(SELECT 1) AS one`)
 }
 
+/** A published row of the document is published now, unless it was already. */
+const publishedAt = sql`CASE WHEN status = 'published' THEN now() END`
+/** On an update: a draft stays a draft; a published row keeps the time it was first published. */
+const keptPublication = (table: typeof skills | typeof activities) =>
+  sql`CASE WHEN excluded.published_at IS NULL THEN NULL ELSE coalesce(${table}.published_at, excluded.published_at) END`
+
 /** The import's write batch: one transaction, all or nothing; `author` is recorded on every row it writes. */
 export function importStatements(db: Db, incoming: CatalogueDocument, prune: boolean, author: string) {
   const skillRows = incoming.skills.map(({ units: _units, prerequisites: _p, ...s }) => s)
@@ -216,13 +230,16 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
     lockPrerequisiteEdits(db),
     // An update only where something differs: unchanged rows keep their updated_at and content version.
     db.execute(sql`
-      INSERT INTO ${skills} (id, name, description, level, metadata, updated_by)
-      SELECT id, name, description, level, metadata, ${author}
-      FROM jsonb_to_recordset(${json(skillRows)}) AS x(id uuid, name text, description text, level int, metadata jsonb)
+      INSERT INTO ${skills} (id, name, description, level, metadata, published_at, updated_by)
+      SELECT id, name, description, level, metadata, ${publishedAt}, ${author}
+      FROM jsonb_to_recordset(${json(skillRows)})
+        AS x(id uuid, name text, description text, level int, metadata jsonb, status text)
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-        level = excluded.level, metadata = excluded.metadata, updated_by = excluded.updated_by
-      WHERE (skills.name, skills.description, skills.level, skills.metadata)
-        IS DISTINCT FROM (excluded.name, excluded.description, excluded.level, excluded.metadata)`),
+        level = excluded.level, metadata = excluded.metadata, updated_by = excluded.updated_by,
+        published_at = ${keptPublication(skills)}
+      WHERE (skills.name, skills.description, skills.level, skills.metadata, skills.published_at IS NULL)
+        IS DISTINCT FROM
+        (excluded.name, excluded.description, excluded.level, excluded.metadata, excluded.published_at IS NULL)`),
     db.execute(sql`
       INSERT INTO ${units} (id, skill_id, name, description, "order", metadata, updated_by)
       SELECT id, "skillId", name, description, "order", metadata, ${author}
@@ -233,17 +250,20 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
       WHERE (units.skill_id, units.name, units.description, units."order", units.metadata)
         IS DISTINCT FROM (excluded.skill_id, excluded.name, excluded.description, excluded."order", excluded.metadata)`),
     db.execute(sql`
-      INSERT INTO ${activities} (id, unit_id, name, description, type, "order", metadata, content, updated_by)
-      SELECT id, "unitId", name, description, type, "order", metadata, content, ${author}
+      INSERT INTO ${activities}
+        (id, unit_id, name, description, type, "order", metadata, content, published_at, updated_by)
+      SELECT id, "unitId", name, description, type, "order", metadata, content, ${publishedAt}, ${author}
       FROM jsonb_to_recordset(${json(activityRows)})
-        AS x(id uuid, "unitId" uuid, name text, description text, type activity_type, "order" int, metadata jsonb, content jsonb)
+        AS x(id uuid, "unitId" uuid, name text, description text, type activity_type, "order" int,
+          metadata jsonb, content jsonb, status text)
       ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, name = excluded.name,
         description = excluded.description, type = excluded.type, "order" = excluded."order",
-        metadata = excluded.metadata, content = excluded.content, updated_by = excluded.updated_by
+        metadata = excluded.metadata, content = excluded.content, updated_by = excluded.updated_by,
+        published_at = ${keptPublication(activities)}
       WHERE (activities.unit_id, activities.name, activities.description, activities.type, activities."order",
-          activities.metadata, activities.content)
+          activities.metadata, activities.content, activities.published_at IS NULL)
         IS DISTINCT FROM (excluded.unit_id, excluded.name, excluded.description, excluded.type, excluded."order",
-          excluded.metadata, excluded.content)`),
+          excluded.metadata, excluded.content, excluded.published_at IS NULL)`),
     // The document's skills require exactly what it says.
     db.execute(sql`
       DELETE FROM ${skillPrerequisites} p

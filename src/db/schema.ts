@@ -195,6 +195,8 @@ export const skills = pgTable(
     updatedAt: updatedAt(),
     /** The author (ADMIN_TOKENS name) of the last admin write; null for rows no author wrote. */
     updatedBy: text(),
+    /** When it was published; null while it is a draft, which learners never see (catalogue/publication.ts). */
+    publishedAt: timestamp({ withTimezone: true }),
     search: tsvector().generatedAlwaysAs(
       (): SQL => searchable(sql.identifier('name'), sql.identifier('description')),
     ),
@@ -277,6 +279,8 @@ export const activities = pgTable(
     updatedAt: updatedAt(),
     /** The author (ADMIN_TOKENS name) of the last admin write; null for rows no author wrote. */
     updatedBy: text(),
+    /** When it was published; null while it is a draft, which learners never see (catalogue/publication.ts). */
+    publishedAt: timestamp({ withTimezone: true }),
     search: tsvector().generatedAlwaysAs(
       (): SQL =>
         searchable(

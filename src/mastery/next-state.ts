@@ -3,7 +3,7 @@
  * through `decide` (decide.ts), which grades the attempt and turns it into this submission.
  *
  *   not_started (no state) → in_progress on the first submission
- *   → mastered when every unit (with activities) is learned: P(L) ≥ 0.95 (knowledge.ts);
+ *   → mastered when every unit (with published activities) is learned: P(L) ≥ 0.95 (knowledge.ts);
  *     the FSRS card is scheduled then
  *   mastered → review_needed when the card falls due (cron, and every read, see effectiveStatus)
  *   review_needed / mastered → a submission is a review: mastered again when it succeeds,
@@ -17,8 +17,19 @@ import { keepCard, ratingFor, review } from './fsrs.ts'
 import { skillKnowledge } from './knowledge.ts'
 import { effectiveStatus, type MasteryState } from './state.ts'
 
-/** One of the skill's activities, with what this learner had done on it before this attempt. */
-export type SkillActivity = { id: string; unitId: string; completed: boolean; passed: boolean }
+/**
+ * One of the skill's activities, with what this learner had done on it before this attempt. Drafts
+ * are listed too (an attempt started before its activity went back to draft is still graded, and
+ * still updates its unit), but only published activities make the units and the progress that
+ * mastery is read against (catalogue/publication.ts).
+ */
+export type SkillActivity = {
+  id: string
+  unitId: string
+  published: boolean
+  completed: boolean
+  passed: boolean
+}
 
 export type Submission = {
   previous: MasteryState | undefined
@@ -40,8 +51,10 @@ export type NextSkillState = MasteryState & {
   rating: FsrsRating | null
 }
 
-/** The units of a skill that have activities, in the order their activities come. */
-export const unitsOf = (activities: readonly SkillActivity[]) => [...new Set(activities.map((a) => a.unitId))]
+/** The units of a skill that have published activities, in the order their activities come. */
+export const unitsOf = (activities: readonly Pick<SkillActivity, 'unitId' | 'published'>[]) => [
+  ...new Set(activities.filter((a) => a.published).map((a) => a.unitId)),
+]
 
 export function nextSkillState(submission: Submission): NextSkillState {
   const { previous, parameters, observations, activityId, now, activities } = submission
@@ -51,9 +64,9 @@ export function nextSkillState(submission: Submission): NextSkillState {
   const unitKnowledge = { ...previous?.unitKnowledge, [unitId]: bktUpdate(before, observations, parameters) }
   const { masteryScore, learned } = skillKnowledge(unitKnowledge, unitsOf(activities), parameters.pInit)
 
-  const done = activities.map((a) =>
-    a.id === activityId ? { ...a, completed: true, passed: a.passed || submission.passed } : a,
-  )
+  const done = activities
+    .filter((a) => a.published)
+    .map((a) => (a.id === activityId ? { ...a, completed: true, passed: a.passed || submission.passed } : a))
   const progress = done.length === 0 ? 0 : done.filter((a) => a.passed).length / done.length
 
   const knowledge = { masteryScore, unitKnowledge }

@@ -18,8 +18,8 @@ import type { MasteryState } from './state.ts'
 
 export type ReplayedSkill = {
   parameters: BktParameters
-  /** Every activity of the skill now, with its unit. */
-  activities: { id: string; unitId: string }[]
+  /** Every activity of the skill now, with its unit and whether it is published (drafts included). */
+  activities: { id: string; unitId: string; published: boolean }[]
 }
 
 export type CompletedAttempt = {
@@ -48,7 +48,7 @@ export type Replayed = {
 
 export function replaySkill(skill: ReplayedSkill, attempts: CompletedAttempt[]): Replayed {
   const done = new Map<string, SkillActivity>(
-    skill.activities.map(({ id, unitId }) => [id, { id, unitId, completed: false, passed: false }]),
+    skill.activities.map((activity) => [activity.id, { ...activity, completed: false, passed: false }]),
   )
   const shown = new Map<string, Set<string>>()
   const credited = new Map<string, string[]>()

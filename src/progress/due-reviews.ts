@@ -1,5 +1,6 @@
 /** Review scheduling in SQL: what is due, for the cron and for the learner's review list. */
 import { and, asc, eq, lte, or, type SQL, sql } from 'drizzle-orm'
+import { skillPublished } from '../catalogue/publication.ts'
 import type { Db } from '../db/client.ts'
 import { type ActivityType, activities, attempts, skillStates, skills, units } from '../db/schema.ts'
 import { skillUnitIds } from './queries.ts'
@@ -28,7 +29,7 @@ export function dueSkills(db: Db, learnerId: SQL) {
       FROM ${activities} a
       JOIN ${units} u ON u.id = a.unit_id
       LEFT JOIN ${attempts} t ON t.activity_id = a.id AND t.learner_id = ${skillStates.learnerId}
-      WHERE u.skill_id = ${skills.id}
+      WHERE u.skill_id = ${skills.id} AND a.published_at IS NOT NULL
       GROUP BY a.id, a.name, a.type, a."order", u."order"
       ORDER BY max(t.started_at) ASC NULLS FIRST, u."order", a."order", a.id
       LIMIT ${SUGGESTIONS_PER_SKILL}
@@ -40,6 +41,7 @@ export function dueSkills(db: Db, learnerId: SQL) {
     .where(
       and(
         eq(skillStates.learnerId, learnerId),
+        skillPublished,
         or(
           eq(skillStates.status, 'review_needed'),
           and(eq(skillStates.status, 'mastered'), lte(skillStates.due, sql`now()`)),

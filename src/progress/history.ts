@@ -4,7 +4,8 @@
  * answers and what it showed. Read by merges (progress/merge.ts) and by the data migration that
  * brings stored states to a new model (scripts/lib/data-migrations.ts).
  */
-import { and, asc, eq, type SQL } from 'drizzle-orm'
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
+import { activityPublished } from '../catalogue/publication.ts'
 import { reviewPolicy } from '../content/review.ts'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
@@ -43,6 +44,7 @@ export const skillActivities = (db: Db, where: SQL) =>
     .select({
       id: activities.id,
       unitId: activities.unitId,
+      published: sql<boolean>`${activityPublished}`,
       skillId: units.skillId,
       metadata: skills.metadata,
     })
@@ -59,7 +61,7 @@ export function replayedSkill(rows: SkillActivityRow[], skillId: string): Replay
   const ofSkill = rows.filter((row) => row.skillId === skillId)
   return {
     parameters: bktParameters(ofSkill[0]?.metadata),
-    activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId })),
+    activities: ofSkill.map((row) => ({ id: row.id, unitId: row.unitId, published: row.published })),
   }
 }
 

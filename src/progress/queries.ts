@@ -3,6 +3,7 @@
  * finds the learner by session in the same transaction, so each request stays one round trip.
  */
 import { and, asc, count, eq, inArray, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { activityPublished, skillPublished } from '../catalogue/publication.ts'
 import type { Db } from '../db/client.ts'
 import {
   activities,
@@ -38,18 +39,20 @@ export const learnerCompleted = (learnerId: SQL, passed: boolean) => sql<boolean
     AND ${attempts.status} = 'completed' ${passed ? sql`AND ${attempts.passed}` : sql``})`
 
 /**
- * The skill's units that have activities, in order: what its mastery is read against
+ * The skill's units that have published activities, in order: what its mastery is read against
  * (src/mastery/knowledge.ts). A JSON array, for statements that select from skills.
  */
 export const skillUnitIds = (skillId: SQLWrapper) =>
   sql<string[]>`(SELECT coalesce(jsonb_agg(u.id ORDER BY u."order", u.id), '[]'::jsonb) FROM ${units} u
-    WHERE u.skill_id = ${skillId} AND EXISTS (SELECT 1 FROM ${activities} a WHERE a.unit_id = u.id))`.mapWith(
+    WHERE u.skill_id = ${skillId}
+      AND EXISTS (SELECT 1 FROM ${activities} a WHERE a.unit_id = u.id AND a.published_at IS NOT NULL))`.mapWith(
     (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value) as string[],
   )
 
 /**
- * Every skill with this learner's state, if any (LEFT JOIN: no row means not started); with
- * `skillId`, that skill and the skills it requires (what its recommendation is read from).
+ * Every published skill with this learner's state, if any (LEFT JOIN: no row means not started);
+ * with `skillId`, that skill and the skills it requires (what its recommendation is read from).
+ * A skill back in draft is hidden from its learners too; their state stays, in their export.
  */
 export function mySkills(db: Db, learnerId: SQL, skillId?: string) {
   return db
@@ -57,18 +60,21 @@ export function mySkills(db: Db, learnerId: SQL, skillId?: string) {
     .from(skills)
     .leftJoin(skillStates, and(eq(skillStates.skillId, skills.id), eq(skillStates.learnerId, learnerId)))
     .where(
-      skillId
-        ? or(
-            eq(skills.id, skillId),
-            inArray(
-              skills.id,
-              db
-                .select({ id: skillPrerequisites.requiredSkillId })
-                .from(skillPrerequisites)
-                .where(eq(skillPrerequisites.skillId, skillId)),
-            ),
-          )
-        : undefined,
+      and(
+        skillPublished,
+        skillId
+          ? or(
+              eq(skills.id, skillId),
+              inArray(
+                skills.id,
+                db
+                  .select({ id: skillPrerequisites.requiredSkillId })
+                  .from(skillPrerequisites)
+                  .where(eq(skillPrerequisites.skillId, skillId)),
+              ),
+            )
+          : undefined,
+      ),
     )
     .orderBy(asc(skills.name), asc(skills.id))
 }
@@ -81,7 +87,7 @@ export function prerequisiteEdges(db: Db, skillId?: string) {
     .where(skillId ? eq(skillPrerequisites.skillId, skillId) : undefined)
 }
 
-/** Per unit of a skill: how many activities it has, and how many this learner completed and passed. */
+/** Per unit of a skill: how many published activities it has, and how many this learner completed and passed. */
 export function unitProgress(db: Db, learnerId: SQL, skillId: string) {
   return db
     .select({
@@ -99,7 +105,7 @@ export function unitProgress(db: Db, learnerId: SQL, skillId: string) {
         ),
     })
     .from(units)
-    .leftJoin(activities, eq(activities.unitId, units.id))
+    .leftJoin(activities, and(eq(activities.unitId, units.id), activityPublished))
     .where(eq(units.skillId, skillId))
     .groupBy(units.id)
     .orderBy(asc(units.order), asc(units.id))

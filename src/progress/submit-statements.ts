@@ -3,6 +3,7 @@
  * and the snapshot a replay of it answers with.
  */
 import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { activityPublished } from '../catalogue/publication.ts'
 import type { Db } from '../db/client.ts'
 import { activities, activityVersions, attempts, skillStates, skills, units } from '../db/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
@@ -54,6 +55,7 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
       .select({
         id: activities.id,
         unitId: activities.unitId,
+        published: sql<boolean>`${activityPublished}`,
         completed: learnerCompleted(learnerId, false),
         passed: learnerCompleted(learnerId, true),
       })

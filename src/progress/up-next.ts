@@ -9,10 +9,12 @@
  *   3. start      — a skill not started whose prerequisites are all mastered, lowest level first,
  *                   then by name: its first activity.
  *
- * Review steps also go to the weakest unit. A skill without activities is never suggested. The
- * data comes from one batch (`upNextStatements`); the choice is made here, deterministically.
+ * Review steps also go to the weakest unit. A draft, and a skill without published activities, is
+ * never suggested. The data comes from one batch (`upNextStatements`); the choice is made here,
+ * deterministically.
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
+import { activityPublished, inPublishedSkill } from '../catalogue/publication.ts'
 import type { Db } from '../db/client.ts'
 import { activities, type activityType, skillStates, units } from '../db/schema.ts'
 import { type LearnerSkill, recommendedAfter, refOf } from './learner-skills.ts'
@@ -40,6 +42,7 @@ function activityPerStartedUnit(db: Db, learnerId: SQL) {
     .from(activities)
     .innerJoin(units, eq(units.id, activities.unitId))
     .innerJoin(skillStates, and(eq(skillStates.skillId, units.skillId), eq(skillStates.learnerId, learnerId)))
+    .where(activityPublished)
     .orderBy(activities.unitId, asc(passed), asc(activities.order), asc(activities.id))
 }
 
@@ -51,7 +54,7 @@ function firstActivityPerSkill(db: Db) {
   const first = db
     .select({ id: activities.id, name: activities.name, type: activities.type })
     .from(activities)
-    .where(eq(activities.unitId, units.id))
+    .where(and(eq(activities.unitId, units.id), activityPublished))
     .orderBy(asc(activities.order), asc(activities.id))
     .limit(1)
     .as('first')
@@ -68,6 +71,7 @@ function firstActivityPerSkill(db: Db) {
     })
     .from(units)
     .innerJoinLateral(first, sql`true`)
+    .where(inPublishedSkill(units.skillId))
     .orderBy(units.skillId, asc(units.order), asc(units.id))
 }
 

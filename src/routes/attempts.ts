@@ -5,8 +5,9 @@
  * the attempt and the skill state as one transaction).
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
+import { activityPublished, inPublishedSkill } from '../catalogue/publication.ts'
 import { activityContent } from '../content/schema.ts'
-import { activities, activityVersions, attempts } from '../db/schema.ts'
+import { activities, activityVersions, attempts, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitProgressWrites } from '../middleware/rate-limit.ts'
@@ -82,8 +83,9 @@ export const attemptRoutes = createRouter()
               db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id, content_version, questions)
               SELECT ${attemptId}, ${learnerId}, ${activities.id}, ${activities.contentVersion},
                 attempt_questions(${activities.content})
-              FROM ${activities}
-              WHERE ${activities.id} = ${activityId} AND NOT EXISTS (SELECT 1 FROM ${attempts} WHERE ${open})
+              FROM ${activities} JOIN ${units} ON ${units.id} = ${activities.unitId}
+              WHERE ${activities.id} = ${activityId} AND ${activityPublished} AND ${inPublishedSkill(units.skillId)}
+                AND NOT EXISTS (SELECT 1 FROM ${attempts} WHERE ${open})
               RETURNING ${done}`),
             attempt: db
               .select({ attempt: attempts, content: activityVersions.content })

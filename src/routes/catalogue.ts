@@ -8,6 +8,7 @@ import { z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
 import { prerequisitesJson } from '../catalogue/prerequisites.ts'
+import { activityPublished, inPublishedSkill, skillPublished } from '../catalogue/publication.ts'
 import { retryReads } from '../db/retry.ts'
 import { activities, skills, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
@@ -41,6 +42,7 @@ const activitySummaries = {
     questionCount: sql<number>`jsonb_array_length(${activities.content}->'questions')`.as('question_count'),
   },
   orderBy: [asc(activities.order), asc(activities.id)],
+  where: activityPublished,
 }
 
 const SkillCursor = z.tuple([wellFormedText, z.uuid()])
@@ -69,7 +71,10 @@ export const catalogue = createRouter()
           .select({ skill: skills, prerequisites: prerequisitesJson(sql`${skills}.id`) })
           .from(skills)
           .where(
-            after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
+            and(
+              skillPublished,
+              after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
+            ),
           )
           .orderBy(asc(skills.name), asc(skills.id))
           .limit(limit + 1),
@@ -100,7 +105,7 @@ export const catalogue = createRouter()
       const { skillId } = c.req.valid('param')
       const skill = await retryReads(() =>
         c.var.db.query.skills.findFirst({
-          where: eq(skills.id, skillId),
+          where: and(eq(skills.id, skillId), skillPublished),
           extras: (table) => ({ prerequisites: prerequisitesJson(table.id).as('prerequisites') }),
           with: {
             units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
@@ -134,7 +139,7 @@ export const catalogue = createRouter()
       const { unitId } = c.req.valid('param')
       const unit = await retryReads(() =>
         c.var.db.query.units.findFirst({
-          where: eq(units.id, unitId),
+          where: (unit) => and(eq(unit.id, unitId), inPublishedSkill(unit.skillId)),
           with: { activities: activitySummaries },
         }),
       )
@@ -157,9 +162,14 @@ export const catalogue = createRouter()
     async function activityForLearners(c) {
       const { activityId } = c.req.valid('param')
       const [activity] = await retryReads(() =>
-        c.var.db.select().from(activities).where(eq(activities.id, activityId)),
+        c.var.db
+          .select({ activity: activities })
+          .from(activities)
+          .innerJoin(units, eq(units.id, activities.unitId))
+          .innerJoin(skills, eq(skills.id, units.skillId))
+          .where(and(eq(activities.id, activityId), activityPublished, skillPublished)),
       )
       if (!activity) throw new ApiError('not_found', 'No activity with this id.')
-      return c.json(presentActivity(activity), 200, CATALOGUE)
+      return c.json(presentActivity(activity.activity), 200, CATALOGUE)
     },
   )

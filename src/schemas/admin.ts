@@ -4,6 +4,7 @@
  * non-empty subset.
  */
 import { z } from '@hono/zod-openapi'
+import { PUBLICATION_STATUSES } from '../catalogue/publication.ts'
 import { activityContent, text } from '../content/schema.ts'
 import { BktOverrides } from '../mastery/bkt.ts'
 import { ActivityType } from './catalogue.ts'
@@ -13,6 +14,11 @@ export const id = z.uuid().transform((value) => value.toLowerCase())
 const order = z.int().min(0).max(100_000)
 const level = z.int().min(1).max(10)
 const description = text(2000).nullable()
+export const publication = z.enum(PUBLICATION_STATUSES).openapi({
+  description:
+    '`draft`: only authors see it; `published`: learners see it (an activity only once its skill is ' +
+    'published too). New skills and activities are drafts unless created `published`.',
+})
 
 function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) {
   const optional = Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()]))
@@ -31,7 +37,7 @@ const SkillMetadata = MetadataInput.superRefine((metadata, ctx) => {
   }
 })
 
-export const skill = { name: text(200), description, level, metadata: SkillMetadata }
+export const skill = { name: text(200), description, level, metadata: SkillMetadata, status: publication }
 export const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
 export const activity = {
   unitId: id,
@@ -41,6 +47,7 @@ export const activity = {
   order,
   content: activityContent,
   metadata: MetadataInput,
+  status: publication,
 }
 
 export const CreateSkillSchema = z
@@ -49,6 +56,7 @@ export const CreateSkillSchema = z
     description: description.optional(),
     level: level.default(1),
     metadata: SkillMetadata.default({}),
+    status: publication.default('draft'),
   })
   .openapi('CreateSkill', {
     example: { name: 'Fractions', description: 'Halves, thirds and quarters.', level: 2 },
@@ -72,6 +80,7 @@ export const CreateActivitySchema = z
     type: ActivityType.default('practice'),
     order: order.default(0),
     metadata: MetadataInput.default({}),
+    status: publication.default('draft'),
   })
   .openapi('CreateActivity')
 export const UpdateActivitySchema = updateOf(activity, 'UpdateActivity')

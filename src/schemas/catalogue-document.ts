@@ -5,14 +5,19 @@
  * importing into an empty database and exporting again gives the same bytes.
  */
 import { z } from '@hono/zod-openapi'
-import { activity, id, skill, unit } from './admin.ts'
+import { activity, id, publication, skill, unit } from './admin.ts'
 
 export const CATALOGUE_FORMAT = 'learning-progress-catalogue'
 
 const { unitId: _unitId, ...activityFields } = activity
 const { skillId: _skillId, ...unitFields } = unit
 
-const DocumentActivity = z.strictObject({ id, ...activityFields }).openapi('CatalogueDocumentActivity')
+/** Documents exported before drafts existed have no status: everything in them was published. */
+const status = publication.default('published')
+
+const DocumentActivity = z
+  .strictObject({ id, ...activityFields, status })
+  .openapi('CatalogueDocumentActivity')
 const DocumentUnit = z
   .strictObject({ id, ...unitFields, activities: z.array(DocumentActivity).max(500) })
   .openapi('CatalogueDocumentUnit')
@@ -20,6 +25,7 @@ const DocumentSkill = z
   .strictObject({
     id,
     ...skill,
+    status,
     prerequisites: z
       .array(id)
       .max(50)

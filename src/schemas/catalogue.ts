@@ -1,5 +1,6 @@
 /** Response shapes of the catalogue, and presenters from database rows to them. */
 import { z } from '@hono/zod-openapi'
+import { PUBLICATION_STATUSES, statusOf } from '../catalogue/publication.ts'
 import { LearnerContent, learnerView } from '../content/learner-view.ts'
 import { type ActivityContent, activityContent } from '../content/schema.ts'
 import { type Activity, activityType, type Skill, type Unit } from '../db/schema.ts'
@@ -64,8 +65,16 @@ const updatedBy = z
   .nullable()
   .openapi({ description: 'The author (ADMIN_TOKENS name) of the last admin write; null if none.' })
 
+/** Whether learners see it, and since when. */
+const published = {
+  status: z.enum(PUBLICATION_STATUSES),
+  publishedAt: Timestamp.nullable().openapi({
+    description: 'When it was first published; null for a draft.',
+  }),
+}
+
 /** What authors see of a skill and a unit: who changed it last, too. */
-export const AdminSkillSchema = SkillSchema.extend({ updatedBy }).openapi('AdminSkill')
+export const AdminSkillSchema = SkillSchema.extend({ updatedBy, ...published }).openapi('AdminSkill')
 export const AdminUnitSchema = UnitSchema.extend({ updatedBy }).openapi('AdminUnit')
 
 /**
@@ -76,6 +85,7 @@ export const AdminActivitySchema = ActivitySummarySchema.extend({
   content: activityContent,
   ...activityDetails,
   updatedBy,
+  ...published,
 }).openapi('AdminActivity')
 
 export const UnitWithActivitiesSchema = UnitSchema.extend({
@@ -162,12 +172,18 @@ export const presentAdminActivity = (activity: Activity): z.infer<typeof AdminAc
   ...presentActivity(activity),
   content: parseContent(activity.content),
   updatedBy: activity.updatedBy,
+  ...publicationOf(activity),
 })
 
 export const presentAdminSkill = (skill: Skill): z.infer<typeof AdminSkillSchema> => ({
   ...presentSkill(skill),
   updatedBy: skill.updatedBy,
+  ...publicationOf(skill),
 })
+
+function publicationOf(row: { publishedAt: Date | null }) {
+  return { status: statusOf(row), publishedAt: row.publishedAt && iso(row.publishedAt) }
+}
 
 export const presentAdminUnit = (unit: Unit): z.infer<typeof AdminUnitSchema> => ({
   ...presentUnit(unit),

@@ -47,7 +47,7 @@ export const SubmitResultSchema = z
     skillState: SkillStateSchema,
     knowledge: z.array(UnitKnowledgeChange).openapi({
       description:
-        'Each unit of the skill (with activities): its knowledge before and after this submission.',
+        'Each unit of the skill with published activities: its knowledge before and after this submission.',
     }),
   })
   .openapi('SubmitResult')
@@ -72,7 +72,7 @@ const UnitProgressSchema = z
     passedCount: z.int().openapi({ description: 'Activities completed at or above their passing score.' }),
     knowledge: z.number().nullable().openapi({
       description:
-        'P(L) that the learner knows this unit (the prior while not practised); null for a unit without activities.',
+        'P(L) that the learner knows this unit (the prior while not practised); null for a unit without published activities.',
     }),
   })
   .openapi('UnitProgress')

@@ -168,3 +168,33 @@ describe('0009_knowledge_versions_prerequisites_search', () => {
     expect((await sql.query(`SELECT version FROM skill_states`))[0]?.version).toBe(3)
   })
 })
+
+describe('0014_drafts', () => {
+  it('publishes what learners could see before, without touching updated_at; new rows are drafts', async () => {
+    const connection = await database()
+    const { sql } = connection
+    await migrate(connection, migrationsBefore('0014_drafts'))
+    await sql.query(`
+      INSERT INTO skills (id, name, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'Old', '2026-01-01Z')`)
+    await sql.query(`
+      INSERT INTO units (id, skill_id, name) VALUES
+        ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'Unit')`)
+    await sql.query(`
+      INSERT INTO activities (id, unit_id, name, content, updated_at) VALUES
+        ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000002', 'Old',
+          '{"questions": [{"id": "q", "kind": "numeric", "prompt": "1?", "answer": 1, "points": 1, "tolerance": 0}], "passingScore": 0.7}',
+          '2026-01-01Z')`)
+
+    expect(await migrate(connection)).toBeGreaterThan(0)
+
+    const old = await sql.query(`
+      SELECT published_at IS NOT NULL AS published, updated_at FROM skills
+      UNION ALL SELECT published_at IS NOT NULL, updated_at FROM activities`)
+    expect(old).toEqual([
+      { published: true, updated_at: '2026-01-01 00:00:00+00' },
+      { published: true, updated_at: '2026-01-01 00:00:00+00' },
+    ])
+    const [fresh] = await sql.query(`INSERT INTO skills (name) VALUES ('New') RETURNING published_at`)
+    expect(fresh).toEqual({ published_at: null })
+  })
+})

@@ -1,5 +1,6 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
+import { publishedAtOnCreate, publishedAtOnUpdate } from '../../catalogue/publication.ts'
 import { retryReads } from '../../db/retry.ts'
 import { activities, units } from '../../db/schema.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
@@ -40,9 +41,10 @@ export const adminActivities = createRouter()
       responses: { 201: jsonResponse(AdminActivitySchema, 'Created'), ...failures },
     }),
     async function createActivity(c) {
+      const { status, ...fields } = c.req.valid('json')
       const rows = await c.var.db
         .insert(activities)
-        .values({ ...c.req.valid('json'), updatedBy: c.var.author })
+        .values({ ...fields, publishedAt: publishedAtOnCreate(status), updatedBy: c.var.author })
         .returning({ ...getTableColumns(activities), skillId })
       const { skillId: parentSkillId, ...activity } = found(rows, 'activity')
       await purgeCatalogue({ units: [activity.unitId], skills: [parentSkillId] })
@@ -72,9 +74,14 @@ export const adminActivities = createRouter()
       responses: { 200: jsonResponse(AdminActivitySchema, 'The resource'), ...failures },
     }),
     async function updateActivity(c) {
+      const { status, ...fields } = c.req.valid('json')
       const rows = await c.var.db
         .update(activities)
-        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
+        .set({
+          ...fields,
+          publishedAt: publishedAtOnUpdate(status, activities.publishedAt),
+          updatedBy: c.var.author,
+        })
         .where(eq(activities.id, c.req.valid('param').activityId))
         .returning(withParents)
       const { skillId: parentSkillId, previousUnitId, previousSkillId, ...activity } = found(rows, 'activity')

@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
+import { eq, getTableColumns, sql } from 'drizzle-orm'
 import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
 import { addPrerequisiteBatch, removePrerequisiteBatch } from '../../catalogue/prerequisites.ts'
+import { publishedAtOnCreate, publishedAtOnUpdate } from '../../catalogue/publication.ts'
 import { AssertionFailed, asserting } from '../../db/assert.ts'
 import { activities, skills, units } from '../../db/schema.ts'
 import { ApiError } from '../../errors.ts'
@@ -39,10 +40,11 @@ export const adminSkills = createRouter()
       responses: { 201: jsonResponse(AdminSkillSchema, 'Created'), ...failures },
     }),
     async function createSkill(c) {
+      const { status, ...fields } = c.req.valid('json')
       const skill = found(
         await c.var.db
           .insert(skills)
-          .values({ ...c.req.valid('json'), updatedBy: c.var.author })
+          .values({ ...fields, publishedAt: publishedAtOnCreate(status), updatedBy: c.var.author })
           .returning(),
         'skill',
       )
@@ -57,13 +59,23 @@ export const adminSkills = createRouter()
       responses: { 200: jsonResponse(AdminSkillSchema, 'The resource'), ...failures },
     }),
     async function updateSkill(c) {
+      const { status, ...fields } = c.req.valid('json')
       const rows = await c.var.db
         .update(skills)
-        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
+        .set({
+          ...fields,
+          publishedAt: publishedAtOnUpdate(status, skills.publishedAt),
+          updatedBy: c.var.author,
+        })
         .where(eq(skills.id, c.req.valid('param').skillId))
-        .returning()
-      const skill = found(rows, 'skill')
-      await purgeCatalogue({ skillList: true, skills: [skill.id] })
+        .returning({ ...getTableColumns(skills), ...underSkill })
+      const { unitIds, activityIds, ...skill } = found(rows, 'skill')
+      // Publishing or unpublishing a skill shows or hides its units and activities too.
+      await purgeCatalogue({
+        skillList: true,
+        skills: [skill.id],
+        ...(status && { units: unitIds, activities: activityIds }),
+      })
       return c.json(presentAdminSkill(skill), 200, NO_STORE)
     },
   )
