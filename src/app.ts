@@ -8,6 +8,7 @@ import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
 import { adminActivities } from './routes/admin/activities.ts'
 import { adminActivityStats } from './routes/admin/activity-stats.ts'
+import { adminAnalytics } from './routes/admin/analytics.ts'
 import { adminAttemptsCsv } from './routes/admin/attempts-csv.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminClasses } from './routes/admin/classes.ts'
@@ -76,6 +77,7 @@ export function createApp() {
     .route('/', adminActivities)
     .route('/', adminActivityStats)
     .route('/', adminAttemptsCsv)
+    .route('/', adminAnalytics)
     .route('/', adminCatalogue)
     .route('/', adminStructure)
     .route('/', adminClasses)

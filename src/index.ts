@@ -1,3 +1,4 @@
+import { consumeChanges } from './analytics/aggregates.ts'
 import { createApp } from './app.ts'
 import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
@@ -32,8 +33,9 @@ export default {
   /**
    * The Cron Trigger (wrangler.toml), as of the scheduled time: due reviews flip to review_needed,
    * expired Idempotency-Keys and used challenges go, attempts left open too long are abandoned, and
-   * idle sessions and the anonymous learners left without any go (session/retention.ts). One batch,
-   * one round trip.
+   * idle sessions and the anonymous learners left without any go (session/retention.ts): one batch,
+   * one round trip. Then the analytics change logs are consumed into their aggregates
+   * (analytics/aggregates.ts), one round trip per 20 000 changes.
    */
   async scheduled(controller, bindings) {
     const result = parseEnv(bindings)
@@ -63,7 +65,17 @@ export default {
         abandonedLearners: abandonedLearners.rowCount ?? 0,
         expiredChallenges: challenges.rowCount ?? 0,
       }
-      console.log(JSON.stringify({ level: 'info', cron: controller.cron, at: at.toISOString(), ...counts }))
+      // The analytics change logs, in rounds of their own: a slow round never holds up the cleanup above.
+      const consumed = await consumeChanges(db)
+      console.log(
+        JSON.stringify({
+          level: 'info',
+          cron: controller.cron,
+          at: at.toISOString(),
+          ...counts,
+          ...consumed,
+        }),
+      )
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', cron: controller.cron, ...describeForLog(error) }))
       throw error

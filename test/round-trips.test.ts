@@ -100,6 +100,12 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/admin/activities/{id}/attempts.csv (one page)', 1, () =>
       send('GET', `/v1/admin/activities/${ACTIVITY}/attempts.csv`, { admin: true }),
     )
+    await expectTrips('GET /v1/admin/activities/{id}/analytics', 1, () =>
+      send('GET', `/v1/admin/activities/${ACTIVITY}/analytics`, { admin: true }),
+    )
+    await expectTrips('GET /v1/admin/skills/{id}/analytics', 1, () =>
+      send('GET', `/v1/admin/skills/${SKILL}/analytics`, { admin: true }),
+    )
     await expectTrips('PUT /v1/admin/skills/{id}/prerequisites/{requiredId}', 1, () =>
       send('PUT', `/v1/admin/skills/${skill.id}/prerequisites/${SKILL}`, { admin: true }),
     )

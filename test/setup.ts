@@ -7,7 +7,10 @@ import { testDb } from './helpers.ts'
 // Every test starts from empty tables and seeds what it needs. Truncating the roots cascades to
 // every other table, in one round trip.
 beforeEach(async () => {
-  await testDb().execute(sql`TRUNCATE learners, skills, classes, used_challenges RESTART IDENTITY CASCADE`)
+  await testDb().execute(
+    sql`TRUNCATE learners, skills, classes, used_challenges, attempt_changes, skill_state_changes
+      RESTART IDENTITY CASCADE`,
+  )
 })
 
 /** What must never reach a log line: secrets, the connection string, session ids or their hashes. */

@@ -15,7 +15,6 @@ import {
   index,
   integer,
   jsonb,
-  pgEnum,
   pgTable,
   primaryKey,
   smallint,
@@ -25,13 +24,10 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
-import { SKILL_STATUSES } from '../mastery/state.ts'
+import { activityType, attemptStatus, skillStateStatus } from './enums.ts'
 
-export const activityType = pgEnum('activity_type', ['practice', 'quiz', 'test', 'challenge'])
-export type ActivityType = (typeof activityType.enumValues)[number]
-/** The mastery model's statuses (src/mastery/state.ts), stored as they are named there. */
-export const skillStateStatus = pgEnum('skill_state_status', SKILL_STATUSES)
-export const attemptStatus = pgEnum('attempt_status', ['in_progress', 'completed', 'abandoned'])
+export * from './analytics-schema.ts'
+export { type ActivityType, activityType, attemptStatus, skillStateStatus } from './enums.ts'
 
 export type Metadata = Record<string, unknown>
 

@@ -1,0 +1,230 @@
+/**
+ * Authors' dashboards: an activity's (attempts over time, score distribution, item and distractor
+ * analysis) and a skill's (learners by status, mastery distribution, funnel). One round trip each.
+ * Everyone's numbers come from the aggregates the cron keeps; a class's are computed live from its
+ * members' rows (src/analytics/dashboards.ts).
+ */
+import { z } from '@hono/zod-openapi'
+import { eq, sql } from 'drizzle-orm'
+import {
+  activityDashboard,
+  activityRows,
+  type Source,
+  skillDashboard,
+  skillRows,
+} from '../../analytics/dashboards.ts'
+import { activityReport, MIN_RESPONSES, skillReport } from '../../analytics/report.ts'
+import { activityContent } from '../../content/schema.ts'
+import type { Db } from '../../db/client.ts'
+import { retryReads } from '../../db/retry.ts'
+import { classes } from '../../db/schema.ts'
+import { ApiError } from '../../errors.ts'
+import { NO_STORE } from '../../http/cache-control.ts'
+import { jsonResponse } from '../../openapi.ts'
+import { createRouter } from '../../router.ts'
+import { uuidParam } from '../../schemas/common.ts'
+import { adminRoute } from '../define.ts'
+import { failures, route } from './shared.ts'
+
+const classQuery = z
+  .uuid()
+  .optional()
+  .openapi({
+    param: { name: 'classId', in: 'query' },
+    description: 'Only this class’s learners (computed live from their rows); default: everyone.',
+  })
+
+const sourceField = z.enum(['aggregates', 'live']).openapi({
+  description:
+    '`aggregates`: everyone, from the tables the cron keeps (at most one cron period, 10 minutes, behind); ' +
+    '`live`: one class, computed from its members’ rows as of this request.',
+})
+
+const band = { band: z.int(), from: z.number(), to: z.number() }
+const ratio = z.number().nullable()
+
+const ActivityAnalytics = z
+  .object({
+    activityId: z.uuid(),
+    version: z.int(),
+    currentVersion: z.int(),
+    classId: z.uuid().nullable(),
+    source: sourceField,
+    attempts: z.int().openapi({ description: 'Completed attempts on this version.' }),
+    daily: z.array(
+      z.object({ day: z.iso.date(), completed: z.int(), passed: z.int(), meanScoreRatio: ratio }),
+    ),
+    scoreDistribution: z.array(z.object({ ...band, attempts: z.int() })).openapi({
+      description: 'Ten bands of score / maxScore: [0, 0.1), …, [0.9, 1] (the last one closed).',
+    }),
+    groups: z
+      .object({
+        top: z.object({ fromBand: z.int(), attempts: z.int() }),
+        bottom: z.object({ toBand: z.int(), attempts: z.int() }),
+      })
+      .openapi({
+        description:
+          'The groups distractor analysis compares: the highest and the lowest score bands holding at least 27% of ' +
+          'the attempts each (never overlapping).',
+      }),
+    questions: z.array(
+      z.object({
+        questionId: z.string(),
+        kind: z.string(),
+        prompt: z.string(),
+        responses: z.int(),
+        facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
+        discrimination: ratio.openapi({ description: 'Correlation with the rest of the score (−1…1).' }),
+        flags: z
+          .array(z.enum(['too_easy', 'too_hard', 'poorly_discriminating', 'negatively_discriminating']))
+          .openapi({
+            description:
+              `From ${MIN_RESPONSES} responses on: facility above 0.9 (too easy) or below 0.3 (too hard); ` +
+              'discrimination below 0.2 (poorly discriminating) or below 0 (negatively: a misleading question or a wrong key).',
+          }),
+        choices: z
+          .array(
+            z.object({
+              choiceId: z.string(),
+              text: z.string(),
+              key: z.boolean().openapi({ description: 'A correct choice.' }),
+              picks: z.int(),
+              topPicks: z.int(),
+              bottomPicks: z.int(),
+            }),
+          )
+          .nullable()
+          .openapi({
+            description: 'Choice questions: how often each choice was picked, overall and by group.',
+          }),
+      }),
+    ),
+  })
+  .openapi('ActivityAnalytics')
+
+const SkillAnalytics = z
+  .object({
+    skillId: z.uuid(),
+    name: z.string(),
+    classId: z.uuid().nullable(),
+    source: sourceField,
+    learners: z.int().openapi({ description: 'Learners who started the skill (submitted once).' }),
+    byStatus: z.object({ in_progress: z.int(), mastered: z.int(), review_needed: z.int() }),
+    mastery: z.array(z.object({ ...band, learners: z.int() })).openapi({
+      description: 'Learners by masteryScore, in ten bands.',
+    }),
+    funnel: z
+      .object({ started: z.int(), passedOne: z.int(), passedAll: z.int(), mastered: z.int() })
+      .openapi({
+        description:
+          'Started; passed at least one activity; passed every published activity; mastered (now or due for review).',
+      }),
+  })
+  .openapi('SkillAnalytics')
+
+/** The class asked for, read in the same batch; a wrong id is a 404, not an empty dashboard. */
+const classCheck = (db: Db, classId: string | undefined) =>
+  db
+    .select({ id: classes.id })
+    .from(classes)
+    .where(classId ? eq(classes.id, classId) : sql`false`)
+
+const sourceFor = (classId: string | undefined): Source =>
+  classId ? { kind: 'live', classId } : { kind: 'aggregates' }
+
+function requireClass(classId: string | undefined, found: unknown[]) {
+  if (classId && found.length === 0) throw new ApiError('not_found', 'No class with this id.')
+}
+
+export const adminAnalytics = createRouter()
+  .openapi(
+    adminRoute({
+      ...route('get', '/v1/admin/activities/{activityId}/analytics', 'analytics', 'An activity’s dashboard'),
+      description:
+        'For one content version (the current one by default): completed attempts per day, the score distribution, ' +
+        'item analysis per question (facility, discrimination, flags) and, for choice questions, how often each ' +
+        'choice was picked by the top and bottom groups. One round trip.',
+      request: {
+        params: uuidParam('activityId'),
+        query: z.object({
+          version: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .openapi({
+              param: { name: 'version', in: 'query' },
+              description: 'A content version (default: current).',
+            }),
+          classId: classQuery,
+        }),
+      },
+      responses: { 200: jsonResponse(ActivityAnalytics, 'The dashboard'), ...failures },
+    }),
+    async function activityAnalytics(c) {
+      const { activityId } = c.req.valid('param')
+      const { version: asked, classId } = c.req.valid('query')
+      const db = c.var.db
+      const source = sourceFor(classId)
+      const [found, activity, daily, bands, questions, picks] = await retryReads(() =>
+        db.batch([classCheck(db, classId), ...activityDashboard(db, activityId, asked, source)]),
+      )
+      requireClass(classId, found)
+      const [chosen] = activity
+      if (!chosen) {
+        throw new ApiError(
+          'not_found',
+          asked ? `This activity has no version ${asked}.` : 'No activity with this id.',
+        )
+      }
+      const report = activityReport(
+        activityContent.parse(chosen.content),
+        activityRows(daily.rows, bands.rows, questions.rows, picks.rows),
+      )
+      return c.json(
+        {
+          activityId,
+          version: chosen.version,
+          currentVersion: chosen.current,
+          classId: classId ?? null,
+          source: source.kind,
+          ...report,
+        },
+        200,
+        NO_STORE,
+      )
+    },
+  )
+  .openapi(
+    adminRoute({
+      ...route('get', '/v1/admin/skills/{skillId}/analytics', 'analytics', 'A skill’s dashboard'),
+      description:
+        'Learners by status, the distribution of their mastery, and the funnel started → passed one activity → ' +
+        'passed all → mastered. One round trip.',
+      request: { params: uuidParam('skillId'), query: z.object({ classId: classQuery }) },
+      responses: { 200: jsonResponse(SkillAnalytics, 'The dashboard'), ...failures },
+    }),
+    async function skillAnalytics(c) {
+      const { skillId } = c.req.valid('param')
+      const { classId } = c.req.valid('query')
+      const db = c.var.db
+      const source = sourceFor(classId)
+      const [found, skill, bands] = await retryReads(() =>
+        db.batch([classCheck(db, classId), ...skillDashboard(db, skillId, source)]),
+      )
+      requireClass(classId, found)
+      const [row] = skill
+      if (!row) throw new ApiError('not_found', 'No skill with this id.')
+      return c.json(
+        {
+          skillId,
+          name: row.name,
+          classId: classId ?? null,
+          source: source.kind,
+          ...skillReport(skillRows(bands.rows)),
+        },
+        200,
+        NO_STORE,
+      )
+    },
+  )
