@@ -15,6 +15,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { sql as sqlTag } from 'drizzle-orm'
+import { consumeChanges } from '../src/analytics/aggregates.ts'
 import { searchSettings, searchStatement } from '../src/catalogue/search.ts'
 import { ADMIN_TOKEN, createLearners, prepareAttempts, startStack } from './lib/stack.ts'
 import { SEED_IDS } from './seed.ts'
@@ -47,6 +48,14 @@ const SEARCH_WORDS = [
   'tables',
   'hypothesis',
 ]
+
+/** Grown attempts carry feedback and answers like real ones, so the analytics consumer has work. */
+const GROWN_FEEDBACK = JSON.stringify([
+  { questionId: 'q1', correct: true, pointsAwarded: 1 },
+  { questionId: 'q2', correct: true, pointsAwarded: 1 },
+  { questionId: 'q3', correct: false, pointsAwarded: 0 },
+])
+const GROWN_RESPONSE = JSON.stringify({ answers: { q1: 5, q2: 8, q3: 'b' } })
 
 const SKILL = SEED_IDS.skills.math
 const ACTIVITY = SEED_IDS.activities.addition
@@ -181,6 +190,22 @@ try {
   })
 
   const scaleRows: { learners: number; route: string; p50: number }[] = []
+  /** The cron's consumption of the analytics change logs, after each growth (analytics/aggregates.ts). */
+  const cronRows: { learners: number; deltas: number; runs: number; seconds: number }[] = []
+  async function timeCron(learnerCount: number) {
+    const started = performance.now()
+    let deltas = 0
+    let runs = 0
+    for (;;) {
+      const consumed = await consumeChanges(stack.db)
+      runs++
+      deltas += consumed.attemptChanges + consumed.skillStateChanges
+      if (consumed.attemptChanges + consumed.skillStateChanges === 0) break
+    }
+    const seconds = (performance.now() - started) / 1000
+    console.log(`cron consumed ${deltas} analytics deltas in ${runs} runs, ${seconds.toFixed(1)} s`)
+    return { learners: learnerCount, deltas, runs, seconds }
+  }
   const plans: string[] = []
   if (scale > 0) {
     const { db } = stack
@@ -199,13 +224,16 @@ try {
           devices AS (
             INSERT INTO sessions (learner_id, token_hash, label)
             SELECT id, md5(random()::text || id) || md5(id::text || random()::text), 'bench' FROM grown)
-          INSERT INTO attempts (learner_id, activity_id, status, score, max_score, passed, started_at, completed_at)
-          SELECT grown.id, a.id, 'completed', 2, 3, false, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes'
+          INSERT INTO attempts
+            (learner_id, activity_id, status, score, max_score, passed, started_at, completed_at, feedback, response)
+          SELECT grown.id, a.id, 'completed', 2, 3, false, now() - (n * interval '7 hours'), now() - (n * interval '7 hours') + interval '5 minutes',
+            ${GROWN_FEEDBACK}::jsonb, ${GROWN_RESPONSE}::jsonb
           FROM grown CROSS JOIN generate_series(1, 20) n
           JOIN LATERAL (SELECT id FROM activities ORDER BY md5(grown.id::text || n) LIMIT 1) a ON true`)
         await db.execute(sqlTag`ANALYZE`)
         population = size
         console.log(`grew to ${size} learners in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+        cronRows.push(await timeCron(size))
       }
       const at = (route: string, request: (i: number) => [string, RequestInit?]) =>
         measure(`${route} @ ${size} learners`, request).then(() => {
@@ -216,6 +244,12 @@ try {
       await at('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: me(i) } }])
       await at('GET /v1/me/attempts', (i) => ['/v1/me/attempts', { headers: { cookie: me(i) } }])
       await at('GET /v1/me/next', (i) => ['/v1/me/next', { headers: { cookie: me(i) } }])
+      const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }
+      await at('GET /v1/admin/activities/{id}/analytics', () => [
+        `/v1/admin/activities/${ACTIVITY}/analytics`,
+        admin,
+      ])
+      await at('GET /v1/admin/skills/{id}/analytics', () => [`/v1/admin/skills/${SKILL}/analytics`, admin])
       await at('POST submit', (i) => {
         const attempt = scaleAttempts[round * scaleLearners.length + i] as { id: string; cookie: string }
         return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS)]
@@ -316,6 +350,7 @@ try {
     routes: rows,
     throughput: [cached, submit],
     scale: scaleRows,
+    cron: cronRows,
   }
   const scaleTable =
     scaleRows.length === 0
@@ -331,6 +366,16 @@ try {
                 .filter((r) => r.route === route)
                 .map((r) => r.p50.toFixed(1))
                 .join(' | ')} |`,
+          ),
+          '',
+          'The cron consuming the analytics change logs after each growth (20 attempts per learner; a run is at most',
+          `50 rounds of 20 000 deltas, one round trip each; the last run finds nothing; ${delayMs} ms injected per round trip):`,
+          '',
+          '| learners | attempts | deltas consumed | runs | seconds | seconds per run with work |',
+          '| --- | --- | --- | --- | --- | --- |',
+          ...cronRows.map(
+            (r) =>
+              `| ${r.learners} | ${r.learners * 20} | ${r.deltas} | ${r.runs} | ${r.seconds.toFixed(1)} | ${(r.seconds / Math.max(1, r.runs - 1)).toFixed(1)} |`,
           ),
           '',
           `Plans at ${scale} learners (\`EXPLAIN (ANALYZE, BUFFERS)\`):`,
