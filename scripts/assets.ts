@@ -1,7 +1,7 @@
 /**
  * Prepares public/, the Worker's static assets: Scalar's script for /docs (copied, so the page
- * needs no CDN) and the learner page's script (web/ bundled by esbuild into public/app.js). Both
- * are git-ignored. Runs on `npm install` (postinstall) and as `npm run build`; `npm run dev`
+ * needs no CDN), the learner page's script (web/ bundled by esbuild into public/app.js) and the
+ * studio's (public/studio/app.js). All are git-ignored. Runs on `npm install` (postinstall) and as `npm run build`; `npm run dev`
  * rebuilds the page's script on every change.
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
@@ -16,9 +16,17 @@ function copyScalar() {
   copyFileSync(join(scalar, 'browser', 'standalone.js'), 'public/docs/scalar.js')
 }
 
+/** The learner page's script and the studio's, each beside its page. */
+const ENTRIES = { app: 'web/main.ts', 'studio/app': 'web/studio/main.ts' }
+const outputs = (outdir: string, production: boolean) =>
+  Object.keys(ENTRIES).flatMap((name) => [
+    join(outdir, `${name}.js`),
+    ...(production ? [] : [join(outdir, `${name}.js.map`)]),
+  ])
+
 const webBuild = (production: boolean, outdir = 'public'): esbuild.BuildOptions => ({
-  entryPoints: ['web/main.ts'],
-  outfile: join(outdir, 'app.js'),
+  entryPoints: ENTRIES,
+  outdir,
   bundle: true,
   format: 'esm',
   target: 'es2022',
@@ -28,15 +36,16 @@ const webBuild = (production: boolean, outdir = 'public'): esbuild.BuildOptions 
   logLevel: 'warning',
 })
 
-/** public/app.js, and its map unless for production (then a stale map is removed, so it is not served). */
+/** The scripts, and their maps unless for production (then stale maps are removed, so none is served). */
 export async function buildWeb({ production = false, outdir = 'public' } = {}) {
   const started = Date.now()
-  if (production) rmSync(join(outdir, 'app.js.map'), { force: true })
+  if (production)
+    for (const name of Object.keys(ENTRIES)) rmSync(join(outdir, `${name}.js.map`), { force: true })
   await esbuild.build(webBuild(production, outdir))
-  expectWritten([join(outdir, 'app.js'), ...(production ? [] : [join(outdir, 'app.js.map')])], started)
+  expectWritten(outputs(outdir, production), started)
 }
 
-/** Rebuilds public/app.js whenever a file under web/ changes; returns a stop function. */
+/** Rebuilds the scripts whenever a file under web/ changes; returns a stop function. */
 export async function watchWeb() {
   const context = await esbuild.context(webBuild(false))
   await context.watch()

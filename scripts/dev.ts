@@ -115,6 +115,9 @@ const wrangler = spawn(
 )
 
 console.log(`The learner page: http://localhost:${workerPort}/ (passkeys need localhost, not 127.0.0.1).`)
+console.log(
+  `The studio: http://localhost:${workerPort}/studio/ (its token: the one of ADMIN_TOKENS in .dev.vars).`,
+)
 
 // The Cron Trigger of wrangler.toml (due reviews, expired keys, attempts left open), as production runs it.
 const CRON = '*/10 * * * *'

@@ -1,6 +1,6 @@
 /** The learner page: starts (or resumes) the anonymous session, then renders the route. */
 import { describeError, endSession, newSession, startSession } from './api.ts'
-import { announce, render, route } from './router.ts'
+import { announce, configureRouter, render, route } from './router.ts'
 import { accountView } from './views/account.ts'
 import { activityView } from './views/activity.ts'
 import { skillsView, skillView } from './views/catalogue.ts'
@@ -8,6 +8,17 @@ import { progressView } from './views/progress.ts'
 import { signInView } from './views/sign-in.ts'
 
 const uuid = '([0-9a-fA-F-]{36})'
+// A view refused for want of a session (it ended in another tab, or the cookie was cleared) gets one
+// more try in a new session rather than an error page.
+configureRouter({
+  name: 'Learning progress',
+  home: 'Back to the skills',
+  recover: async () => {
+    await newSession()
+    announce('Your session had ended: you continue as a new learner.')
+    return true
+  },
+})
 route(/^\/$/, skillsView)
 route(new RegExp(`^/skills/${uuid}$`), skillView)
 route(new RegExp(`^/activities/${uuid}$`), activityView)

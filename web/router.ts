@@ -3,7 +3,7 @@
  * On each navigation the view replaces <main>, the title follows, and focus moves to the new
  * heading so keyboard and screen-reader users land where sighted users look.
  */
-import { describeError, hasStatus, newSession } from './api.ts'
+import { describeError, hasStatus } from './api.ts'
 import { h } from './dom.ts'
 
 type Content = Node | string | false | null | undefined
@@ -20,16 +20,20 @@ export function announce(message: string) {
 }
 
 /**
- * A view whose request was refused for want of a session (it ended in another tab, or the cookie
- * was cleared) gets one more try in a new session rather than an error page.
+ * What the page is called (in every title), and what it does when a view's request is refused for
+ * want of a credential: the learner page starts a new session and tries once more; the studio asks
+ * for the token again. `recover` answers whether to try the view again.
  */
-async function withSession(view: View, params: string[]) {
+const site = { name: 'Learning progress', home: 'Back to the skills', recover: async () => false }
+export function configureRouter(options: { name: string; home: string; recover: () => Promise<boolean> }) {
+  Object.assign(site, options)
+}
+
+async function withCredential(view: View, params: string[]) {
   try {
     return await view(params)
   } catch (error) {
-    if (!hasStatus(error, 401)) throw error
-    await newSession()
-    announce('Your session had ended: you continue as a new learner.')
+    if (!hasStatus(error, 401) || !(await site.recover())) throw error
     return view(params)
   }
 }
@@ -49,20 +53,20 @@ export async function render({ focus }: { focus: boolean }) {
   try {
     if (!match) throw new Error('no route')
     const [groups, view] = match
-    ;({ title, content } = await withSession(view, groups?.slice(1).map(decodeURIComponent) ?? []))
+    ;({ title, content } = await withCredential(view, groups?.slice(1).map(decodeURIComponent) ?? []))
   } catch (error) {
     const missing = !match || hasStatus(error, 404)
     title = missing ? 'Not found' : 'Something went wrong'
     content = [
       h('h1', {}, title),
       h('p', { role: 'alert' }, missing ? 'There is nothing at this address.' : describeError(error)),
-      h('p', {}, h('a', { href: '#/' }, 'Back to the skills')),
+      h('p', {}, h('a', { href: '#/' }, site.home)),
     ]
   }
   if (current !== rendering) return // a later navigation won
   main().replaceChildren(...content.flat().filter((node): node is Node | string => Boolean(node)))
   main().removeAttribute('aria-busy')
-  document.title = `${title} · Learning progress`
+  document.title = `${title} · ${site.name}`
   const heading = main().querySelector<HTMLElement>('h1')
   if (focus && heading) {
     heading.tabIndex = -1

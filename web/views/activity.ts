@@ -1,5 +1,6 @@
 /** An activity: start an attempt, answer its questions, submit, and read the per-question feedback. */
 import type { InferResponseType } from 'hono/client'
+import { action } from '../action.ts'
 import { api, describeError, read } from '../api.ts'
 import { bar, h, plural, statusBadge } from '../dom.ts'
 import { announce, type View } from '../router.ts'
@@ -57,24 +58,6 @@ export const activityView: View = async ([activityId = '']) => {
   }
 }
 
-/** A button that runs `task`, busy meanwhile, with the problem's detail shown beside it on failure. */
-function action(label: string, task: () => Promise<void>, className = 'primary') {
-  const error = h('p', { class: 'error', role: 'alert' })
-  const button = h('button', { type: 'button', class: className }, label)
-  button.addEventListener('click', async () => {
-    button.disabled = true
-    error.textContent = ''
-    try {
-      await task()
-    } catch (failure) {
-      error.textContent = describeError(failure)
-    } finally {
-      button.disabled = false
-    }
-  })
-  return h('div', { class: 'actions' }, button, error)
-}
-
 /** What a submit will show, in words, so nobody is surprised by feedback without answers. */
 function reviewNote(review: Activity['content']['review']) {
   if (!review.correctness)
@@ -130,7 +113,8 @@ function answerForm(
   return form
 }
 
-function questionField(question: Question, index: number) {
+/** One question as learners see it: the learner page's form, and the studio's preview. */
+export function questionField(question: Question, index: number) {
   const id = `question-${question.id}`
   const heading = `${index + 1}. ${question.prompt}`
   const points = h('span', { class: 'meta' }, ` (${plural(question.points, 'point')})`)

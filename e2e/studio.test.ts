@@ -1,0 +1,227 @@
+/**
+ * An author's journey through the studio in Chromium: sign in, write a skill with two units and an
+ * activity of all four question kinds, preview and publish it, reorder by keyboard; a learner then
+ * answers it on the learner page, and the studio's dashboard counts that attempt. Text from the
+ * database never runs as markup.
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, inject, it } from 'vitest'
+import { connect } from '../scripts/lib/database.ts'
+import { ADMIN_TOKEN } from '../scripts/lib/stack.ts'
+import { consumeChanges } from '../src/analytics/aggregates.ts'
+import { snap, useChromium } from './browser.ts'
+
+const openPage = useChromium()
+
+const heading = (page: Page, name: string | RegExp, level = 1) => page.getByRole('heading', { name, level })
+
+const content = {
+  passingScore: 0.5,
+  questions: [
+    {
+      id: 'tide',
+      kind: 'single_choice',
+      prompt: 'What moves the tides?',
+      choices: [
+        { id: 'moon', text: 'The Moon' },
+        { id: 'wind', text: 'The wind' },
+      ],
+      answer: 'moon',
+    },
+    {
+      id: 'shore',
+      kind: 'multiple_choice',
+      prompt: 'Which live on rocky shores?',
+      choices: [
+        { id: 'barnacle', text: 'Barnacles' },
+        { id: 'camel', text: 'Camels' },
+        { id: 'limpet', text: 'Limpets' },
+      ],
+      answers: ['barnacle', 'limpet'],
+    },
+    { id: 'tides', kind: 'numeric', prompt: 'How many high tides a day, usually?', answer: 2, tolerance: 0 },
+    {
+      id: 'word',
+      kind: 'short_text',
+      prompt: 'The zone between tides is the … zone',
+      acceptedAnswers: ['intertidal'],
+    },
+  ],
+}
+
+async function signIn(page: Page) {
+  await page.goto('/studio/')
+  await heading(page, 'Sign in to the studio').waitFor()
+  await page.getByLabel('Author token').fill(ADMIN_TOKEN)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await heading(page, 'Catalogue').waitFor()
+}
+
+describe('the studio', () => {
+  it('shows only the sign-in form without a valid token, and keeps the token out of storage that lasts', async () => {
+    const { context, page, errors } = await openPage()
+    await page.goto('/studio/')
+    await heading(page, 'Sign in to the studio').waitFor()
+    await expect(page.getByRole('navigation', { name: 'Studio' }).isVisible()).resolves.toBe(false)
+    await page.getByLabel('Author token').fill('not-the-token')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await page.getByText('This token was not accepted.').waitFor()
+    await snap(page, 'studio-01-sign-in')
+    await page.getByLabel('Author token').fill(ADMIN_TOKEN)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await heading(page, 'Catalogue').waitFor()
+    const stored = await page.evaluate(() => ({
+      local: JSON.stringify(localStorage),
+      session: JSON.stringify(sessionStorage),
+      url: location.href,
+    }))
+    expect(stored.local).not.toContain(ADMIN_TOKEN)
+    expect(stored.url).not.toContain(ADMIN_TOKEN)
+    expect(stored.session).toContain(ADMIN_TOKEN)
+    // 401s for the wrong token are the page's business, not errors.
+    expect(errors.filter((error) => !error.includes('401'))).toEqual([])
+    await context.close()
+  })
+
+  it('takes an author from a new skill to a published activity a learner answers, and counts it', async () => {
+    const { context, page, errors } = await openPage()
+    await signIn(page)
+    await page.getByLabel('Name', { exact: true }).fill('Tidal ecology')
+    await page.getByRole('button', { name: 'Create skill (draft)' }).click()
+    await heading(page, /Tidal ecology/).waitFor()
+    for (const name of ['Rock pools', 'Open water']) {
+      await page.getByLabel('Unit name').fill(name)
+      await page.getByRole('button', { name: 'Add unit' }).click()
+      await page.getByRole('heading', { name, level: 3 }).waitFor()
+    }
+    await page.getByLabel('Activity name').fill('Shore quiz')
+    await page.getByRole('button', { name: 'Add activity (draft)' }).click()
+    await heading(page, /Shore quiz/).waitFor()
+
+    // The editor: content as JSON, previewed by the learner page's own question view.
+    await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
+    const preview = page.locator('.preview')
+    await expect(preview.locator('.question').count()).resolves.toBe(4)
+    await expect(preview.getByLabel('The Moon').isVisible()).resolves.toBe(true)
+    await page.getByRole('button', { name: 'Save activity' }).click()
+    await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
+    await snap(page, 'studio-02-editor')
+
+    // A validation error points at the field.
+    await page
+      .getByLabel('Content (JSON)')
+      .fill(JSON.stringify({ questions: [{ id: 'x', kind: 'numeric', prompt: 'p' }] }))
+    await page.getByRole('button', { name: 'Save activity' }).click()
+    await page.getByText('/content/questions/0/answer', { exact: false }).waitFor()
+    await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
+    await page.getByRole('button', { name: 'Save activity' }).click()
+    await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
+    await page.getByRole('button', { name: 'Publish activity' }).click()
+    await heading(page, /Shore quiz\s*Published/).waitFor()
+    const activityId = new URL(page.url()).hash.split('/')[2] as string
+
+    // Back to the skill: reorder by keyboard, save in one request, publish the skill.
+    await page.goto('/studio/')
+    await page.getByRole('link', { name: 'Tidal ecology' }).click()
+    await heading(page, /Tidal ecology/).waitFor()
+    await page.getByRole('button', { name: 'Move unit “Open water” up' }).focus()
+    await page.keyboard.press('Enter')
+    await expect(page.locator('.structure .unit h3').first().textContent()).resolves.toContain('Open water')
+    // At the top its up button is disabled: the focus stays on the unit, on its other button.
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe(
+      'Move unit “Open water” down',
+    )
+    await page.getByRole('button', { name: 'Save the order' }).click()
+    await page.getByRole('status').filter({ hasText: 'Order saved.' }).waitFor()
+    await page.getByRole('button', { name: 'Publish skill' }).click()
+    await heading(page, /Tidal ecology\s*Published/).waitFor()
+    await snap(page, 'studio-03-skill')
+    const skillId = new URL(page.url()).hash.split('/')[2] as string
+    const tree = (await (await page.request.get(`/v1/skills/${skillId}`)).json()) as {
+      units: { name: string }[]
+    }
+    expect(tree.units.map((unit) => unit.name)).toEqual(['Open water', 'Rock pools'])
+
+    // A learner answers it on the learner page.
+    const learner = await openPage()
+    await learner.page.goto(`/#/activities/${activityId}`)
+    await heading(learner.page, 'Shore quiz').waitFor()
+    await learner.page.getByRole('button', { name: 'Start activity' }).click()
+    await learner.page.getByLabel('The wind').check()
+    await learner.page.getByLabel('Barnacles').check()
+    await learner.page.getByLabel('Limpets').check()
+    await learner.page.getByLabel(/high tides/).fill('2')
+    await learner.page.getByLabel(/zone between tides/).fill('intertidal')
+    await learner.page.getByRole('button', { name: 'Submit answers' }).click()
+    await heading(learner.page, 'Passed', 2).waitFor()
+    await learner.context.close()
+
+    // The cron's consumption, then the dashboard counts the attempt and the distractor it picked.
+    const { db } = connect(inject('database'))
+    await consumeChanges(db)
+    await page.goto(`/studio/#/activities/${activityId}/analytics`)
+    await heading(page, 'Shore quiz: dashboard').waitFor()
+    await page.getByText('1 completed attempt on version').waitFor()
+    const distractors = page.getByRole('table', { name: /Distractors: What moves the tides/ })
+    await expect(distractors.getByRole('row', { name: /The wind/ }).textContent()).resolves.toMatch(/No\s*1/)
+    await snap(page, 'studio-04-dashboard')
+    // The one failed request is the invalid content refused on purpose above.
+    expect(errors).toEqual([expect.stringContaining('status of 400')])
+    await context.close()
+  })
+
+  it('shows text from the database as text: markup in every field runs nothing', async () => {
+    const { context, page, errors } = await openPage()
+    const evil = '<img src=x onerror="window.__xss=1">'
+    const headers = { Authorization: `Bearer ${ADMIN_TOKEN}` }
+    const skill = await (
+      await page.request.post('/v1/admin/skills', { headers, data: { name: evil, description: evil } })
+    ).json()
+    const unit = await (
+      await page.request.post('/v1/admin/units', { headers, data: { skillId: skill.id, name: evil } })
+    ).json()
+    const activity = await (
+      await page.request.post('/v1/admin/activities', {
+        headers,
+        data: {
+          unitId: unit.id,
+          name: evil,
+          description: evil,
+          content: {
+            instructions: evil,
+            questions: [
+              {
+                id: 'q',
+                kind: 'single_choice',
+                prompt: evil,
+                choices: [
+                  { id: 'a', text: evil },
+                  { id: 'b', text: evil },
+                ],
+                answer: 'a',
+                explanation: evil,
+              },
+            ],
+          },
+        },
+      })
+    ).json()
+    await signIn(page)
+    for (const hash of [
+      '#/',
+      `#/skills/${skill.id}`,
+      `#/activities/${activity.id}`,
+      `#/activities/${activity.id}/analytics`,
+    ]) {
+      await page.goto(`/studio/${hash}`)
+      await expect
+        .poll(() => page.locator('h1').textContent(), { message: hash })
+        .toContain(hash === '#/' ? 'Catalogue' : evil)
+      await expect(page.locator('img[src="x"]').count(), hash).resolves.toBe(0)
+    }
+    await expect(page.evaluate(() => (window as { __xss?: number }).__xss)).resolves.toBeUndefined()
+    await expect(page.getByText(evil).first().isVisible()).resolves.toBe(true)
+    expect(errors).toEqual([])
+    await context.close()
+  })
+})

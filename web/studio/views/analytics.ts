@@ -1,0 +1,205 @@
+/**
+ * Dashboards as tables, each number also drawn as a bar (CSS, no script): a table is what a screen
+ * reader reads, a bar what an eye compares. Filterable by class.
+ */
+import type { InferResponseType } from 'hono/client'
+import { h, plural } from '../../dom.ts'
+import { admin, read } from '../api.ts'
+
+type ActivityAnalytics = InferResponseType<(typeof admin.activities)[':activityId']['analytics']['$get'], 200>
+type SkillAnalytics = InferResponseType<(typeof admin.skills)[':skillId']['analytics']['$get'], 200>
+
+const percent = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`)
+const decimal = (value: number | null) => (value === null ? '—' : value.toFixed(2))
+
+/** A cell with a number and a bar of its share of `max`. */
+function barCell(value: number, max: number) {
+  const fill = h('span', { class: 'cell-bar-fill' })
+  fill.style.width = `${max > 0 ? Math.round((value / max) * 100) : 0}%`
+  return h(
+    'td',
+    { class: 'number' },
+    h('span', { class: 'cell-bar', 'aria-hidden': 'true' }, fill),
+    String(value),
+  )
+}
+
+function table(caption: string, headers: string[], rows: (Node | string)[][]) {
+  return h(
+    'table',
+    {},
+    h('caption', {}, caption),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        headers.map((header) => h('th', { scope: 'col' }, header)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((cell) => (cell instanceof Node ? cell : h('td', {}, cell))),
+        ),
+      ),
+    ),
+  )
+}
+
+/** The class filter: everyone, or one class (computed live). */
+async function classFilter(classId: string | undefined) {
+  const classes = await read(admin.classes.$get())
+  const select = h(
+    'select',
+    { id: 'class-filter' },
+    h('option', { value: '' }, 'Everyone'),
+    classes.items.map((item) => h('option', { value: item.id, selected: item.id === classId }, item.name)),
+  )
+  select.addEventListener('change', () => {
+    const base = location.hash.split('?')[0]
+    location.hash = select.value ? `${base}?class=${select.value}` : (base ?? '#/')
+  })
+  return h('p', { class: 'field' }, h('label', { for: 'class-filter' }, 'Learners'), select)
+}
+
+const classOf = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('class') ?? undefined
+
+function sourceNote(source: 'aggregates' | 'live') {
+  return h(
+    'p',
+    { class: 'meta' },
+    source === 'live'
+      ? 'This class, computed from its learners’ attempts now.'
+      : 'Everyone, from the aggregates the cron keeps (up to ten minutes behind).',
+  )
+}
+
+export async function activityAnalyticsView([activityId = '']: string[]) {
+  const classId = classOf()
+  const report: ActivityAnalytics = await read(
+    admin.activities[':activityId'].analytics.$get({
+      param: { activityId },
+      query: classId ? { classId } : {},
+    }),
+  )
+  const activity = await read(admin.activities[':activityId'].$get({ param: { activityId } }))
+  const mostAttempts = Math.max(0, ...report.scoreDistribution.map((band) => band.attempts))
+  const mostDaily = Math.max(0, ...report.daily.map((day) => day.completed))
+  return {
+    title: `${activity.name}: dashboard`,
+    content: [
+      h(
+        'p',
+        { class: 'crumbs' },
+        h('a', { href: '#/' }, 'Catalogue'),
+        ' / ',
+        h('a', { href: `#/activities/${activityId}` }, activity.name),
+      ),
+      h('h1', {}, `${activity.name}: dashboard`),
+      await classFilter(classId),
+      sourceNote(report.source),
+      h('p', {}, `${plural(report.attempts, 'completed attempt')} on version ${report.version}.`),
+      table(
+        'Completed attempts per day',
+        ['Day', 'Completed', 'Passed', 'Mean score'],
+        report.daily.map((day) => [
+          day.day,
+          barCell(day.completed, mostDaily),
+          String(day.passed),
+          percent(day.meanScoreRatio),
+        ]),
+      ),
+      table(
+        'Score distribution',
+        ['Score', 'Attempts'],
+        report.scoreDistribution.map((band) => [
+          `${Math.round(band.from * 100)}–${Math.round(band.to * 100)}%`,
+          barCell(band.attempts, mostAttempts),
+        ]),
+      ),
+      table(
+        'Item analysis',
+        ['Question', 'Responses', 'Facility', 'Discrimination', 'Flags'],
+        report.questions.map((question) => [
+          question.prompt,
+          String(question.responses),
+          percent(question.facility),
+          decimal(question.discrimination),
+          question.flags.map((flag) => flag.replaceAll('_', ' ')).join(', ') || '—',
+        ]),
+      ),
+      report.questions
+        .filter((question) => question.choices)
+        .map((question) =>
+          table(
+            `Distractors: ${question.prompt} (top group: ${report.groups.top.attempts} attempts, bottom: ${report.groups.bottom.attempts})`,
+            ['Choice', 'Correct', 'Picked', 'Top group', 'Bottom group'],
+            (question.choices ?? []).map((choice) => [
+              choice.text,
+              choice.key ? 'Yes' : 'No',
+              String(choice.picks),
+              String(choice.topPicks),
+              String(choice.bottomPicks),
+            ]),
+          ),
+        ),
+    ],
+  }
+}
+
+export async function skillAnalyticsView([skillId = '']: string[]) {
+  const classId = classOf()
+  const report: SkillAnalytics = await read(
+    admin.skills[':skillId'].analytics.$get({ param: { skillId }, query: classId ? { classId } : {} }),
+  )
+  const most = Math.max(0, ...report.mastery.map((band) => band.learners))
+  const funnel = report.funnel
+  return {
+    title: `${report.name}: dashboard`,
+    content: [
+      h(
+        'p',
+        { class: 'crumbs' },
+        h('a', { href: '#/' }, 'Catalogue'),
+        ' / ',
+        h('a', { href: `#/skills/${skillId}` }, report.name),
+      ),
+      h('h1', {}, `${report.name}: dashboard`),
+      await classFilter(classId),
+      sourceNote(report.source),
+      table(
+        'Learners by status',
+        ['Status', 'Learners'],
+        [
+          ['In progress', String(report.byStatus.in_progress)],
+          ['Mastered', String(report.byStatus.mastered)],
+          ['Review needed', String(report.byStatus.review_needed)],
+        ],
+      ),
+      table(
+        'Funnel',
+        ['Stage', 'Learners'],
+        [
+          ['Started', barCell(funnel.started, funnel.started)],
+          ['Passed an activity', barCell(funnel.passedOne, funnel.started)],
+          ['Passed every activity', barCell(funnel.passedAll, funnel.started)],
+          ['Mastered', barCell(funnel.mastered, funnel.started)],
+        ],
+      ),
+      table(
+        'Mastery distribution',
+        ['Mastery', 'Learners'],
+        report.mastery.map((band) => [
+          `${Math.round(band.from * 100)}–${Math.round(band.to * 100)}%`,
+          barCell(band.learners, most),
+        ]),
+      ),
+    ],
+  }
+}
