@@ -98,11 +98,22 @@ describe('the studio', () => {
     await page.getByRole('button', { name: 'Add activity (draft)' }).click()
     await heading(page, /Shore quiz/).waitFor()
 
-    // The editor: content as JSON, previewed by the learner page's own question view.
-    await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
+    // The form per question kind edits the preview as it types.
     const preview = page.locator('.preview')
+    await page.getByLabel('Prompt').first().fill('Is this the first question?')
+    await preview.getByText('1. Is this the first question?').waitFor()
+    await page.getByLabel('New question of kind').selectOption('numeric')
+    await page.getByRole('button', { name: 'Add question' }).click()
+    await expect(
+      page.getByRole('group', { name: 'Question 2: Number (with tolerance)' }).isVisible(),
+    ).resolves.toBe(true)
+    await expect(preview.locator('.question').count()).resolves.toBe(2)
+    // The same content as JSON, previewed by the learner page's own question view.
+    await page.getByText('Content as JSON').click()
+    await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
     await expect(preview.locator('.question').count()).resolves.toBe(4)
     await expect(preview.getByLabel('The Moon').isVisible()).resolves.toBe(true)
+    await expect(page.getByRole('group', { name: 'Question 4: Short text' }).isVisible()).resolves.toBe(true)
     await page.getByRole('button', { name: 'Save activity' }).click()
     await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
     await snap(page, 'studio-02-editor')
@@ -113,6 +124,13 @@ describe('the studio', () => {
       .fill(JSON.stringify({ questions: [{ id: 'x', kind: 'numeric', prompt: 'p' }] }))
     await page.getByRole('button', { name: 'Save activity' }).click()
     await page.getByText('/content/questions/0/answer', { exact: false }).waitFor()
+    // …and the form marks that field and moves the focus to it.
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-pointer'))).resolves.toBe(
+      '/content/questions/0/answer',
+    )
+    await expect(page.getByLabel('Answer', { exact: true }).getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    )
     await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
     await page.getByRole('button', { name: 'Save activity' }).click()
     await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()

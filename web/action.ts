@@ -3,14 +3,16 @@ import { DetailedError } from 'hono/client'
 import { describeError } from './api.ts'
 import { h } from './dom.ts'
 
-/** Each invalid field of a problem (RFC 9457 `errors`), where it is and what is wrong. */
-function problemDetails(failure: unknown): string[] {
+type InvalidField = { pointer?: string; parameter?: string; detail: string }
+
+/** Each invalid field of a problem (RFC 9457 `errors`): where it is and what is wrong. */
+export function invalidFields(failure: unknown): InvalidField[] {
   if (!(failure instanceof DetailedError)) return []
-  const errors = (
-    failure.detail as { data?: { errors?: { pointer?: string; parameter?: string; detail: string }[] } }
-  )?.data?.errors
-  return (errors ?? []).map((e) => `${e.pointer ?? e.parameter ?? ''}: ${e.detail}`)
+  return (failure.detail as { data?: { errors?: InvalidField[] } } | undefined)?.data?.errors ?? []
 }
+
+const problemDetails = (failure: unknown) =>
+  invalidFields(failure).map((e) => `${e.pointer ?? e.parameter ?? ''}: ${e.detail}`)
 
 /** A failure to tell the person as it is (a file not chosen, JSON that does not parse). */
 export class UserError extends Error {}

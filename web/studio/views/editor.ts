@@ -1,14 +1,15 @@
 /**
- * The activity editor: its fields, its content as JSON (every question kind, points, explanations,
- * passing score, review policy, draw and shuffle: what the API validates, with errors pointing at
- * the field), and a live preview drawn by the learner page's own question view.
+ * The activity editor: its fields, its content as a form per question kind (content-form.ts) and as
+ * raw JSON — the same object, edit either — with the API's validation errors put on their fields,
+ * and a live preview drawn by the learner page's own question view.
  */
-import { action, UserError } from '../../action.ts'
+import { action, invalidFields, UserError } from '../../action.ts'
 import { h } from '../../dom.ts'
 import { announce } from '../../router.ts'
 import { questionField } from '../../views/activity.ts'
 import { admin, download, read } from '../api.ts'
 import { field, statusBadge } from './catalogue.ts'
+import { type Content, contentForm } from './content-form.ts'
 import { confirmDelete } from './skill.ts'
 
 const TYPES = ['practice', 'quiz', 'test', 'challenge'] as const
@@ -31,35 +32,55 @@ export async function activityEditorView([activityId = '']: string[]) {
     field('Name', 'name', { value: activity.name, required: true, maxlength: 200 }),
     field('Description', 'description', { value: activity.description ?? '', maxlength: 2000 }),
     h('p', { class: 'field' }, h('label', { for: 'field-type' }, 'Type'), type),
-    h('p', { class: 'field' }, h('label', { for: 'content' }, 'Content (JSON)'), content),
-    h(
-      'p',
-      { class: 'hint', id: 'content-hint' },
-      'Questions: single_choice (choices, answer), multiple_choice (choices, answers), numeric (answer, tolerance), ' +
-        'short_text (acceptedAnswers); each with points and an optional explanation. Also passingScore (0–1), ' +
-        'review, draw and shuffle.',
-    ),
   )
+  // One object is the content: the form edits it, the JSON view shows it, the preview draws it.
+  let edited = structuredClone(activity.content) as Content
+  const questionsForm = h('div', {})
   const preview = h('div', { class: 'preview' })
-  const drawPreview = () => {
-    try {
-      const parsed = JSON.parse(content.value) as { questions?: Parameters<typeof questionField>[0][] }
-      preview.replaceChildren(
-        h(
-          'form',
-          { class: 'questions', 'aria-label': 'Preview' },
-          // What the API fills in when left out (points: 1), so the preview shows what learners will see.
-          (parsed.questions ?? []).map((question, index) =>
-            questionField({ ...question, points: question.points ?? 1 }, index),
+  const drawPreview = () =>
+    preview.replaceChildren(
+      h(
+        'form',
+        { class: 'questions', 'aria-label': 'Preview' },
+        // What the API fills in when left out (points: 1), so the preview shows what learners will see.
+        edited.questions.map((question, index) =>
+          questionField(
+            { ...question, points: question.points ?? 1 } as Parameters<typeof questionField>[0],
+            index,
           ),
         ),
-      )
-    } catch {
-      preview.replaceChildren(h('p', { class: 'error' }, 'The content is not valid JSON yet.'))
-    }
+      ),
+    )
+  const changed = () => {
+    content.value = JSON.stringify(edited, null, 2)
+    drawPreview()
   }
-  content.addEventListener('input', drawPreview)
+  const drawForm = () => questionsForm.replaceChildren(contentForm(edited, changed, drawForm))
+  // Raw JSON edits take over once they parse; until then the form and the preview wait.
+  content.addEventListener('input', () => {
+    try {
+      edited = JSON.parse(content.value) as Content
+      if (!Array.isArray(edited.questions)) throw new Error('no questions')
+    } catch {
+      preview.replaceChildren(h('p', { class: 'error' }, 'The JSON is not valid content yet.'))
+      return
+    }
+    drawForm()
+    drawPreview()
+  })
+  drawForm()
   drawPreview()
+
+  /** The API's validation errors, put on their fields: marked invalid, the first one focused. */
+  const markInvalid = (failure: unknown) => {
+    for (const control of document.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid')
+    const pointers = invalidFields(failure).flatMap((error) => error.pointer ?? [])
+    const controls = pointers.flatMap((pointer) => [
+      ...document.querySelectorAll<HTMLElement>(`[data-pointer="${CSS.escape(pointer.replace(/^#/, ''))}"]`),
+    ])
+    for (const control of controls) control.setAttribute('aria-invalid', 'true')
+    controls[0]?.focus()
+  }
 
   const save = action('Save activity', async () => {
     const data = new FormData(form)
@@ -69,17 +90,23 @@ export async function activityEditorView([activityId = '']: string[]) {
     } catch {
       throw new UserError('The content is not valid JSON.')
     }
-    await read(
-      admin.activities[':activityId'].$patch({
-        param: { activityId },
-        json: {
-          name: String(data.get('name')),
-          description: String(data.get('description') ?? '') || null,
-          type: String(data.get('type')) as (typeof TYPES)[number],
-          content: parsed as never,
-        },
-      }),
-    )
+    try {
+      await read(
+        admin.activities[':activityId'].$patch({
+          param: { activityId },
+          json: {
+            name: String(data.get('name')),
+            description: String(data.get('description') ?? '') || null,
+            type: String(data.get('type')) as (typeof TYPES)[number],
+            content: parsed as never,
+          },
+        }),
+      )
+    } catch (failure) {
+      markInvalid(failure)
+      throw failure
+    }
+    markInvalid(null)
     announce('Activity saved.')
   })
   const publish = action(
@@ -131,6 +158,19 @@ export async function activityEditorView([activityId = '']: string[]) {
           { 'aria-labelledby': 'activity-details' },
           h('h2', { id: 'activity-details' }, 'Details'),
           form,
+          h('h2', {}, 'Questions'),
+          questionsForm,
+          h(
+            'details',
+            { class: 'raw-json' },
+            h('summary', {}, 'Content as JSON'),
+            h('p', { class: 'field' }, h('label', { for: 'content' }, 'Content (JSON)'), content),
+            h(
+              'p',
+              { class: 'hint', id: 'content-hint' },
+              'The same content as the form, as the API takes it: edit either.',
+            ),
+          ),
           save,
           publish,
         ),
