@@ -36,7 +36,7 @@ const KINDS = {
 } as const
 
 /** A new question of `kind`, valid as it is, with an id not taken yet. */
-export function newQuestion(kind: Question['kind'], taken: Question[]): Question {
+function newQuestion(kind: Question['kind'], taken: Question[]): Question {
   let n = taken.length + 1
   while (taken.some((q) => q.id === `q${n}`)) n++
   const base = { id: `q${n}`, kind, prompt: 'A new question', points: 1 }
