@@ -1,10 +1,12 @@
 /**
- * Dashboards as tables, each number also drawn as a bar (CSS, no script): a table is what a screen
- * reader reads, a bar what an eye compares. Filterable by class.
+ * Dashboards: each chart (charts.ts) followed by its table — the chart for the eye, the table for
+ * a screen reader and for exact numbers, with each count also drawn as a bar in its cell.
+ * Filterable by class.
  */
 import type { InferResponseType } from 'hono/client'
 import { h, plural } from '../../dom.ts'
 import { admin, read } from '../api.ts'
+import { barChart } from '../charts.ts'
 
 type ActivityAnalytics = InferResponseType<(typeof admin.activities)[':activityId']['analytics']['$get'], 200>
 type SkillAnalytics = InferResponseType<(typeof admin.skills)[':skillId']['analytics']['$get'], 200>
@@ -49,6 +51,29 @@ function table(caption: string, headers: string[], rows: (Node | string)[][]) {
         ),
       ),
     ),
+  )
+}
+
+/**
+ * A chart and its table under one heading: the chart for the eye, the table (its caption read by
+ * screen readers only, the heading says it) for exact numbers. No chart when there is nothing yet.
+ */
+function charted(
+  title: string,
+  chart: { labels: string[]; values: number[] },
+  headers: string[],
+  rows: (Node | string)[][],
+) {
+  const shown = table(title, headers, rows)
+  shown.querySelector('caption')?.classList.add('visually-hidden')
+  return h(
+    'section',
+    { class: 'charted' },
+    h('h2', {}, title),
+    chart.values.some((value) => value > 0)
+      ? barChart(title, chart.labels, chart.values)
+      : h('p', { class: 'meta' }, 'Nothing yet.'),
+    shown,
   )
 }
 
@@ -105,8 +130,12 @@ export async function activityAnalyticsView([activityId = '']: string[]) {
       await classFilter(classId),
       sourceNote(report.source),
       h('p', {}, `${plural(report.attempts, 'completed attempt')} on version ${report.version}.`),
-      table(
+      charted(
         'Completed attempts per day',
+        {
+          labels: report.daily.map((day) => day.day.slice(5)),
+          values: report.daily.map((day) => day.completed),
+        },
         ['Day', 'Completed', 'Passed', 'Mean score'],
         report.daily.map((day) => [
           day.day,
@@ -115,8 +144,12 @@ export async function activityAnalyticsView([activityId = '']: string[]) {
           percent(day.meanScoreRatio),
         ]),
       ),
-      table(
+      charted(
         'Score distribution',
+        {
+          labels: report.scoreDistribution.map((band) => `${Math.round(band.from * 100)}%`),
+          values: report.scoreDistribution.map((band) => band.attempts),
+        },
         ['Score', 'Attempts'],
         report.scoreDistribution.map((band) => [
           `${Math.round(band.from * 100)}–${Math.round(band.to * 100)}%`,
@@ -182,8 +215,12 @@ export async function skillAnalyticsView([skillId = '']: string[]) {
           ['Review needed', String(report.byStatus.review_needed)],
         ],
       ),
-      table(
+      charted(
         'Funnel',
+        {
+          labels: ['Started', 'Passed one', 'Passed all', 'Mastered'],
+          values: [funnel.started, funnel.passedOne, funnel.passedAll, funnel.mastered],
+        },
         ['Stage', 'Learners'],
         [
           ['Started', barCell(funnel.started, funnel.started)],
@@ -192,8 +229,12 @@ export async function skillAnalyticsView([skillId = '']: string[]) {
           ['Mastered', barCell(funnel.mastered, funnel.started)],
         ],
       ),
-      table(
+      charted(
         'Mastery distribution',
+        {
+          labels: report.mastery.map((band) => `${Math.round(band.from * 100)}%`),
+          values: report.mastery.map((band) => band.learners),
+        },
         ['Mastery', 'Learners'],
         report.mastery.map((band) => [
           `${Math.round(band.from * 100)}–${Math.round(band.to * 100)}%`,
