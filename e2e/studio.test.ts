@@ -8,8 +8,11 @@ import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import { connect } from '../scripts/lib/database.ts'
 import { ADMIN_TOKEN } from '../scripts/lib/stack.ts'
+import { seedSkills } from '../scripts/seed.ts'
 import { consumeChanges } from '../src/analytics/aggregates.ts'
 import { snap, useChromium } from './browser.ts'
+
+const math = seedSkills[0] as (typeof seedSkills)[number]
 
 const openPage = useChromium()
 
@@ -154,11 +157,17 @@ describe('the studio', () => {
     await page.getByRole('button', { name: 'Publish skill' }).click()
     await heading(page, /Tidal ecology\s*Published/).waitFor()
     await snap(page, 'studio-03-skill')
+    // It builds on the seed's first skill: a prerequisite, shown to learners.
+    await page.getByLabel('Skill to require first').selectOption({ label: math.name })
+    await page.getByRole('button', { name: 'Require this skill first' }).click()
+    await page.getByRole('button', { name: `Stop requiring “${math.name}”` }).waitFor()
     const skillId = new URL(page.url()).hash.split('/')[2] as string
     const tree = (await (await page.request.get(`/v1/skills/${skillId}`)).json()) as {
       units: { name: string }[]
+      prerequisites: { id: string }[]
     }
     expect(tree.units.map((unit) => unit.name)).toEqual(['Open water', 'Rock pools'])
+    expect(tree.prerequisites.map((skill) => skill.id)).toEqual([math.id])
 
     // A learner answers it on the learner page.
     const learner = await openPage()

@@ -105,6 +105,49 @@ export async function skillView([skillId = '']: string[]) {
     'secondary',
   )
 
+  // Prerequisites: what this skill builds on (learners see it recommended after them; a soft lock).
+  const names = new Map(catalogue.skills.map((s) => [s.id, s.name]))
+  const prerequisites = h(
+    'ul',
+    { class: 'prerequisites' },
+    skill.prerequisites.map((requiredSkillId) =>
+      h(
+        'li',
+        {},
+        names.get(requiredSkillId) ?? requiredSkillId,
+        ' ',
+        action(
+          `Stop requiring “${names.get(requiredSkillId) ?? requiredSkillId}”`,
+          async () => {
+            await admin.skills[':skillId'].prerequisites[':requiredSkillId'].$delete({
+              param: { skillId, requiredSkillId },
+            })
+            location.reload()
+          },
+          'link',
+        ),
+      ),
+    ),
+  )
+  const candidates = catalogue.skills.filter((s) => s.id !== skill.id && !skill.prerequisites.includes(s.id))
+  const required = h(
+    'select',
+    { id: 'new-prerequisite' },
+    candidates.map((s) => h('option', { value: s.id }, s.name)),
+  )
+  const addPrerequisite = action(
+    'Require this skill first',
+    async () => {
+      await read(
+        admin.skills[':skillId'].prerequisites[':requiredSkillId'].$put({
+          param: { skillId, requiredSkillId: required.value },
+        }),
+      )
+      location.reload()
+    },
+    'secondary',
+  )
+
   const list = h('ol', { class: 'structure', 'aria-label': 'Units and activities, in order' })
   type Direction = 'up' | 'down'
   /** Redraws the list; the moved item's button keeps the focus (at an end, its other button takes it). */
@@ -242,6 +285,19 @@ export async function skillView([skillId = '']: string[]) {
       details,
       save,
       publish,
+      h('h2', {}, 'Prerequisites'),
+      skill.prerequisites.length === 0
+        ? h('p', { class: 'meta' }, 'None: learners may start it at once.')
+        : prerequisites,
+      candidates.length > 0 && [
+        h(
+          'p',
+          { class: 'field' },
+          h('label', { for: 'new-prerequisite' }, 'Skill to require first'),
+          required,
+        ),
+        addPrerequisite,
+      ],
       h('h2', {}, 'Units and activities'),
       h(
         'p',
