@@ -161,12 +161,16 @@ describe('the studio', () => {
     await page.getByLabel('Skill to require first').selectOption({ label: math.name })
     await page.getByRole('button', { name: 'Require this skill first' }).click()
     await page.getByRole('button', { name: `Stop requiring “${math.name}”` }).waitFor()
+    await page.getByText('Rename or delete “Rock pools”').click()
+    await page.getByLabel('New name for “Rock pools”').fill('Rock pools and shore')
+    await page.getByRole('button', { name: 'Rename unit' }).last().click()
+    await page.getByRole('heading', { name: /Rock pools and shore/, level: 3 }).waitFor()
     const skillId = new URL(page.url()).hash.split('/')[2] as string
     const tree = (await (await page.request.get(`/v1/skills/${skillId}`)).json()) as {
       units: { name: string }[]
       prerequisites: { id: string }[]
     }
-    expect(tree.units.map((unit) => unit.name)).toEqual(['Open water', 'Rock pools'])
+    expect(tree.units.map((unit) => unit.name)).toEqual(['Open water', 'Rock pools and shore'])
     expect(tree.prerequisites.map((skill) => skill.id)).toEqual([math.id])
 
     // A learner answers it on the learner page.

@@ -66,6 +66,7 @@ export function activityDashboard(db: Db, activityId: string, asked: number | un
   const version = versionOf(activityId, asked)
   const activity = db
     .select({
+      name: activities.name,
       content: activityVersions.content,
       version: activityVersions.version,
       current: activities.contentVersion,

@@ -135,3 +135,12 @@ export const IdempotencyKeyHeader = z.object({
       example: '"5f0c2b0e-7d3a-4c1e-9a8e-2f1d3b4c5a6e"',
     }),
 })
+
+/** `?version=`: one of an activity's content versions (what it defaults to is the route's to say). */
+export const versionQuery = (description: string) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .openapi({ param: { name: 'version', in: 'query' }, description })

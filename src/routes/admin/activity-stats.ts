@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
-import { uuidParam } from '../../schemas/common.ts'
+import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { failures, route } from './shared.ts'
 
@@ -50,15 +50,7 @@ export const adminActivityStats = createRouter().openapi(
     request: {
       params: uuidParam('activityId'),
       query: z.object({
-        version: z.coerce
-          .number()
-          .int()
-          .min(1)
-          .optional()
-          .openapi({
-            param: { name: 'version', in: 'query' },
-            description: 'A content version (default: current).',
-          }),
+        version: versionQuery('A content version (default: current).'),
       }),
     },
     responses: { 200: jsonResponse(ActivityStats, 'The statistics'), ...failures },

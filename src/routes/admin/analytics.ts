@@ -22,7 +22,7 @@ import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
-import { uuidParam } from '../../schemas/common.ts'
+import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { failures, route } from './shared.ts'
 
@@ -46,6 +46,7 @@ const ratio = z.number().nullable()
 const ActivityAnalytics = z
   .object({
     activityId: z.uuid(),
+    name: z.string(),
     version: z.int(),
     currentVersion: z.int(),
     classId: z.uuid().nullable(),
@@ -147,15 +148,7 @@ export const adminAnalytics = createRouter()
       request: {
         params: uuidParam('activityId'),
         query: z.object({
-          version: z.coerce
-            .number()
-            .int()
-            .min(1)
-            .optional()
-            .openapi({
-              param: { name: 'version', in: 'query' },
-              description: 'A content version (default: current).',
-            }),
+          version: versionQuery('A content version (default: current).'),
           classId: classQuery,
         }),
       },
@@ -184,6 +177,7 @@ export const adminAnalytics = createRouter()
       return c.json(
         {
           activityId,
+          name: chosen.name,
           version: chosen.version,
           currentVersion: chosen.current,
           classId: classId ?? null,

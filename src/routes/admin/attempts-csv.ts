@@ -26,7 +26,14 @@ import { utf8 } from '../../lib/encoding.ts'
 import { databaseFor } from '../../middleware/db.ts'
 import { csvResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
-import { CursorTimestamp, cursorQuery, decodeCursor, encodeCursor, uuidParam } from '../../schemas/common.ts'
+import {
+  CursorTimestamp,
+  cursorQuery,
+  decodeCursor,
+  encodeCursor,
+  uuidParam,
+  versionQuery,
+} from '../../schemas/common.ts'
 import { derivedKeys } from '../../session/derived-keys.ts'
 import { adminRoute } from '../define.ts'
 import { failures, route } from './shared.ts'
@@ -52,15 +59,7 @@ export const adminAttemptsCsv = createRouter().openapi(
     request: {
       params: uuidParam('activityId'),
       query: z.object({
-        version: z.coerce
-          .number()
-          .int()
-          .min(1)
-          .optional()
-          .openapi({
-            param: { name: 'version', in: 'query' },
-            description: 'Only attempts on this content version (default: every version).',
-          }),
+        version: versionQuery('Only attempts on this content version (default: every version).'),
         cursor: cursorQuery.openapi({ description: 'Where to start: from a `Link: rel="next"` URL.' }),
       }),
     },

@@ -105,6 +105,20 @@ function sourceNote(source: 'aggregates' | 'live') {
   )
 }
 
+/** A dashboard's top: where it is, its heading, the class filter, and what the numbers are of. */
+async function header(
+  report: { name: string; source: 'aggregates' | 'live' },
+  href: string,
+  classId: string | undefined,
+) {
+  return [
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Catalogue'), ' / ', h('a', { href }, report.name)),
+    h('h1', {}, `${report.name}: dashboard`),
+    await classFilter(classId),
+    sourceNote(report.source),
+  ]
+}
+
 export async function activityAnalyticsView([activityId = '']: string[]) {
   const classId = classOf()
   const report: ActivityAnalytics = await read(
@@ -113,22 +127,12 @@ export async function activityAnalyticsView([activityId = '']: string[]) {
       query: classId ? { classId } : {},
     }),
   )
-  const activity = await read(admin.activities[':activityId'].$get({ param: { activityId } }))
   const mostAttempts = Math.max(0, ...report.scoreDistribution.map((band) => band.attempts))
   const mostDaily = Math.max(0, ...report.daily.map((day) => day.completed))
   return {
-    title: `${activity.name}: dashboard`,
+    title: `${report.name}: dashboard`,
     content: [
-      h(
-        'p',
-        { class: 'crumbs' },
-        h('a', { href: '#/' }, 'Catalogue'),
-        ' / ',
-        h('a', { href: `#/activities/${activityId}` }, activity.name),
-      ),
-      h('h1', {}, `${activity.name}: dashboard`),
-      await classFilter(classId),
-      sourceNote(report.source),
+      await header(report, `#/activities/${activityId}`, classId),
       h('p', {}, `${plural(report.attempts, 'completed attempt')} on version ${report.version}.`),
       charted(
         'Completed attempts per day',
@@ -196,16 +200,7 @@ export async function skillAnalyticsView([skillId = '']: string[]) {
   return {
     title: `${report.name}: dashboard`,
     content: [
-      h(
-        'p',
-        { class: 'crumbs' },
-        h('a', { href: '#/' }, 'Catalogue'),
-        ' / ',
-        h('a', { href: `#/skills/${skillId}` }, report.name),
-      ),
-      h('h1', {}, `${report.name}: dashboard`),
-      await classFilter(classId),
-      sourceNote(report.source),
+      await header(report, `#/skills/${skillId}`, classId),
       table(
         'Learners by status',
         ['Status', 'Learners'],

@@ -205,7 +205,40 @@ export async function skillView([skillId = '']: string[]) {
           ),
         ),
       ),
+      unitEditor(unit),
     )
+  /** Renaming or deleting a unit (after saying what would go with it). */
+  const unitEditor = (unit: DocumentUnit) => {
+    const form = h(
+      'form',
+      { class: 'inline-form' },
+      field(`New name for “${unit.name}”`, `unit-${unit.id}`, { value: unit.name, maxlength: 200 }),
+    )
+    return h(
+      'details',
+      { class: 'unit-edit' },
+      h('summary', {}, `Rename or delete “${unit.name}”`),
+      form,
+      action(
+        'Rename unit',
+        async () => {
+          const name = String(new FormData(form).get(`unit-${unit.id}`) ?? '')
+          await read(admin.units[':unitId'].$patch({ param: { unitId: unit.id }, json: { name } }))
+          location.reload()
+        },
+        'secondary',
+      ),
+      action(
+        'Delete unit…',
+        async () => {
+          if (!(await confirmDelete('units', unit.id, unit.name))) return
+          await admin.units[':unitId'].$delete({ param: { unitId: unit.id } })
+          location.reload()
+        },
+        'secondary',
+      ),
+    )
+  }
   drawStructure()
   const saveOrder = action('Save the order', async () => {
     await read(
