@@ -9,13 +9,11 @@
  *
  * Each dashboard is one batch: one round trip.
  */
-import { and, eq, type SQL, sql } from 'drizzle-orm'
+import { eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import {
-  activities,
   activityDaily,
   activityScoreBands,
-  activityVersions,
   choicePicks,
   classMembers,
   questionStats,
@@ -23,6 +21,7 @@ import {
   skills,
 } from '../db/schema.ts'
 import { pickRows, questionRows } from './aggregates.ts'
+import { chosenVersion, versionRead } from './item-stats.ts'
 
 export type Source = { kind: 'aggregates' } | { kind: 'live'; classId?: string }
 
@@ -45,12 +44,6 @@ export type SkillBandRow = {
   passed_all: number
 }
 
-/** The version read: the one asked for, or the activity's current one. */
-const versionOf = (activityId: string, version: number | undefined): SQL =>
-  version
-    ? sql`${version}::int`
-    : sql`(SELECT ${activities.contentVersion} FROM ${activities} WHERE ${activities.id} = ${activityId})`
-
 /** Numbers as numbers: Postgres sums of bigints arrive as text. */
 const numeric = <T extends Record<string, unknown>>(rows: T[], keys: (keyof T)[]): T[] =>
   rows.map((row) => ({ ...row, ...Object.fromEntries(keys.map((key) => [key, Number(row[key])])) }))
@@ -63,17 +56,8 @@ const inClass = (learnerId: SQL, classId: string | undefined) =>
 
 /** The statements of an activity's dashboard for one content version, in one batch. */
 export function activityDashboard(db: Db, activityId: string, asked: number | undefined, source: Source) {
-  const version = versionOf(activityId, asked)
-  const activity = db
-    .select({
-      name: activities.name,
-      content: activityVersions.content,
-      version: activityVersions.version,
-      current: activities.contentVersion,
-    })
-    .from(activityVersions)
-    .innerJoin(activities, eq(activities.id, activityVersions.activityId))
-    .where(and(eq(activityVersions.activityId, activityId), sql`${activityVersions.version} = ${version}`))
+  const version = chosenVersion(activityId, asked)
+  const activity = versionRead(db, activityId, version)
   if (source.kind === 'aggregates') {
     const of = (table: { activityId: unknown; contentVersion: unknown }) =>
       sql`${table.activityId} = ${activityId} AND ${table.contentVersion} = ${version}`

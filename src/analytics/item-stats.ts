@@ -12,23 +12,32 @@ import type { Db } from '../db/client.ts'
 import { activities, activityVersions, attempts } from '../db/schema.ts'
 import { attemptRatio } from '../progress/queries.ts'
 
-/** The statements of an activity's statistics for one content version (the current one by default). */
-export function activityStats(db: Db, activityId: string, version?: number) {
-  const chosen: SQL = version
+/** An activity's content version as SQL: the one asked for, or its current one. */
+export const chosenVersion = (activityId: string, version: number | undefined): SQL =>
+  version
     ? sql`${version}::int`
     : sql`(SELECT ${activities.contentVersion} FROM ${activities} WHERE ${activities.id} = ${activityId})`
+
+/** The activity at that version: its name, that version's content, and which version is current. */
+export const versionRead = (db: Db, activityId: string, chosen: SQL) =>
+  db
+    .select({
+      name: activities.name,
+      content: activityVersions.content,
+      version: activityVersions.version,
+      current: activities.contentVersion,
+    })
+    .from(activityVersions)
+    .innerJoin(activities, eq(activities.id, activityVersions.activityId))
+    .where(and(eq(activityVersions.activityId, activityId), sql`${activityVersions.version} = ${chosen}`))
+
+/** The statements of an activity's statistics for one content version (the current one by default). */
+export function activityStats(db: Db, activityId: string, version?: number) {
+  const chosen = chosenVersion(activityId, version)
   const ofVersion = and(eq(attempts.activityId, activityId), sql`${attempts.contentVersion} = ${chosen}`)
   const completed = sql`${attempts.status} = 'completed'`
   return [
-    db
-      .select({
-        content: activityVersions.content,
-        version: activityVersions.version,
-        current: activities.contentVersion,
-      })
-      .from(activityVersions)
-      .innerJoin(activities, eq(activities.id, activityVersions.activityId))
-      .where(and(eq(activityVersions.activityId, activityId), sql`${activityVersions.version} = ${chosen}`)),
+    versionRead(db, activityId, chosen),
     db
       .select({
         started: sql<number>`count(*)`.mapWith(Number),

@@ -2,13 +2,12 @@ import { z } from '@hono/zod-openapi'
 import { activityStats } from '../../analytics/item-stats.ts'
 import { activityContent } from '../../content/schema.ts'
 import { retryReads } from '../../db/retry.ts'
-import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
-import { failures, route } from './shared.ts'
+import { failures, foundVersion, route } from './shared.ts'
 
 const ratio = z.number().nullable()
 
@@ -61,13 +60,7 @@ export const adminActivityStats = createRouter().openapi(
     const [activity, [totals], perQuestion] = await retryReads(() =>
       c.var.db.batch(activityStats(c.var.db, activityId, asked)),
     )
-    const [chosen] = activity
-    if (!chosen) {
-      throw new ApiError(
-        'not_found',
-        asked ? `This activity has no version ${asked}.` : 'No activity with this id.',
-      )
-    }
+    const chosen = foundVersion(activity, asked)
     const { content, version, current } = chosen
     const byId = new Map(perQuestion.rows.map((row) => [row.question_id, row]))
     const questions = activityContent.parse(content).questions.map((question) => {

@@ -24,7 +24,7 @@ import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
-import { failures, route } from './shared.ts'
+import { failures, found, foundVersion, route } from './shared.ts'
 
 const classQuery = z
   .uuid()
@@ -133,8 +133,8 @@ const classCheck = (db: Db, classId: string | undefined) =>
 const sourceFor = (classId: string | undefined): Source =>
   classId ? { kind: 'live', classId } : { kind: 'aggregates' }
 
-function requireClass(classId: string | undefined, found: unknown[]) {
-  if (classId && found.length === 0) throw new ApiError('not_found', 'No class with this id.')
+function requireClass(classId: string | undefined, classRows: unknown[]) {
+  if (classId && classRows.length === 0) throw new ApiError('not_found', 'No class with this id.')
 }
 
 export const adminAnalytics = createRouter()
@@ -159,17 +159,11 @@ export const adminAnalytics = createRouter()
       const { version: asked, classId } = c.req.valid('query')
       const db = c.var.db
       const source = sourceFor(classId)
-      const [found, activity, daily, bands, questions, picks] = await retryReads(() =>
+      const [classRows, activity, daily, bands, questions, picks] = await retryReads(() =>
         db.batch([classCheck(db, classId), ...activityDashboard(db, activityId, asked, source)]),
       )
-      requireClass(classId, found)
-      const [chosen] = activity
-      if (!chosen) {
-        throw new ApiError(
-          'not_found',
-          asked ? `This activity has no version ${asked}.` : 'No activity with this id.',
-        )
-      }
+      requireClass(classId, classRows)
+      const chosen = foundVersion(activity, asked)
       const report = activityReport(
         activityContent.parse(chosen.content),
         activityRows(daily.rows, bands.rows, questions.rows, picks.rows),
@@ -203,12 +197,11 @@ export const adminAnalytics = createRouter()
       const { classId } = c.req.valid('query')
       const db = c.var.db
       const source = sourceFor(classId)
-      const [found, skill, bands] = await retryReads(() =>
+      const [classRows, skill, bands] = await retryReads(() =>
         db.batch([classCheck(db, classId), ...skillDashboard(db, skillId, source)]),
       )
-      requireClass(classId, found)
-      const [row] = skill
-      if (!row) throw new ApiError('not_found', 'No skill with this id.')
+      requireClass(classId, classRows)
+      const row = found(skill, 'skill')
       return c.json(
         {
           skillId,

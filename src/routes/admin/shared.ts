@@ -16,6 +16,18 @@ export function found<T>(rows: T[], what: string): T {
   return row
 }
 
+/** The activity at the version read (`versionRead`): a 404 naming the version asked for, if any. */
+export function foundVersion<T>(rows: T[], asked: number | undefined): T {
+  const [row] = rows
+  if (!row) {
+    throw new ApiError(
+      'not_found',
+      asked ? `This activity has no version ${asked}.` : 'No activity with this id.',
+    )
+  }
+  return row
+}
+
 /** An admin route's method, path, tag and summary, for `adminRoute` (src/routes/define.ts). */
 export const route = <M extends 'get' | 'post' | 'put' | 'patch' | 'delete', P extends string>(
   method: M,
