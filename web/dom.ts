@@ -53,9 +53,12 @@ const statusLabels: Record<string, string> = {
   in_progress: 'In progress',
   mastered: 'Mastered',
   review_needed: 'Review needed',
+  // An author's skill or activity (the studio).
+  draft: 'Draft',
+  published: 'Published',
 }
 
-/** A skill's status as a badge with words (colour is never the only signal). */
+/** A status as a badge with words (colour is never the only signal): a learner's skill, an author's draft. */
 export const statusBadge = (status: string) =>
   h('span', { class: `badge badge-${status}` }, statusLabels[status] ?? status)
 

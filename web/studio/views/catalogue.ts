@@ -1,16 +1,13 @@
 /** The whole catalogue, drafts included, with new skills, and moving a catalogue in and out. */
 import type { InferResponseType } from 'hono/client'
 import { action, UserError } from '../../action.ts'
-import { h, plural } from '../../dom.ts'
+import { h, plural, statusBadge } from '../../dom.ts'
 import { admin, download, read } from '../api.ts'
 
 export type CatalogueDocument = InferResponseType<typeof admin.catalogue.export.$get, 200>
 
 /** The catalogue as authors see it: one read of the export, drafts and all. */
 export const readCatalogue = () => read(admin.catalogue.export.$get())
-
-export const statusBadge = (status: 'draft' | 'published') =>
-  h('span', { class: `badge badge-${status}` }, status === 'draft' ? 'Draft' : 'Published')
 
 /** A labelled text input, for the studio's small forms. */
 export function field(

@@ -4,11 +4,11 @@
  * and a live preview drawn by the learner page's own question view.
  */
 import { action, invalidFields, UserError } from '../../action.ts'
-import { h } from '../../dom.ts'
+import { h, statusBadge } from '../../dom.ts'
 import { announce } from '../../router.ts'
 import { questionField } from '../../views/activity.ts'
 import { admin, download, read } from '../api.ts'
-import { field, statusBadge } from './catalogue.ts'
+import { field } from './catalogue.ts'
 import { type Content, contentForm } from './content-form.ts'
 import { confirmDelete } from './skill.ts'
 

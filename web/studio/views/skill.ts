@@ -4,10 +4,10 @@
  * would go along counted first.
  */
 import { action } from '../../action.ts'
-import { h, plural } from '../../dom.ts'
+import { h, plural, statusBadge } from '../../dom.ts'
 import { announce } from '../../router.ts'
 import { admin, read } from '../api.ts'
-import { type CatalogueDocument, field, readCatalogue, statusBadge } from './catalogue.ts'
+import { type CatalogueDocument, field, readCatalogue } from './catalogue.ts'
 
 type DocumentSkill = CatalogueDocument['skills'][number]
 type DocumentUnit = DocumentSkill['units'][number]
