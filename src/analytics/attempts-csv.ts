@@ -10,11 +10,11 @@
  *   stable across downloads (a researcher can follow one learner across activities) and across
  *   nothing else; rotating the first secret changes every pseudonym.
  */
-import { and, eq, gt, or, type SQL, sql } from 'drizzle-orm'
-import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+import { and, eq, gt, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { attempts } from '../db/schema.ts'
 import { toHex, utf8 } from '../lib/encoding.ts'
+import { cursorTimestampOf } from '../schemas/common.ts'
 
 /** Attempts per database read: with up to 50 questions each, a page stays well under a megabyte. */
 export const CSV_PAGE_ATTEMPTS = 500
@@ -55,10 +55,6 @@ export function csvCell(value: Cell): string {
 
 export const csvLine = (cells: readonly Cell[]) => `${cells.map(csvCell).join(',')}\r\n`
 
-/** Timestamps to the microsecond, as text: exact in the CSV and exact as a keyset cursor. */
-const utc = (column: SQL | AnyPgColumn) =>
-  sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-
 export type AttemptsCursor = readonly [completedAt: string, attemptId: string]
 
 /** Which completed attempts: an activity's, optionally of one content version, after a cursor. */
@@ -98,7 +94,7 @@ type CsvRow = {
 export function csvPage(db: Db, activityId: string, version: number | undefined, after?: AttemptsCursor) {
   return db.execute<CsvRow>(sql`
     SELECT page.id AS attempt_id, page.learner_id, page.content_version,
-      ${utc(sql`page.started_at`)} AS started_at, ${utc(sql`page.completed_at`)} AS completed_at,
+      ${cursorTimestampOf(sql`page.started_at`)} AS started_at, ${cursorTimestampOf(sql`page.completed_at`)} AS completed_at,
       page.score, page.max_score, page.passed,
       f.q->>'questionId' AS question_id,
       page.response->'answers'->(f.q->>'questionId') AS answer,
@@ -124,7 +120,7 @@ export function csvContinuation(
   after?: AttemptsCursor,
 ) {
   return db
-    .select({ completedAt: utc(attempts.completedAt), id: attempts.id })
+    .select({ completedAt: cursorTimestampOf(attempts.completedAt), id: attempts.id })
     .from(attempts)
     .where(completedAttempts(activityId, version, after))
     .orderBy(attempts.completedAt, attempts.id)

@@ -12,6 +12,7 @@ import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/attempt
 import {
   CursorTimestamp,
   cursorQuery,
+  cursorTimestampOf,
   decodeCursor,
   encodeCursor,
   limitQuery,
@@ -23,7 +24,7 @@ import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
 const AttemptCursor = z.tuple([CursorTimestamp, z.uuid()])
-const startedAtKey = sql<string>`to_char(${attempts.startedAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+const startedAtKey = cursorTimestampOf(attempts.startedAt)
 
 export const meAttempts = createRouter()
   .openapi(

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { type SQLWrapper, sql } from 'drizzle-orm'
 import { ApiError } from '../errors.ts'
 import { PROTOTYPE_KEYS } from '../http/json-scan.ts'
 import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
@@ -43,6 +44,10 @@ export const cursorQuery = z
 export const wellFormedText = z
   .string()
   .refine((value) => value.isWellFormed(), 'must be well-formed Unicode text')
+
+/** A timestamp column as cursors carry it, computed in SQL (to_char keeps the microseconds a Date would lose). */
+export const cursorTimestampOf = (column: SQLWrapper) =>
+  sql<string>`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 /**
  * A timestamp as cursors carry it (microseconds, UTC) that names a real instant, years 1 to 9999:
