@@ -205,6 +205,19 @@ export const skills = pgTable(
 )
 
 /**
+ * A counter per skill, bumped by triggers (drizzle/0016) whenever the skill, one of its units or one
+ * of its activities is written: structure, publication and BKT parameters decide what a submit
+ * computes, so a submit token (src/progress/submit-token.ts) that names the version it was read at
+ * can be checked with one comparison. A table of its own, so bumping it touches no catalogue row.
+ */
+export const skillCatalogueVersions = pgTable('skill_catalogue_versions', {
+  skillId: uuid()
+    .primaryKey()
+    .references(() => skills.id, { onDelete: 'cascade' }),
+  version: integer().notNull().default(1),
+})
+
+/**
  * What a skill builds on: learners are recommended a skill after its prerequisites are mastered (a
  * soft lock). Cycles are refused by the write that adds an edge (src/catalogue/prerequisites.ts).
  */
