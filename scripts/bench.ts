@@ -5,7 +5,9 @@
  * Starts the loopback stack (scripts/lib/stack.ts) with a delay injected into every database round
  * trip, walks a learner journey route by route (each sample a fresh request, measured by the client;
  * round trips read from the endpoint's counter), then runs autocannon at concurrency 20 on a cached
- * catalogue read and on submit. Prints a table and writes it to .local/bench/ (git-ignored);
+ * catalogue read and on submit. Submit is measured without a token (two round trips) and with its
+ * start's Submit-Token, counting the path each took (its Server-Timing: one_trip, or why not) in the
+ * journey and under load. Prints a table and writes it to .local/bench/ (git-ignored);
  * `--record` writes bench/results/latest.{json,md} instead, the committed record the README quotes.
  * `--quick`: 20 samples and 3 s of load, for a look in a minute. The backend (PGlite, or PostgreSQL
  * with LOCAL_POSTGRES_URL) is named in the output: their numbers differ.
@@ -64,26 +66,84 @@ const ANSWERS = JSON.stringify({ response: { answers: { q1: 5, q2: 8, q3: 9 } } 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
 
+/** Counts a submit's path, from its `Server-Timing: submit;desc="…"`. */
+function countPath(paths: Record<string, number>, serverTiming: string | null) {
+  const path = /^submit;desc="([a-z_]+)"$/.exec(serverTiming ?? '')?.[1]
+  if (path) paths[path] = (paths[path] ?? 0) + 1
+}
+
+type Started = { id: string; cookie: string; token: string }
+
+/** One attempt per owner at `activityId`, started through the API (20 at a time), with its token. */
+async function startThroughApi(base: string, owners: { cookie: string }[], activityId: string) {
+  const started: Started[] = []
+  for (let i = 0; i < owners.length; i += 20) {
+    const batch = owners.slice(i, i + 20).map(async ({ cookie }) => {
+      const res = await fetch(`${base}/v1/activities/${activityId}/attempts`, {
+        method: 'POST',
+        headers: { cookie },
+      })
+      const { id } = (await res.json()) as { id: string }
+      const token = res.headers.get('submit-token')
+      if (res.status !== 201 || !token) throw new Error(`a start answered ${res.status} without a token`)
+      return { id, cookie, token }
+    })
+    started.push(...(await Promise.all(batch)))
+  }
+  return started
+}
+
+/** The share of submits that took one round trip, and why the others did not. */
+function submitPathsTable(paths: { journey?: Record<string, number>; load: Record<string, number> }) {
+  const line = (name: string, counts: Record<string, number> = {}) => {
+    const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
+    const fast = counts.one_trip ?? 0
+    const causes = Object.entries(counts).filter(([path]) => path !== 'one_trip')
+    const share = total === 0 ? 'n/a' : `${((100 * fast) / total).toFixed(1)} %`
+    return `| ${name} | ${total} | ${share} | ${causes.map(([path, n]) => `${path} ${n}`).join(', ') || 'none'} |`
+  }
+  return [
+    'Submits with the start’s Submit-Token (Server-Timing):',
+    '',
+    '| submits | count | one round trip | the others, by cause |',
+    '| --- | --- | --- | --- |',
+    line('journey (sequential)', paths.journey),
+    line('load test (c=20)', paths.load),
+    '',
+  ]
+}
+
 const stack = await startStack({ name: 'learning_progress_bench', delayMs })
 try {
   const { base, endpoint } = stack
   const learners = await createLearners(stack, samples * 3)
   const prepared = await prepareAttempts(stack, learners, [ACTIVITY], 1)
-  // Learners of their own: the journey below starts attempts for `learners`, one open per activity.
-  const throughputAttempts = await prepareAttempts(
-    stack,
-    await createLearners(stack, samples * 3),
-    [ACTIVITY],
-    40,
+  // Started through the API, as a client would: each with its start's Submit-Token.
+  const tokened = await startThroughApi(base, await createLearners(stack, samples), ACTIVITY)
+  // Learners of their own, one attempt each (started through the API, with its token): more than
+  // the load test can submit, and consecutive submits belong to different learners.
+  const throughputAttempts = await startThroughApi(
+    base,
+    await createLearners(stack, Math.min(6000, seconds * 250)),
+    ACTIVITY,
   )
 
-  type Row = { route: string; roundTrips: number; p50: number; p95: number; statuses: Record<number, number> }
+  type Row = {
+    route: string
+    roundTrips: number
+    p50: number
+    p95: number
+    statuses: Record<number, number>
+    /** Submits: how many took each path (Server-Timing), one_trip or why not. */
+    paths?: Record<string, number>
+  }
   const rows: Row[] = []
 
   /** `samples` sequential requests; round trips per request from the endpoint's counter. */
   async function measure(route: string, request: (i: number) => [string, RequestInit?]) {
     const latencies: number[] = []
     const statuses: Record<number, number> = {}
+    const paths: Record<string, number> = {}
     const before = endpoint.stats.requests
     for (let i = 0; i < samples; i++) {
       const [path, init] = request(i)
@@ -92,6 +152,7 @@ try {
       await res.arrayBuffer()
       latencies.push(performance.now() - started)
       statuses[res.status] = (statuses[res.status] ?? 0) + 1
+      countPath(paths, res.headers.get('server-timing'))
     }
     latencies.sort((a, b) => a - b)
     const row = {
@@ -100,17 +161,18 @@ try {
       p50: percentile(latencies, 50),
       p95: percentile(latencies, 95),
       statuses,
+      ...(Object.keys(paths).length > 0 && { paths }),
     }
     rows.push(row)
     console.log(
-      `${route.padEnd(44)} ${row.roundTrips.toFixed(2)} trips  p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  ${JSON.stringify(statuses)}`,
+      `${route.padEnd(44)} ${row.roundTrips.toFixed(2)} trips  p50 ${row.p50.toFixed(1)} ms  p95 ${row.p95.toFixed(1)} ms  ${JSON.stringify(statuses)}${row.paths ? `  ${JSON.stringify(row.paths)}` : ''}`,
     )
   }
 
   const learner = (i: number) => learners[i % learners.length] as { cookie: string }
-  const json = (cookie: string, body: string) => ({
+  const json = (cookie: string, body: string, token?: string) => ({
     method: 'POST',
-    headers: { cookie, 'content-type': 'application/json' },
+    headers: { cookie, 'content-type': 'application/json', ...(token && { 'submit-token': token }) },
     body,
   })
 
@@ -131,9 +193,13 @@ try {
     `/v1/activities/${SEED_IDS.activities.takeAway}/attempts`,
     { method: 'POST', headers: { cookie: learner(i).cookie } },
   ])
-  await measure('POST /v1/attempts/{id}/submit', (i) => {
+  await measure('POST /v1/attempts/{id}/submit (no token)', (i) => {
     const attempt = prepared[i] as { id: string; cookie: string }
     return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS)]
+  })
+  await measure('POST /v1/attempts/{id}/submit (Submit-Token)', (i) => {
+    const attempt = tokened[i] as Started
+    return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS, attempt.token)]
   })
   await measure('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: learner(i).cookie } }])
   await measure('GET /v1/me/review', (i) => ['/v1/me/review', { headers: { cookie: learner(i).cookie } }])
@@ -174,20 +240,23 @@ try {
   const cached = await throughput('GET /v1/skills/{id} (cached), c=20', {
     requests: [{ method: 'GET', path: `/v1/skills/${SKILL}` }],
   })
-  const submit = await throughput('POST submit, c=20', {
+  const loadPaths: Record<string, number> = {}
+  const submit = await throughput('POST submit (Submit-Token), c=20', {
     requests: [
       {
         setupRequest: (req) => {
-          const attempt = throughputAttempts[next++ % throughputAttempts.length] as {
-            id: string
-            cookie: string
-          }
-          const { headers, body } = json(attempt.cookie, ANSWERS)
+          const attempt = throughputAttempts[next++ % throughputAttempts.length] as Started
+          const { headers, body } = json(attempt.cookie, ANSWERS, attempt.token)
           return { ...req, method: 'POST' as const, path: `/v1/attempts/${attempt.id}/submit`, headers, body }
+        },
+        onResponse: (_status, _body, _context, headers) => {
+          const entry = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'server-timing')
+          countPath(loadPaths, entry ? String(entry[1]) : null)
         },
       },
     ],
   })
+  console.log(`submit paths under load: ${JSON.stringify(loadPaths)}`)
 
   const scaleRows: { learners: number; route: string; p50: number }[] = []
   /** The cron's consumption of the analytics change logs, after each growth (analytics/aggregates.ts). */
@@ -349,6 +418,10 @@ try {
     samples,
     routes: rows,
     throughput: [cached, submit],
+    submitPaths: {
+      journey: rows.find((row) => row.route.endsWith('(Submit-Token)'))?.paths,
+      load: loadPaths,
+    },
     scale: scaleRows,
     cron: cronRows,
   }
@@ -405,6 +478,7 @@ try {
         `| ${t.name} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${t.non2xx} | ${t.roundTripsPerRequest.toFixed(2)} |`,
     ),
     '',
+    ...submitPathsTable(result.submitPaths),
     ...scaleTable,
   ].join('\n')
   mkdirSync(outDir, { recursive: true })

@@ -58,6 +58,15 @@ export const HEADERS = {
   'Idempotent-Replayed': header(
     '`true` when this is the stored answer of an earlier request with the same Idempotency-Key.',
   ),
+  'Submit-Token': header(
+    'Opaque, signed: what the start read for the submit that follows. Send it back as the submit’s ' +
+      '`Submit-Token` header for a one-round-trip submit; it expires after two hours.',
+  ),
+  'Server-Timing': header(
+    '`submit;desc="…"`: how the submit was answered — `one_trip`, `replayed`, or why it took two round ' +
+      'trips (`no_token`, `token_expired`, `token_unverified`, `token_of_another_attempt`, `cache_miss`, ' +
+      '`invalid_answers`, `attempt_closed`, `catalogue_changed`, `state_moved`, `token_not_current`).',
+  ),
   ETag: header('A strong validator of the body: send it back as If-None-Match to get a 304.'),
   'X-Cache': header(
     '`HIT` when the edge cache answered (no database round trip), `MISS` when it was filled.',

@@ -108,9 +108,14 @@ export const ADMIN_TOKEN = 'test-admin-token-current'
 export function send(
   method: string,
   path: string,
-  { body, cookie, admin }: { body?: unknown; cookie?: string; admin?: boolean } = {},
+  {
+    body,
+    cookie,
+    admin,
+    headers: extra,
+  }: { body?: unknown; cookie?: string; admin?: boolean; headers?: Record<string, string> } = {},
 ) {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = { ...extra }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (cookie) headers.Cookie = cookie
   if (admin) headers.Authorization = `Bearer ${ADMIN_TOKEN}`
@@ -123,15 +128,29 @@ export async function completeActivity(
   activityId: string,
   answers: Record<string, unknown> = {},
 ) {
-  const started = await json<{ id: string }>(
-    await send('POST', `/v1/activities/${activityId}/attempts`, { cookie }),
-    201,
-  )
+  const start = await send('POST', `/v1/activities/${activityId}/attempts`, { cookie })
+  const started = await json<{ id: string }>(start, 201)
+  // As the learner page and the typed client do: the start's token rides along (one round trip).
   return json(
-    await send('POST', `/v1/attempts/${started.id}/submit`, { cookie, body: { response: { answers } } }),
+    await send('POST', `/v1/attempts/${started.id}/submit`, {
+      cookie,
+      body: { response: { answers } },
+      headers: submitTokenOf(start),
+    }),
     200,
   )
 }
+
+/** The Submit-Token header a start answered, as the submit's request header. */
+export function submitTokenOf(start: Response): Record<string, string> {
+  const token = start.headers.get('submit-token')
+  expect(token, 'the start answered a Submit-Token').toBeTruthy()
+  return { 'Submit-Token': token as string }
+}
+
+/** How a submit was answered (its Server-Timing): one_trip, replayed, or why it took two. */
+export const submitPath = (res: Response) =>
+  /^submit;desc="([a-z_]+)"$/.exec(res.headers.get('server-timing') ?? '')?.[1]
 
 export async function json<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
   const text = await res.text()

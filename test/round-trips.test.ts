@@ -1,12 +1,15 @@
 /**
  * The round-trip budget, measured per route at the local endpoint's request counter: 1 for every
- * read, session creation and attempt start; 2 for submit and passkey sign-in (merging or not); 1
+ * read, session creation, attempt start and submit with its start's token (2 for each reason a
+ * submit falls back to reading first); 2 for passkey sign-in (merging or not); 1
  * for each admin write and passkey registration; 0 where no database is needed (passkey sign-in
  * options without a session). The measured table is printed for the record.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import { api, countRoundTrips, json, newLearner, send, testDb } from './helpers.ts'
+import { submitCache } from '../src/progress/submit-cache.ts'
+import { SUBMIT_TOKEN_TTL_MS } from '../src/progress/submit-token.ts'
+import { api, countRoundTrips, json, newLearner, send, submitPath, submitTokenOf, testDb } from './helpers.ts'
 import { type Options, SoftwareAuthenticator } from './webauthn.ts'
 
 const SKILL = SEED_IDS.skills.math
@@ -54,12 +57,14 @@ describe('round trips per request', () => {
       send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie }),
     )
     const attempt = await json<{ id: string }>(started, 201)
-    await expectTrips('POST /v1/attempts/{id}/submit', 2, () =>
+    const submitted = await expectTrips('POST /v1/attempts/{id}/submit (with its start’s token)', 1, () =>
       send('POST', `/v1/attempts/${attempt.id}/submit`, {
         cookie,
         body: { response: { answers: { q1: 5 } } },
+        headers: submitTokenOf(started),
       }),
     )
+    expect(submitPath(submitted)).toBe('one_trip')
     const second = await json<{ id: string }>(
       await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie }),
       201,
@@ -182,3 +187,106 @@ async function passkeyRoutes() {
     send('DELETE', `/v1/me/passkeys/${passkey.id}`, { cookie }),
   )
 }
+
+describe('submit', () => {
+  const ANSWERS = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }
+  const OTHER = SEED_IDS.activities.takeAway
+
+  /** A started attempt and its start's token. */
+  async function start(cookie: string, activityId: string = ACTIVITY) {
+    const res = await send('POST', `/v1/activities/${activityId}/attempts`, { cookie })
+    const { id } = await json<{ id: string }>(res, 201)
+    return { id, token: submitTokenOf(res) }
+  }
+
+  /** Submits, and checks the round trips, the status and the path Server-Timing names. */
+  async function expectSubmit(
+    cookie: string,
+    attempt: { id: string; token: Record<string, string> },
+    expected: { trips: number; status: number; path: string },
+    body: unknown = ANSWERS,
+  ) {
+    const { result, roundTrips } = await countRoundTrips(() =>
+      send('POST', `/v1/attempts/${attempt.id}/submit`, { cookie, body, headers: attempt.token }),
+    )
+    const label = `POST /v1/attempts/{id}/submit (${expected.path})`
+    expect({ status: result.status, trips: roundTrips }, label).toEqual({
+      status: expected.status,
+      trips: expected.trips,
+    })
+    if (result.status === 200) expect(submitPath(result), label).toBe(expected.path)
+    measured.push([label, roundTrips])
+  }
+
+  it('costs one round trip with its start’s token, two for each reason to read first', async () => {
+    const { cookie } = await newLearner()
+    await expectSubmit(cookie, await start(cookie), { trips: 1, status: 200, path: 'one_trip' })
+
+    await expectSubmit(
+      cookie,
+      { ...(await start(cookie)), token: {} },
+      { trips: 2, status: 200, path: 'no_token' },
+    )
+
+    const forged = await start(cookie)
+    const token = forged.token['Submit-Token'] as string
+    const tampered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`
+    await expectSubmit(
+      cookie,
+      { ...forged, token: { 'Submit-Token': tampered } },
+      { trips: 2, status: 200, path: 'token_unverified' },
+    )
+
+    const first = await start(cookie)
+    const second = await start(cookie, OTHER)
+    await expectSubmit(
+      cookie,
+      { ...first, token: second.token },
+      { trips: 2, status: 200, path: 'token_of_another_attempt' },
+    )
+    // A second tab: another submit on the skill moved the state since this start read it.
+    await expectSubmit(
+      cookie,
+      second,
+      { trips: 2, status: 200, path: 'state_moved' },
+      {
+        response: { answers: { q1: 5, q2: 7, q3: 'zero' } },
+      },
+    )
+
+    const missed = await start(cookie)
+    submitCache.clear() // as if the start had been served by another isolate
+    await expectSubmit(cookie, missed, { trips: 2, status: 200, path: 'cache_miss' })
+
+    const edited = await start(cookie)
+    const renamed = await send('PATCH', `/v1/admin/units/${UNIT}`, { admin: true, body: { name: 'Sums' } })
+    expect(renamed.status).toBe(200)
+    await expectSubmit(cookie, edited, { trips: 2, status: 200, path: 'catalogue_changed' })
+
+    const late = await start(cookie)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + SUBMIT_TOKEN_TTL_MS + 1000)
+      await expectSubmit(cookie, late, { trips: 2, status: 200, path: 'token_expired' })
+    } finally {
+      vi.useRealTimers()
+    }
+
+    // Answered after the guarded batch alone: it read why the submit cannot go on.
+    const closed = await start(cookie)
+    expect((await send('POST', `/v1/attempts/${closed.id}/abandon`, { cookie })).status).toBe(200)
+    await expectSubmit(cookie, closed, { trips: 1, status: 409, path: 'attempt_closed' })
+    const someoneElse = await newLearner()
+    const theirs = await start(someoneElse.cookie)
+    await expectSubmit(cookie, theirs, { trips: 1, status: 404, path: 'token_not_current' })
+    // Answers that cannot be graded are refused after one read, as without a token.
+    await expectSubmit(
+      cookie,
+      await start(cookie),
+      { trips: 1, status: 400, path: 'invalid_answers' },
+      {
+        response: { answers: { q9: 1 } },
+      },
+    )
+  })
+})

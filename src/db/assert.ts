@@ -59,8 +59,12 @@ export async function asserting<T>(send: () => Promise<T>): Promise<T> {
  * row, then assert `isSet` — "that statement did something" — later in the same batch.
  */
 export function marker(name: string) {
+  const setting = `lp.${name}`
   return {
-    set: sql`set_config(${`lp.${name}`}, 'yes', true)`,
-    isSet: sql`coalesce(current_setting(${`lp.${name}`}, true) = 'yes', false)`,
+    set: sql`set_config(${setting}, 'yes', true)`,
+    /** Sets the flag to whether `condition` holds, and is that value. */
+    setTo: (condition: SQL) =>
+      sql`set_config(${setting}, CASE WHEN ${condition} THEN 'yes' ELSE 'no' END, true) = 'yes'`,
+    isSet: sql`coalesce(current_setting(${setting}, true) = 'yes', false)`,
   }
 }

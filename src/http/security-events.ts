@@ -48,3 +48,21 @@ export async function logSecurityEvent(c: Context<AppEnv>, status: number, reaso
     }),
   )
 }
+
+/**
+ * A credential that was ignored rather than refused (a submit token that does not verify: the
+ * request goes on the slower path): logged like a refusal, since a forged one is an attack.
+ */
+export async function logIgnoredCredential(c: Context<AppEnv>, reason: string) {
+  console.warn(
+    JSON.stringify({
+      level: 'warn',
+      event: 'ignored',
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route: c.req.routePath,
+      reason,
+      client: await clientTag(c),
+    }),
+  )
+}

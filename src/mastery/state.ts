@@ -49,3 +49,20 @@ export function effectiveStatus(
     ? 'review_needed'
     : state.status
 }
+
+/** The model's fields of a stored state (a row carries ids, versions and timestamps besides). */
+export const masteryStateOf = (stored: MasteryState): MasteryState => ({
+  status: stored.status,
+  progress: stored.progress,
+  masteryScore: stored.masteryScore,
+  unitKnowledge: stored.unitKnowledge,
+  due: stored.due,
+  stability: stored.stability,
+  difficulty: stored.difficulty,
+  cardState: stored.cardState,
+  scheduledDays: stored.scheduledDays,
+  learningSteps: stored.learningSteps,
+  reps: stored.reps,
+  lapses: stored.lapses,
+  lastReview: stored.lastReview,
+})

@@ -31,8 +31,15 @@ const corsHeaders = cors({
   origin: (origin) => origin,
   credentials: true,
   allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
-  allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization'],
-  exposeHeaders: ['X-Request-Id', 'Idempotent-Replayed', 'Retry-After', 'Location'],
+  allowHeaders: ['Content-Type', 'Idempotency-Key', 'Authorization', 'Submit-Token'],
+  exposeHeaders: [
+    'X-Request-Id',
+    'Idempotent-Replayed',
+    'Retry-After',
+    'Location',
+    'Submit-Token',
+    'Server-Timing',
+  ],
   maxAge: 600,
 })
 

@@ -44,6 +44,9 @@ import {
 /** Set by the operation's RETURNING, read by the record statement: "the operation happened". */
 const operationDone = marker('operation_done')
 
+/** Set before a guarded write's operation: its guard held, so its writes run. */
+const guardHeld = marker('guard_held')
+
 export type WriteContext = {
   db: Db
   /** The learner's id, as a subquery for statements of this batch. */
@@ -77,13 +80,96 @@ export async function learnerWrite<S extends Statements>(
   operation: (w: WriteContext) => S,
   replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
 ): Promise<Written<S>> {
+  const { w, response, before } = protocol(c, idempotency, replyWith)
+  const after: BatchItem<'pg'>[] = []
+  if (idempotency) {
+    before.push(
+      claim(w.db, w.learnerId, idempotency),
+      w.assert(holdsClaim(w.learnerId, idempotency), 'key_claimed'),
+    )
+    after.push(...record(w.db, w.learnerId, idempotency, response, w.happened))
+  }
+  try {
+    const { named } = await send(c, operation(w), before, after, response.resource)
+    return { replay: null, results: named }
+  } catch (error) {
+    if (error instanceof AssertionFailed && error.assertion === 'key_claimed' && idempotency) {
+      return { replay: await replayAfterClaim(c, idempotency) }
+    }
+    throw error
+  }
+}
+
+export type GuardedContext = WriteContext & {
+  /** True when the guard held (and this request holds its Idempotency-Key): the writes may run. */
+  held: SQL
+}
+
+export type GuardedWritten<S extends Statements> = {
+  /** The learner's id, read under the lock. */
+  learnerId: string
+  /** Whether the guard held, so that the operation's writes ran. */
+  held: boolean
+  /** The key's record when another request holds the Idempotency-Key. */
+  replay: Replay | null
+  results: Results<S>
+}
+
+/**
+ * The same protocol, for a write that guessed what it would otherwise read first: the operation's
+ * writes run only when `guard` holds (each conditioned on `w.held`), and a guard that fails raises
+ * nothing. The batch commits nothing of the operation and still answers: its statements conditioned
+ * on `NOT w.held` read what the guess lacked, and the key's record comes back when another request
+ * holds the key. So a right guess costs one round trip, and a wrong one has, in that same answer,
+ * what its second and last needs. An assertion here (session_active) still rolls everything back.
+ */
+export async function guardedWrite<S extends Statements>(
+  c: Context<AppEnv>,
+  idempotency: IdempotencyRequest | null,
+  guard: (w: WriteContext) => SQL,
+  operation: (w: GuardedContext) => S,
+  replyWith: WriteResponse & { status: number | SQL; snapshot: SQL },
+): Promise<GuardedWritten<S>> {
+  const { w, response, before } = protocol(c, idempotency, replyWith)
+  const claimed = idempotency ? holdsClaim(w.learnerId, idempotency) : sql`true`
+  if (idempotency) before.push(claim(w.db, w.learnerId, idempotency))
+  before.push(w.db.execute(sql`SELECT ${guardHeld.setTo(sql`${claimed} AND ${guard(w)}`)} AS held`))
+  const after: BatchItem<'pg'>[] = []
+  if (idempotency) {
+    after.push(
+      ...record(w.db, w.learnerId, idempotency, response, w.happened),
+      lookup(w.db, w.learnerId, idempotency.key),
+    )
+  }
+  const sent = await send(c, operation({ ...w, held: guardHeld.isSet }), before, after, response.resource)
+  const [locked] = sent.before[0] as { id: string }[]
+  const [guardRow] = (sent.before.at(-1) as { rows: { held: boolean }[] }).rows
+  const [answered] = idempotency ? (sent.after.at(-1) as IdempotencyKey[]) : []
+  if (!locked) throw new Error('a learner write committed without its learner')
+  const held = guardRow?.held === true
+  return {
+    learnerId: locked.id,
+    held,
+    replay: !held && answered && idempotency ? replayOf(answered, idempotency) : null,
+    results: sent.named,
+  }
+}
+
+/** The context and the statements every learner write starts with: lock, touch, session_active. */
+function protocol(
+  c: Context<AppEnv>,
+  idempotency: IdempotencyRequest | null,
+  replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
+) {
   const { db } = c.var
   const session = sessionOf(c)
   const learnerId = learnerIdOf(session.hash)
   const assert = (condition: SQL, assertion: Assertion) => batchAssert(db, condition, assertion)
   const w: WriteContext = { db, learnerId, done: operationDone.set, happened: operationDone.isSet, assert }
   const response = typeof replyWith === 'function' ? replyWith(w) : replyWith
-
+  if (idempotency && !('snapshot' in response)) {
+    throw new Error('a write with an Idempotency-Key needs a replay snapshot')
+  }
   const lockLearner = db
     .select({ id: learners.id })
     .from(learners)
@@ -94,24 +180,27 @@ export async function learnerWrite<S extends Statements>(
     ...touchSession(db, session.hash),
     assert(sql`EXISTS ${learnerId}`, 'session_active'),
   ]
-  const after: BatchItem<'pg'>[] = []
-  if (idempotency) {
-    if (!('snapshot' in response)) throw new Error('a write with an Idempotency-Key needs a replay snapshot')
-    before.push(claim(db, learnerId, idempotency), assert(holdsClaim(learnerId, idempotency), 'key_claimed'))
-    after.push(...record(db, learnerId, idempotency, response, operationDone.isSet))
-  }
+  return { w, response: response as WriteResponse & { status: number | SQL; snapshot: SQL }, before }
+}
 
+/** One round trip; the batch's failures as the answers they mean. */
+async function send<S extends Statements>(
+  c: Context<AppEnv>,
+  statements: S,
+  before: BatchItem<'pg'>[],
+  after: BatchItem<'pg'>[],
+  resource: string,
+) {
   try {
-    const { named, before: touched } = await batchByName(db, operation(w), { before, after })
-    await renewCookie(c, touched[1])
-    return { replay: null, results: named }
+    const sent = await batchByName(c.var.db, statements, { before, after })
+    await renewCookie(c, sent.before[1])
+    return sent
   } catch (error) {
     const assertion = failedAssertion(error)
     if (assertion === 'session_active') throw noSession(c, 'unknown_session')
-    if (assertion === 'key_claimed' && idempotency) return { replay: await replayAfterClaim(c, idempotency) }
     if (assertion) throw new AssertionFailed(assertion, { cause: error })
     if (classifyDatabaseError(error).kind === 'unavailable' && !isRetryableConflict(error)) {
-      throw outcomeUnknown(response.resource, error)
+      throw outcomeUnknown(resource, error)
     }
     throw error
   }

@@ -1,15 +1,25 @@
 /**
- * The statements of a submit (submit.ts): what its first round trip reads, what its second writes,
- * and the snapshot a replay of it answers with.
+ * The statements of a submit (submit.ts): what it reads (in its first round trip, or from a start's
+ * token and the guard that checks it), what it writes, and the snapshot a replay of it answers with.
  */
 import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { activityPublished } from '../catalogue/publication.ts'
 import type { Db } from '../db/client.ts'
-import { activities, activityVersions, attempts, skillStates, skills, units } from '../db/schema.ts'
+import { insertWhere } from '../db/insert-where.ts'
+import {
+  activities,
+  activityVersions,
+  attempts,
+  skillCatalogueVersions,
+  skillStates,
+  skills,
+  units,
+} from '../db/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
 import type { Decision } from '../mastery/decide.ts'
 import type { WriteContext } from './learner-write.ts'
 import { learnerCompleted, ownAttempt, versionOf } from './queries.ts'
+import type { SubmitTokenClaims } from './submit-token.ts'
 
 /** The skill of an attempt, as a subquery for statements of the same batch. */
 const skillOfAttempt = (attemptId: string) => sql`(
@@ -27,18 +37,60 @@ const shownQuestions = (learnerId: SQL, activityId: SQLWrapper | string) =>
     WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId} AND t.status = 'completed'
       AND (f->>'revealed')::boolean), '[]'::jsonb)`
 
-/** What grading and the mastery model need, for one round trip with the learner lookup. */
-export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
+/** The skill of an activity, as a subquery. */
+const skillOfActivity = (activityId: string) => sql`(
+  SELECT u.skill_id FROM ${activities} a JOIN ${units} u ON u.id = a.unit_id WHERE a.id = ${activityId})`
+
+/** A skill's catalogue version (drizzle/0016): 0 for a skill that has none (it does not exist). */
+const catalogueVersionOf = (skillId: SQLWrapper) =>
+  sql<number>`coalesce((SELECT ${skillCatalogueVersions.version} FROM ${skillCatalogueVersions}
+    WHERE ${skillCatalogueVersions.skillId} = ${skillId}), 0)`
+
+/**
+ * The learner's state on a skill, and each of the skill's activities with what the learner did on
+ * it. Statements after the one that reads the catalogue version: under READ COMMITTED each statement
+ * sees its own snapshot, so the structure read here is at that version or newer, never older — a
+ * structure cached under that version is at worst newer, and its version guard then fails.
+ */
+function learnerOnSkill(db: Db, learnerId: SQL, skillId: SQL, when: SQL) {
+  return {
+    state: db
+      .select()
+      .from(skillStates)
+      .where(and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillId), when)),
+    activities: db
+      .select({
+        id: activities.id,
+        unitId: activities.unitId,
+        type: activities.type,
+        published: sql<boolean>`${activityPublished}`,
+        completed: learnerCompleted(learnerId, false),
+        passed: learnerCompleted(learnerId, true),
+      })
+      .from(activities)
+      .innerJoin(units, eq(units.id, activities.unitId))
+      .where(and(eq(units.skillId, skillId), when))
+      .orderBy(units.order, units.id, activities.order, activities.id),
+  }
+}
+
+/**
+ * What grading and the mastery model need, for one round trip with the learner lookup; `when`
+ * conditions every statement (a guarded write reads them only when its guard failed).
+ */
+export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string, when: SQL = sql`true`) {
   return {
     target: db
       .select({
         status: attempts.status,
         activityId: attempts.activityId,
+        contentVersion: attempts.contentVersion,
         type: activities.type,
         questions: attempts.questions,
         content: activityVersions.content,
         skillId: units.skillId,
         skillMetadata: skills.metadata,
+        catalogueVersion: catalogueVersionOf(units.skillId),
         shown: shownQuestions(learnerId, attempts.activityId),
       })
       .from(attempts)
@@ -46,25 +98,49 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string) {
       .innerJoin(activityVersions, versionOf(attempts))
       .innerJoin(units, eq(units.id, activities.unitId))
       .innerJoin(skills, eq(skills.id, units.skillId))
-      .where(ownAttempt(learnerId, attemptId)),
-    state: db
-      .select()
-      .from(skillStates)
-      .where(and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillOfAttempt(attemptId)))),
-    activities: db
+      .where(and(ownAttempt(learnerId, attemptId), when)),
+    ...learnerOnSkill(db, learnerId, skillOfAttempt(attemptId), when),
+  }
+}
+
+/**
+ * What a start reads for the submit token (submit-token.ts), about the activity's skill; read after
+ * the attempt is created, so the attempt in progress is the one the token names.
+ */
+export function tokenQueries(db: Db, learnerId: SQL, activityId: string) {
+  return {
+    context: db
       .select({
-        id: activities.id,
-        unitId: activities.unitId,
-        published: sql<boolean>`${activityPublished}`,
-        completed: learnerCompleted(learnerId, false),
-        passed: learnerCompleted(learnerId, true),
+        skillId: units.skillId,
+        skillMetadata: skills.metadata,
+        catalogueVersion: catalogueVersionOf(units.skillId),
+        shown: shownQuestions(learnerId, activityId),
       })
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))
-      .where(eq(units.skillId, skillOfAttempt(attemptId)))
-      .orderBy(units.order, units.id, activities.order, activities.id),
+      .innerJoin(skills, eq(skills.id, units.skillId))
+      .where(eq(activities.id, activityId)),
+    ...learnerOnSkill(db, learnerId, skillOfActivity(activityId), sql`true`),
   }
 }
+
+/**
+ * The guard of a submit that decided from a token: everything the token says is still so — the
+ * learner, the attempt in progress on its content version, the skill's catalogue version and the
+ * learner's state version on it (which every completed attempt of theirs on the skill moves, so
+ * what they completed and were shown cannot have changed either).
+ */
+export const tokenStillCurrent = (learnerId: SQL, token: SubmitTokenClaims) => sql`(
+  ${learnerId} = ${token.learnerId}::uuid
+  AND EXISTS (SELECT 1 FROM ${attempts} WHERE ${and(
+    ownAttempt(learnerId, token.attemptId),
+    eq(attempts.activityId, token.activityId),
+    eq(attempts.status, 'in_progress'),
+    eq(attempts.contentVersion, token.contentVersion),
+  )})
+  AND ${catalogueVersionOf(sql`${token.skillId}::uuid`)} = ${token.catalogueVersion}
+  AND coalesce((SELECT ${skillStates.version} FROM ${skillStates}
+    WHERE ${skillStates.learnerId} = ${learnerId} AND ${skillStates.skillId} = ${token.skillId}), 0) = ${token.stateVersion})`
 
 export type Place = { learnerId: string; skillId: string; attemptId: string }
 
@@ -73,18 +149,34 @@ export type Place = { learnerId: string; skillId: string; attemptId: string }
  * read and that the attempt was still in progress.
  */
 export function completeAttempt(
-  { db, done, happened, assert }: WriteContext,
-  { learnerId, skillId, attemptId }: Place,
+  w: WriteContext,
+  place: Place,
   answers: Record<string, AnswerValue>,
-  { grade, state }: Decision,
+  decision: Decision,
   versionRead: number,
 ) {
-  const thisState = and(eq(skillStates.learnerId, learnerId), eq(skillStates.skillId, skillId))
+  const { completed, saved } = completion(w, place, answers, decision, sql`true`)
+  const thisState = and(eq(skillStates.learnerId, place.learnerId), eq(skillStates.skillId, place.skillId))
   return {
-    unchanged: assert(
+    unchanged: w.assert(
       sql`coalesce((SELECT ${skillStates.version} FROM ${skillStates} WHERE ${thisState}), 0) = ${versionRead}`,
       'skill_state_unchanged',
     ),
+    completed,
+    inProgress: w.assert(w.happened, 'attempt_in_progress'),
+    saved,
+  }
+}
+
+/** The two writes of a submit, each only `when` it holds: the attempt completed, the state stored. */
+export function completion(
+  { db, done }: WriteContext,
+  { learnerId, skillId, attemptId }: Place,
+  answers: Record<string, AnswerValue>,
+  { grade, state }: Decision,
+  when: SQL,
+) {
+  return {
     completed: db
       .update(attempts)
       .set({
@@ -96,15 +188,13 @@ export function completeAttempt(
         feedback: grade.feedback,
         completedAt: sql`now()`,
       })
-      .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress')))
+      .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress'), when))
       .returning({ ...getTableColumns(attempts), done }),
-    inProgress: assert(happened, 'attempt_in_progress'),
-    saved: db
-      .insert(skillStates)
-      .values({ learnerId, skillId, ...state, version: 1 })
+    saved: insertWhere(db, skillStates, { learnerId, skillId, ...state, version: 1 }, when)
       .onConflictDoUpdate({
         target: [skillStates.learnerId, skillStates.skillId],
         set: { ...state, version: sql`${skillStates.version} + 1` },
+        where: when,
       })
       .returning(),
   }

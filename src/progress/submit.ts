@@ -1,6 +1,14 @@
 /**
- * Submitting an attempt: read → decide → write, two round trips.
+ * Submitting an attempt: decide from what was read, then write — in one round trip when the start's
+ * submit token says what a read would, otherwise in two.
  *
+ * One trip (submitFromToken): the token (submit-token.ts) carries the learner's state with its
+ * version, what they did on the skill and were shown, the attempt's questions; this Worker's cache
+ * (submit-cache.ts) the content and the skill's structure at the versions the token names. Decide,
+ * then one guarded batch (learner-write.ts, guardedWrite): the writes run only if every version the
+ * token names is still current (tokenStillCurrent), and if one is not, the same batch reads afresh.
+ *
+ * Two trips (submitOnce), without a usable token or after a failed guard (whose batch was the first):
  * 1. read: the attempt with its questions, its version of the content and its skill, what the
  *    learner was already shown of the activity, the learner's state on the skill (with its version),
  *    and what the learner has done on each of the skill's activities (readForWrite);
@@ -10,22 +18,34 @@
  *
  * A state that moved meanwhile (another submit of this learner on the skill, the review cron) fails
  * `skill_state_unchanged`, and the whole submit runs again on fresh reads, so no update is lost.
+ * Both paths decide with the same `decide` from the same facts, so they answer and store the same.
  */
+import { sql } from 'drizzle-orm'
 import type { Context } from 'hono'
 import { reviewPolicy } from '../content/review.ts'
 import { activityContent } from '../content/schema.ts'
 import { AssertionFailed } from '../db/assert.ts'
+import type { Results } from '../db/batch.ts'
 import { withRetries } from '../db/retry.ts'
 import { type Attempt, attempts, type SkillState, skillStates } from '../db/schema.ts'
 import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
 import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
+import { logIgnoredCredential } from '../http/security-events.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
 import type { ReviewRating } from '../mastery/fsrs.ts'
 import type { AppEnv } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
-import { learnerWrite, readForWrite } from './learner-write.ts'
-import { completeAttempt, snapshotQueries, submitSnapshot } from './submit-statements.ts'
+import { guardedWrite, learnerWrite, readForWrite } from './learner-write.ts'
+import { contentKey, rememberCatalogue, skillKey, submitCache } from './submit-cache.ts'
+import {
+  completeAttempt,
+  completion,
+  snapshotQueries,
+  submitSnapshot,
+  tokenStillCurrent,
+} from './submit-statements.ts'
+import { type SubmitTokenClaims, verifySubmitToken } from './submit-token.ts'
 
 /**
  * Only simultaneous submits of one learner on one skill conflict. 20 at once (test/concurrency.test.ts)
@@ -43,7 +63,24 @@ export type Submitted = {
   pInit: number
   /** True when the answer is the stored one of an earlier request with the same Idempotency-Key. */
   replayed: boolean
+  path: SubmitPath
 }
+
+/** Why a submit took the two-trip path. */
+type FallbackCause =
+  | 'no_token'
+  | 'token_unverified'
+  | 'token_expired'
+  | 'token_of_another_attempt'
+  | 'cache_miss'
+  | 'invalid_answers'
+  | 'attempt_closed'
+  | 'catalogue_changed'
+  | 'state_moved'
+  | 'token_not_current'
+
+/** How a submit was answered: in one round trip, by the two-trip path and why, or from its key's record. */
+type SubmitPath = 'one_trip' | FallbackCause | 'replayed'
 
 const isStale = (error: unknown) =>
   error instanceof AssertionFailed && error.assertion === 'skill_state_unchanged'
@@ -53,13 +90,24 @@ export async function submitAttempt(
   attemptId: string,
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
+  token: string | undefined,
 ): Promise<Submitted> {
   try {
-    return await withRetries(() => submitOnce(c, attemptId, answers, idempotency), {
-      tries: MAX_TRIES,
-      retryOn: isStale,
-      delayMs: (attempt) => Math.random() * 15 * 2 ** Math.min(attempt, 4),
-    })
+    const fast = await submitFromToken(c, attemptId, answers, idempotency, token)
+    if ('submitted' in fast) return fast.submitted
+    let fresh = fast.read
+    return await withRetries(
+      () => {
+        const read = fresh
+        fresh = undefined
+        return submitOnce(c, attemptId, answers, idempotency, fast.cause, read)
+      },
+      {
+        tries: MAX_TRIES,
+        retryOn: isStale,
+        delayMs: (attempt) => Math.random() * 15 * 2 ** Math.min(attempt, 4),
+      },
+    )
   } catch (error) {
     if (error instanceof AssertionFailed && error.assertion === 'attempt_in_progress') {
       throw new ApiError(
@@ -75,28 +123,132 @@ export async function submitAttempt(
   }
 }
 
+/** What the first round trip of the two-trip path reads (or a failed guard's batch, in its stead). */
+type SnapshotRead = { learnerId: string } & Results<ReturnType<typeof snapshotQueries>>
+
+/**
+ * The one-trip path: decide from the start's token and the cached catalogue, then one guarded batch.
+ * Anything short of a valid token and a cache hit is a fallback cause (without a round trip); a
+ * guard that failed is one too, and its batch has already read what the second trip needs.
+ */
+async function submitFromToken(
+  c: Context<AppEnv>,
+  attemptId: string,
+  answers: Record<string, AnswerValue>,
+  idempotency: IdempotencyRequest | null,
+  token: string | undefined,
+): Promise<{ submitted: Submitted } | { cause: FallbackCause; read?: SnapshotRead }> {
+  if (token === undefined) return { cause: 'no_token' }
+  const check = await verifySubmitToken(c.env.SESSION_SECRETS, token, new Date())
+  if (!check.ok) {
+    if (check.reason === 'unverified') await logIgnoredCredential(c, 'submit_token_unverified')
+    return { cause: check.reason === 'expired' ? 'token_expired' : 'token_unverified' }
+  }
+  const { claims } = check
+  if (claims.attemptId !== attemptId) return { cause: 'token_of_another_attempt' }
+  const cached = cachedSnapshot(claims)
+  if (!cached) return { cause: 'cache_miss' }
+  const { snapshot } = cached
+  // The two-trip path answers these (after a 401, 404 or 409 that would come first).
+  if (invalidAnswers(snapshot.content, snapshot.questions, answers).length > 0) {
+    return { cause: 'invalid_answers' }
+  }
+
+  const decision = decide(snapshot, answers, new Date())
+  const place = { learnerId: claims.learnerId, skillId: claims.skillId, attemptId }
+  const written = await guardedWrite(
+    c,
+    idempotency,
+    (w) => tokenStillCurrent(w.learnerId, claims),
+    (w) => ({
+      ...completion(w, place, answers, decision, w.held),
+      ...snapshotQueries(w.db, w.learnerId, attemptId, sql`NOT ${w.held}`),
+    }),
+    {
+      status: 200,
+      snapshot: submitSnapshot(place, decision, snapshot.parameters.pInit),
+      resource: `/v1/me/attempts/${attemptId}`,
+    },
+  )
+  if (written.replay) return { submitted: submittedFrom(written.replay) }
+  const { completed, saved, target, state, activities } = written.results
+  if (!written.held) {
+    const read = { learnerId: written.learnerId, target, state, activities }
+    return { cause: guardFailure(claims, read), read }
+  }
+  return {
+    submitted: submittedOf(completed, saved, decision, snapshot.parameters.pInit, 'one_trip'),
+  }
+}
+
+/** The snapshot a token and this Worker's cache make, or null when the cache lacks a part of it. */
+function cachedSnapshot(claims: SubmitTokenClaims): { snapshot: SubmitSnapshot } | null {
+  const content = submitCache.content.get(contentKey(claims.activityId, claims.contentVersion))
+  const skill = submitCache.skills.get(skillKey(claims.skillId, claims.catalogueVersion))
+  const activity = skill?.activities.find((a) => a.id === claims.activityId)
+  if (!content || !skill || !activity) return null
+  const completed = new Set(claims.completed)
+  const passed = new Set(claims.passed)
+  return {
+    snapshot: {
+      activityId: claims.activityId,
+      content,
+      questions: claims.questions,
+      review: reviewPolicy(activity.type, content),
+      shown: claims.shown,
+      parameters: skill.parameters,
+      state: claims.state,
+      activities: skill.activities.map(({ id, unitId, published }) => ({
+        id,
+        unitId,
+        published,
+        completed: completed.has(id),
+        passed: passed.has(id),
+      })),
+    },
+  }
+}
+
+/** Which of the token's claims the fresh read contradicts. */
+function guardFailure(claims: SubmitTokenClaims, read: SnapshotRead): FallbackCause {
+  const [target] = read.target
+  if (target?.status !== 'in_progress') return 'attempt_closed'
+  if (target.catalogueVersion !== claims.catalogueVersion) return 'catalogue_changed'
+  if ((read.state[0]?.version ?? 0) !== claims.stateVersion) return 'state_moved'
+  return 'token_not_current'
+}
+
+/** The two-trip path: read (unless a failed guard's batch already did), decide, write. */
 async function submitOnce(
   c: Context<AppEnv>,
   attemptId: string,
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
+  cause: FallbackCause,
+  fresh: SnapshotRead | undefined,
 ): Promise<Submitted> {
-  const read = await readForWrite(c, idempotency, (db, learnerId) =>
-    snapshotQueries(db, learnerId, attemptId),
-  )
-  if (read.replay) return submittedFrom(read.replay)
+  let read = fresh
+  if (!read) {
+    const result = await readForWrite(c, idempotency, (db, learnerId) =>
+      snapshotQueries(db, learnerId, attemptId),
+    )
+    if (result.replay) return submittedFrom(result.replay)
+    read = { learnerId: result.learner.id, ...result }
+  }
   const [target] = read.target
   if (!target) throw new ApiError('not_found', 'No attempt with this id.')
   if (target.status !== 'in_progress')
     throw new ApiError('conflict', `The attempt is already ${target.status}.`)
   const content = activityContent.parse(target.content)
+  const parameters = bktParameters(target.skillMetadata)
+  rememberCatalogue(target, content, parameters, read.activities)
   const snapshot: SubmitSnapshot = {
     activityId: target.activityId,
     content,
     questions: target.questions.map((question) => question.id),
     review: reviewPolicy(target.type, content),
     shown: target.shown,
-    parameters: bktParameters(target.skillMetadata),
+    parameters,
     state: read.state[0] ?? null,
     activities: read.activities,
   }
@@ -109,7 +261,7 @@ async function submitOnce(
 
   const decision = decide(snapshot, answers, new Date())
 
-  const place = { learnerId: read.learner.id, skillId: target.skillId, attemptId }
+  const place = { learnerId: read.learnerId, skillId: target.skillId, attemptId }
   const written = await learnerWrite(
     c,
     idempotency,
@@ -121,8 +273,19 @@ async function submitOnce(
     },
   )
   if (written.replay) return submittedFrom(written.replay)
-  const [attempt] = written.results.completed
-  const [state] = written.results.saved
+  const { completed, saved } = written.results
+  return submittedOf(completed, saved, decision, snapshot.parameters.pInit, cause)
+}
+
+function submittedOf(
+  completed: Attempt[],
+  saved: SkillState[],
+  decision: Decision,
+  pInit: number,
+  path: SubmitPath,
+): Submitted {
+  const [attempt] = completed
+  const [state] = saved
   if (!attempt || !state) throw new Error('the submit batch committed without its rows')
   return {
     attempt,
@@ -130,8 +293,9 @@ async function submitOnce(
     passed: decision.grade.passed,
     review: decision.review,
     knowledge: decision.knowledge,
-    pInit: snapshot.parameters.pInit,
+    pInit,
     replayed: false,
+    path,
   }
 }
 
@@ -144,6 +308,7 @@ function submittedFrom({ snapshot }: Replay): Submitted {
     knowledge: (snapshot.knowledge ?? []) as Decision['knowledge'],
     pInit: Number(snapshot.pInit),
     replayed: true,
+    path: 'replayed',
   }
 }
 

@@ -141,6 +141,22 @@ export const IdempotencyKeyHeader = z.object({
     }),
 })
 
+/** Submit's headers: the Idempotency-Key, and the token its start answered. */
+export const SubmitHeaders = IdempotencyKeyHeader.extend({
+  // Like the key, parsed by the route (progress/submit-token.ts): one that does not verify is ignored.
+  'Submit-Token': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'Submit-Token', in: 'header' },
+      description:
+        'The `Submit-Token` header of the start of this attempt. Optional: with it the submit costs one ' +
+        'round trip instead of two when what it says is still current; without it, or with one that is ' +
+        'expired or does not verify, the submit reads first. Not part of the Idempotency-Key ' +
+        'fingerprint, so a retry with another token still replays.',
+    }),
+})
+
 /** `?version=`: one of an activity's content versions (what it defaults to is the route's to say). */
 export const versionQuery = (description: string) =>
   z.coerce
