@@ -66,7 +66,10 @@ describe('the learner page', () => {
     await page.getByLabel('2. What is 4 + 4?').fill('8')
     await page.getByLabel('3. What is 7 + 2?').fill('10')
     await snap(page, '03-answering')
+    const submitted = page.waitForResponse((res) => res.url().endsWith('/submit'))
     await page.getByRole('button', { name: 'Submit answers' }).click()
+    // The page carried its start's Submit-Token: the submit took one round trip.
+    await expect((await submitted).headerValue('server-timing')).resolves.toBe('submit;desc="one_trip"')
 
     await heading(page, 'Not passed yet', 2).waitFor()
     await expect(page.locator('.score').textContent()).resolves.toBe('Score: 2 / 3')

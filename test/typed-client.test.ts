@@ -7,7 +7,7 @@ import example from '../examples/practise.ts?raw'
 import readme from '../README.md?raw'
 import { seed, seedActivities } from '../scripts/seed.ts'
 import type { AppType } from '../src/index.ts'
-import { testDb } from './helpers.ts'
+import { countRoundTrips, testDb } from './helpers.ts'
 
 const client = hc<AppType>('http://api.test', {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
@@ -43,8 +43,12 @@ describe('README: "Use it from your app"', () => {
       fetch: cookieKeepingFetch((input, init) => exports.default.fetch(new Request(input, init))),
     })
     const activity = seedActivities[0]
-    const result = await practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 })
+    const { result, roundTrips } = await countRoundTrips(() =>
+      practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 }),
+    )
     expect(result).toEqual({ score: 2, passed: false, mastery: expect.any(Number) })
+    // Session, start, submit: the client carried the start's Submit-Token, so submit took one.
+    expect(roundTrips).toBe(3)
     expect(result.mastery).toBeGreaterThan(0)
   })
 })
