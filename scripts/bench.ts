@@ -72,13 +72,23 @@ function countPath(paths: Record<string, number>, serverTiming: string | null) {
   if (path) paths[path] = (paths[path] ?? 0) + 1
 }
 
-type Started = { id: string; cookie: string; token: string }
+type Started = { id: string; cookie: string; token: string; answers: string }
 
-/** One attempt per owner at `activityId`, started through the API (20 at a time), with its token. */
-async function startThroughApi(base: string, owners: { cookie: string }[], activityId: string) {
+/** Right answers to the activities the bench submits. */
+const ANSWERS_OF: Record<string, string> = {
+  [ACTIVITY]: ANSWERS,
+  [SEED_IDS.activities.takeAway]: JSON.stringify({ response: { answers: { q1: 5, q2: 7, q3: 'zero' } } }),
+}
+
+/**
+ * For each owner, an attempt at each of `activityIds` (all started before any is submitted, as in
+ * several tabs), started through the API 20 at a time, each with its start's token.
+ */
+async function startThroughApi(base: string, owners: { cookie: string }[], activityIds: string[]) {
   const started: Started[] = []
-  for (let i = 0; i < owners.length; i += 20) {
-    const batch = owners.slice(i, i + 20).map(async ({ cookie }) => {
+  const planned = owners.flatMap(({ cookie }) => activityIds.map((activityId) => ({ cookie, activityId })))
+  for (let i = 0; i < planned.length; i += 20) {
+    const batch = planned.slice(i, i + 20).map(async ({ cookie, activityId }) => {
       const res = await fetch(`${base}/v1/activities/${activityId}/attempts`, {
         method: 'POST',
         headers: { cookie },
@@ -86,7 +96,7 @@ async function startThroughApi(base: string, owners: { cookie: string }[], activ
       const { id } = (await res.json()) as { id: string }
       const token = res.headers.get('submit-token')
       if (res.status !== 201 || !token) throw new Error(`a start answered ${res.status} without a token`)
-      return { id, cookie, token }
+      return { id, cookie, token, answers: ANSWERS_OF[activityId] as string }
     })
     started.push(...(await Promise.all(batch)))
   }
@@ -119,14 +129,22 @@ try {
   const learners = await createLearners(stack, samples * 3)
   const prepared = await prepareAttempts(stack, learners, [ACTIVITY], 1)
   // Started through the API, as a client would: each with its start's Submit-Token.
-  const tokened = await startThroughApi(base, await createLearners(stack, samples), ACTIVITY)
-  // Learners of their own, one attempt each (started through the API, with its token): more than
-  // the load test can submit, and consecutive submits belong to different learners.
-  const throughputAttempts = await startThroughApi(
-    base,
-    await createLearners(stack, Math.min(6000, seconds * 250)),
-    ACTIVITY,
-  )
+  const tokened = await startThroughApi(base, await createLearners(stack, samples), [ACTIVITY])
+  // Learners of their own (more than the load test can submit), each with a started attempt and its
+  // token; one in ten has a second activity of the skill open, as in another tab, so that whichever
+  // of its two submits comes second finds the state moved since its token was read.
+  const loadLearners = await createLearners(stack, Math.min(6000, seconds * 250))
+  const tabbed = loadLearners.filter((_, i) => i % 10 === 0)
+  const throughputAttempts = [
+    ...(await startThroughApi(
+      base,
+      loadLearners.filter((_, i) => i % 10 !== 0),
+      [ACTIVITY],
+    )),
+    ...(await startThroughApi(base, tabbed, [ACTIVITY, SEED_IDS.activities.takeAway])),
+  ]
+  // Spread the two-tab learners through the load, keeping each one's two submits apart.
+  throughputAttempts.sort((a, b) => (a.id < b.id ? -1 : 1))
 
   type Row = {
     route: string
@@ -199,7 +217,7 @@ try {
   })
   await measure('POST /v1/attempts/{id}/submit (Submit-Token)', (i) => {
     const attempt = tokened[i] as Started
-    return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, ANSWERS, attempt.token)]
+    return [`/v1/attempts/${attempt.id}/submit`, json(attempt.cookie, attempt.answers, attempt.token)]
   })
   await measure('GET /v1/me/skills', (i) => ['/v1/me/skills', { headers: { cookie: learner(i).cookie } }])
   await measure('GET /v1/me/review', (i) => ['/v1/me/review', { headers: { cookie: learner(i).cookie } }])
@@ -246,7 +264,7 @@ try {
       {
         setupRequest: (req) => {
           const attempt = throughputAttempts[next++ % throughputAttempts.length] as Started
-          const { headers, body } = json(attempt.cookie, ANSWERS, attempt.token)
+          const { headers, body } = json(attempt.cookie, attempt.answers, attempt.token)
           return { ...req, method: 'POST' as const, path: `/v1/attempts/${attempt.id}/submit`, headers, body }
         },
         onResponse: (_status, _body, _context, headers) => {
