@@ -13,12 +13,12 @@ export type RetryPolicy = {
 
 /** Runs `work`, again on the failures the policy names, at most `tries` times; then the last error. */
 export async function withRetries<T>(
-  work: () => Promise<T>,
+  work: (attempt: number) => Promise<T>,
   { tries, retryOn, delayMs }: RetryPolicy,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await work()
+      return await work(attempt)
     } catch (error) {
       if (attempt >= tries || !retryOn(error)) throw error
       await sleep(delayMs(attempt))

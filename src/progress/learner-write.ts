@@ -15,9 +15,15 @@
  * drizzle/0006): nothing partial is ever committed, and each name has its own answer. Past the
  * key_claimed assertion a write holds its key, so no operation needs to guard its statements.
  *
+ * A guarded write (`guardedWrite`, submit with its start's token) is the same batch with one step
+ * changed: instead of asserting key_claimed, one statement sets a flag — the key is ours and the
+ * write's guard holds — and the operation's writes are conditioned on it, so a failed guard raises
+ * nothing and the batch can still answer what the operation read for its fallback.
+ *
  * Replays have one source: `replayOf` on the key's record, found either by `readForWrite` (a write
- * that reads first notices an answered key there, in its first round trip) or after key_claimed
- * failed (a duplicate that arrived while the first request was running).
+ * that reads first notices an answered key there, in its first round trip), after key_claimed
+ * failed (a duplicate that arrived while the first request was running), or at the end of a guarded
+ * write whose key another request holds.
  */
 import { eq, type SQL, sql } from 'drizzle-orm'
 import type { BatchItem } from 'drizzle-orm/batch'
@@ -80,9 +86,10 @@ export async function learnerWrite<S extends Statements>(
   operation: (w: WriteContext) => S,
   replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
 ): Promise<Written<S>> {
-  const { w, response, before } = protocol(c, idempotency, replyWith)
+  const { w, response, before } = protocol(c, replyWith)
   const after: BatchItem<'pg'>[] = []
   if (idempotency) {
+    if (!('snapshot' in response)) throw new Error('a write with an Idempotency-Key needs a replay snapshot')
     before.push(
       claim(w.db, w.learnerId, idempotency),
       w.assert(holdsClaim(w.learnerId, idempotency), 'key_claimed'),
@@ -130,18 +137,18 @@ export async function guardedWrite<S extends Statements>(
   operation: (w: GuardedContext) => S,
   replyWith: WriteResponse & { status: number | SQL; snapshot: SQL },
 ): Promise<GuardedWritten<S>> {
-  const { w, response, before } = protocol(c, idempotency, replyWith)
+  const { w, before } = protocol(c, replyWith)
   const claimed = idempotency ? holdsClaim(w.learnerId, idempotency) : sql`true`
   if (idempotency) before.push(claim(w.db, w.learnerId, idempotency))
   before.push(w.db.execute(sql`SELECT ${guardHeld.setTo(sql`${claimed} AND ${guard(w)}`)} AS held`))
   const after: BatchItem<'pg'>[] = []
   if (idempotency) {
     after.push(
-      ...record(w.db, w.learnerId, idempotency, response, w.happened),
+      ...record(w.db, w.learnerId, idempotency, replyWith, w.happened),
       lookup(w.db, w.learnerId, idempotency.key),
     )
   }
-  const sent = await send(c, operation({ ...w, held: guardHeld.isSet }), before, after, response.resource)
+  const sent = await send(c, operation({ ...w, held: guardHeld.isSet }), before, after, replyWith.resource)
   const [locked] = sent.before[0] as { id: string }[]
   const [guardRow] = (sent.before.at(-1) as { rows: { held: boolean }[] }).rows
   const [answered] = idempotency ? (sent.after.at(-1) as IdempotencyKey[]) : []
@@ -156,20 +163,13 @@ export async function guardedWrite<S extends Statements>(
 }
 
 /** The context and the statements every learner write starts with: lock, touch, session_active. */
-function protocol(
-  c: Context<AppEnv>,
-  idempotency: IdempotencyRequest | null,
-  replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
-) {
+function protocol(c: Context<AppEnv>, replyWith: WriteResponse | ((w: WriteContext) => WriteResponse)) {
   const { db } = c.var
   const session = sessionOf(c)
   const learnerId = learnerIdOf(session.hash)
   const assert = (condition: SQL, assertion: Assertion) => batchAssert(db, condition, assertion)
   const w: WriteContext = { db, learnerId, done: operationDone.set, happened: operationDone.isSet, assert }
   const response = typeof replyWith === 'function' ? replyWith(w) : replyWith
-  if (idempotency && !('snapshot' in response)) {
-    throw new Error('a write with an Idempotency-Key needs a replay snapshot')
-  }
   const lockLearner = db
     .select({ id: learners.id })
     .from(learners)
@@ -180,7 +180,7 @@ function protocol(
     ...touchSession(db, session.hash),
     assert(sql`EXISTS ${learnerId}`, 'session_active'),
   ]
-  return { w, response: response as WriteResponse & { status: number | SQL; snapshot: SQL }, before }
+  return { w, response, before }
 }
 
 /** One round trip; the batch's failures as the answers they mean. */

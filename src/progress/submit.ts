@@ -95,13 +95,10 @@ export async function submitAttempt(
   try {
     const fast = await submitFromToken(c, attemptId, answers, idempotency, token)
     if ('submitted' in fast) return fast.submitted
-    let fresh = fast.read
+    // A failed guard's batch already read for the first try; a retry reads afresh.
     return await withRetries(
-      () => {
-        const read = fresh
-        fresh = undefined
-        return submitOnce(c, attemptId, answers, idempotency, fast.cause, read)
-      },
+      (attempt) =>
+        submitOnce(c, attemptId, answers, idempotency, fast.cause, attempt === 1 ? fast.read : undefined),
       {
         tries: MAX_TRIES,
         retryOn: isStale,
