@@ -143,9 +143,8 @@ async function submitFromToken(
   }
   const { claims } = check
   if (claims.attemptId !== attemptId) return { cause: 'token_of_another_attempt' }
-  const cached = cachedSnapshot(claims)
-  if (!cached) return { cause: 'cache_miss' }
-  const { snapshot } = cached
+  const snapshot = cachedSnapshot(claims)
+  if (!snapshot) return { cause: 'cache_miss' }
   // The two-trip path answers these (after a 401, 404 or 409 that would come first).
   if (invalidAnswers(snapshot.content, snapshot.questions, answers).length > 0) {
     return { cause: 'invalid_answers' }
@@ -179,7 +178,7 @@ async function submitFromToken(
 }
 
 /** The snapshot a token and this Worker's cache make, or null when the cache lacks a part of it. */
-function cachedSnapshot(claims: SubmitTokenClaims): { snapshot: SubmitSnapshot } | null {
+function cachedSnapshot(claims: SubmitTokenClaims): SubmitSnapshot | null {
   const content = submitCache.content.get(contentKey(claims.activityId, claims.contentVersion))
   const skill = submitCache.skills.get(skillKey(claims.skillId, claims.catalogueVersion))
   const activity = skill?.activities.find((a) => a.id === claims.activityId)
@@ -187,22 +186,20 @@ function cachedSnapshot(claims: SubmitTokenClaims): { snapshot: SubmitSnapshot }
   const completed = new Set(claims.completed)
   const passed = new Set(claims.passed)
   return {
-    snapshot: {
-      activityId: claims.activityId,
-      content,
-      questions: claims.questions,
-      review: reviewPolicy(activity.type, content),
-      shown: claims.shown,
-      parameters: skill.parameters,
-      state: claims.state,
-      activities: skill.activities.map(({ id, unitId, published }) => ({
-        id,
-        unitId,
-        published,
-        completed: completed.has(id),
-        passed: passed.has(id),
-      })),
-    },
+    activityId: claims.activityId,
+    content,
+    questions: claims.questions,
+    review: reviewPolicy(activity.type, content),
+    shown: claims.shown,
+    parameters: skill.parameters,
+    state: claims.state,
+    activities: skill.activities.map(({ id, unitId, published }) => ({
+      id,
+      unitId,
+      published,
+      completed: completed.has(id),
+      passed: passed.has(id),
+    })),
   }
 }
 
