@@ -9,7 +9,20 @@ import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { failures, foundVersion, route } from './shared.ts'
 
-const ratio = z.number().nullable()
+/** A share or a mean in [0, 1] (a correlation in [−1, 1]); null when there is nothing to divide by. */
+export const ratio = z.number().nullable()
+
+/** One question's statistics: what the item statistics answer, and what the dashboard's item analysis adds to. */
+export const QuestionStatistics = z.object({
+  questionId: z.string(),
+  kind: z.string(),
+  prompt: z.string(),
+  responses: z.int(),
+  facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
+  discrimination: ratio.openapi({
+    description: 'Correlation of this question with the rest of the score (−1…1); null when undefined.',
+  }),
+})
 
 const ActivityStats = z
   .object({
@@ -19,18 +32,7 @@ const ActivityStats = z
     attempts: z.object({ started: z.int(), completed: z.int(), abandoned: z.int(), inProgress: z.int() }),
     meanScoreRatio: ratio.openapi({ description: 'Mean score / maxScore over completed attempts.' }),
     passRate: ratio.openapi({ description: 'Share of completed attempts at or above the passing score.' }),
-    questions: z.array(
-      z.object({
-        questionId: z.string(),
-        kind: z.string(),
-        prompt: z.string(),
-        responses: z.int(),
-        facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
-        discrimination: ratio.openapi({
-          description: 'Correlation of this question with the rest of the score (−1…1); null when undefined.',
-        }),
-      }),
-    ),
+    questions: z.array(QuestionStatistics),
   })
   .openapi('ActivityStats')
 

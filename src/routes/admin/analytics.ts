@@ -24,6 +24,7 @@ import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam, versionQuery } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
+import { QuestionStatistics, ratio } from './activity-stats.ts'
 import { failures, found, foundVersion, route } from './shared.ts'
 
 const classQuery = z
@@ -41,7 +42,6 @@ const sourceField = z.enum(['aggregates', 'live']).openapi({
 })
 
 const band = { band: z.int(), from: z.number(), to: z.number() }
-const ratio = z.number().nullable()
 
 const ActivityAnalytics = z
   .object({
@@ -69,13 +69,7 @@ const ActivityAnalytics = z
           'the attempts each (never overlapping).',
       }),
     questions: z.array(
-      z.object({
-        questionId: z.string(),
-        kind: z.string(),
-        prompt: z.string(),
-        responses: z.int(),
-        facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
-        discrimination: ratio.openapi({ description: 'Correlation with the rest of the score (−1…1).' }),
+      QuestionStatistics.extend({
         flags: z
           .array(z.enum(['too_easy', 'too_hard', 'poorly_discriminating', 'negatively_discriminating']))
           .openapi({
