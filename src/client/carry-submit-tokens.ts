@@ -7,6 +7,8 @@
  * request header (unless the caller set one) until a submit of it succeeds. A client that loses its
  * tokens (a reload) loses nothing but the round trip: the submit then reads first.
  */
+import { Lru } from '../lib/lru.ts'
+
 const SUBMIT = /\/v1\/attempts\/([^/]+)\/submit$/
 const ATTEMPT = /\/v1\/me\/attempts\/([^/]+)$/
 /** Attempts started and not submitted are few; the oldest token goes beyond this many. */
@@ -15,7 +17,7 @@ const KEPT = 50
 type Fetch = (request: Request) => Response | Promise<Response>
 
 export function carrySubmitTokens(fetchFn: Fetch = (request) => fetch(request)) {
-  const tokens = new Map<string, string>()
+  const tokens = new Lru<string>(KEPT)
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init)
     const submitted = SUBMIT.exec(new URL(request.url).pathname)?.[1]
@@ -24,14 +26,7 @@ export function carrySubmitTokens(fetchFn: Fetch = (request) => fetch(request)) 
     const response = await fetchFn(request)
     const issued = response.headers.get('Submit-Token')
     const started = ATTEMPT.exec(response.headers.get('Location') ?? '')?.[1]
-    if (issued && started) {
-      tokens.delete(started)
-      tokens.set(started, issued)
-      for (const oldest of tokens.keys()) {
-        if (tokens.size <= KEPT) break
-        tokens.delete(oldest)
-      }
-    }
+    if (issued && started) tokens.set(started, issued)
     if (submitted && response.ok) tokens.delete(submitted)
     return response
   }

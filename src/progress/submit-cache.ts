@@ -12,39 +12,12 @@
  */
 import type { ActivityContent } from '../content/schema.ts'
 import type { ActivityType } from '../db/schema.ts'
+import { Lru } from '../lib/lru.ts'
 import type { BktParameters } from '../mastery/bkt.ts'
 
 export type SkillStructure = {
   parameters: BktParameters
   activities: { id: string; unitId: string; type: ActivityType; published: boolean }[]
-}
-
-/** A Map that forgets its least recently used entry beyond `limit`. */
-class Lru<V> {
-  readonly #entries = new Map<string, V>()
-  constructor(readonly limit: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.#entries.get(key)
-    if (value !== undefined) {
-      this.#entries.delete(key)
-      this.#entries.set(key, value)
-    }
-    return value
-  }
-
-  set(key: string, value: V) {
-    this.#entries.delete(key)
-    this.#entries.set(key, value)
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.limit) break
-      this.#entries.delete(oldest)
-    }
-  }
-
-  clear() {
-    this.#entries.clear()
-  }
 }
 
 export const submitCache = {
