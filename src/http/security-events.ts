@@ -34,33 +34,30 @@ async function clientTag(c: Context<AppEnv>): Promise<string | null> {
   return toHex(new Uint8Array(mac).slice(0, 12))
 }
 
-export async function logSecurityEvent(c: Context<AppEnv>, status: number, reason: string) {
-  console.warn(
-    JSON.stringify({
-      level: 'warn',
-      event: 'refused',
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      route: c.req.routePath,
-      status,
-      reason,
-      client: await clientTag(c),
-    }),
-  )
-}
+/** A refused request (401, 403, 429): why, and who sent it. */
+export const logSecurityEvent = (c: Context<AppEnv>, status: number, reason: string) =>
+  logEvent(c, { event: 'refused', status }, reason)
 
 /**
  * A credential that was ignored rather than refused (a submit token that does not verify: the
  * request goes on the slower path): logged like a refusal, since a forged one is an attack.
  */
-export async function logIgnoredCredential(c: Context<AppEnv>, reason: string) {
+export const logIgnoredCredential = (c: Context<AppEnv>, reason: string) =>
+  logEvent(c, { event: 'ignored' }, reason)
+
+async function logEvent(
+  c: Context<AppEnv>,
+  what: { event: 'refused'; status: number } | { event: 'ignored' },
+  reason: string,
+) {
   console.warn(
     JSON.stringify({
       level: 'warn',
-      event: 'ignored',
+      event: what.event,
       requestId: c.get('requestId'),
       method: c.req.method,
       route: c.req.routePath,
+      ...('status' in what && { status: what.status }),
       reason,
       client: await clientTag(c),
     }),
