@@ -73,14 +73,18 @@ export const pickRows = (source: string) =>
 const adding = (table: string, columns: string[]) =>
   sql.raw(columns.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', '))
 
+/**
+ * Up to `batch` of a log's oldest deltas, deleted as they are read; rows another run holds are
+ * skipped (SKIP LOCKED), so two runs never consume one delta twice.
+ */
+const take = (log: typeof attemptChanges | typeof skillStateChanges, batch: number) => sql`
+  DELETE FROM ${log} WHERE id IN (SELECT id FROM ${log} ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+  RETURNING *`
+
 /** The consumer of the attempts' log: one statement, the number of deltas it took. */
 function consumeAttemptChanges(db: Db, batch = CONSUME_BATCH) {
   return db.execute<{ consumed: number }>(sql`
-    WITH taken AS (
-      DELETE FROM ${attemptChanges} WHERE id IN (
-        SELECT id FROM ${attemptChanges} ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-      RETURNING *
-    ),
+    WITH taken AS (${take(attemptChanges, batch)}),
     -- A deleted activity's aggregates went with it; its last deltas count for nothing.
     live AS (SELECT t.* FROM taken t WHERE EXISTS (SELECT 1 FROM ${activities} a WHERE a.id = t.activity_id)),
     daily AS (
@@ -121,11 +125,7 @@ function consumeAttemptChanges(db: Db, batch = CONSUME_BATCH) {
 /** The consumer of the skill states' log: one statement, the number of deltas it took. */
 function consumeSkillStateChanges(db: Db, batch = CONSUME_BATCH) {
   return db.execute<{ consumed: number }>(sql`
-    WITH taken AS (
-      DELETE FROM ${skillStateChanges} WHERE id IN (
-        SELECT id FROM ${skillStateChanges} ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-      RETURNING *
-    ),
+    WITH taken AS (${take(skillStateChanges, batch)}),
     live AS (SELECT t.* FROM taken t WHERE EXISTS (SELECT 1 FROM ${skills} s WHERE s.id = t.skill_id)),
     bands AS (
       INSERT INTO ${skillStateBands} AS b (skill_id, status, band, learners, passed_one, passed_all)
