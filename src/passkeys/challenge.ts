@@ -11,7 +11,7 @@
  */
 import { ApiError } from '../errors.ts'
 import { toHex } from '../lib/encoding.ts'
-import { derivedKeys } from '../session/derived-keys.ts'
+import { derivedKeys, verifiedByAny } from '../session/derived-keys.ts'
 
 /** How long a challenge may be answered; the options' `timeout` says the same to the browser. */
 export const CHALLENGE_TTL_SECONDS = 300
@@ -79,7 +79,7 @@ export async function verifyChallenge(
   binding = '',
   now = Date.now(),
 ): Promise<VerifiedChallenge> {
-  const { verifying } = await requireKeys(secrets)
+  const keys = await requireKeys(secrets)
   const bytes = new Uint8Array(challenge)
   if (bytes.length !== LENGTH || bytes[0] !== VERSION) {
     throw refused('The challenge was not issued by this API: ask for new options.')
@@ -87,11 +87,7 @@ export async function verifyChallenge(
   const view = new DataView(bytes.buffer)
   const signed = withBinding(bytes.subarray(0, SIGNED_LENGTH), binding)
   const mac = bytes.subarray(SIGNED_LENGTH)
-  let authentic = false
-  for (const key of verifying) {
-    if (await crypto.subtle.verify('HMAC', key, mac, signed)) authentic = true
-  }
-  if (!authentic || view.getUint8(1) !== PURPOSES[purpose]) {
+  if (!(await verifiedByAny(keys, mac, signed)) || view.getUint8(1) !== PURPOSES[purpose]) {
     throw refused('The challenge was not issued by this API for this request: ask for new options.')
   }
   const expires = view.getUint32(2)

@@ -13,7 +13,7 @@
  */
 import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
 import type { MasteryState } from '../mastery/state.ts'
-import { derivedKeys } from '../session/derived-keys.ts'
+import { derivedKeys, verifiedByAny } from '../session/derived-keys.ts'
 
 /**
  * Long enough for an activity started before lunch and submitted after; short enough that a token
@@ -82,11 +82,7 @@ export async function verifySubmitToken(
   } catch {
     return { ok: false, reason: 'unverified' }
   }
-  let verified = false
-  for (const key of keys.verifying) {
-    if (await crypto.subtle.verify('HMAC', key, mac, payload)) verified = true
-  }
-  if (!verified) return { ok: false, reason: 'unverified' }
+  if (!(await verifiedByAny(keys, mac, payload))) return { ok: false, reason: 'unverified' }
   // Signed by us, so well-formed by construction; the format guards against our own older shapes.
   const { format, ...claims } = JSON.parse(new TextDecoder().decode(payload)) as SubmitTokenClaims & {
     format: number

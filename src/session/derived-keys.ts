@@ -43,3 +43,11 @@ export function derivedKeys(
   }
   return keys
 }
+
+/** Whether `mac` is the HMAC of `data` under one of the keys (the signing key first, then older ones). */
+export async function verifiedByAny(keys: DerivedKeys, mac: BufferSource, data: BufferSource) {
+  for (const key of keys.verifying) {
+    if (await crypto.subtle.verify('HMAC', key, mac, data)) return true
+  }
+  return false
+}
