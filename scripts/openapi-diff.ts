@@ -9,6 +9,9 @@
  * - a response that gives less or other: a property removed or no longer required, a type widened
  *   (null where there was none), an enum value added.
  *
+ * Schemas are compared as a client meets them, `$ref`s followed and `allOf` merged: how the document
+ * is factored into components is not part of the contract.
+ *
  * test/node/changelog.test.ts fails unless CHANGELOG.md's Unreleased "Breaking" section names every
  * operation (or schema) this finds.
  */
@@ -44,10 +47,35 @@ export function lastRelease(): OpenApi {
 const typesOf = (schema: Schema) =>
   new Set(schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type])
 
-function deref(doc: OpenApi, schema: Schema | undefined): Schema {
-  const ref = schema?.$ref as string | undefined
-  if (!ref) return schema ?? {}
-  return ((doc.components.schemas as Record<string, Schema>)[ref.split('/').at(-1) ?? ''] ?? {}) as Schema
+const flattened = new WeakMap<object, Schema>()
+
+/**
+ * The schema as a client meets it: `$ref`s followed and `allOf` members merged into one object
+ * (properties and `required` united), so moving fields into a shared component, or out of one,
+ * changes nothing here. The same input gives the same object, which keeps the walks' cycle checks
+ * working through recursive schemas.
+ */
+function resolved(doc: OpenApi, schema: Schema | undefined): Schema {
+  if (!schema) return {}
+  const ref = schema.$ref as string | undefined
+  if (ref) {
+    const target = (doc.components.schemas as Record<string, Schema>)[ref.split('/').at(-1) ?? '']
+    return target ? resolved(doc, target) : {}
+  }
+  if (!Array.isArray(schema.allOf)) return schema
+  const cached = flattened.get(schema)
+  if (cached) return cached
+  const { allOf, ...own } = schema
+  const merged: Schema = { ...own }
+  flattened.set(schema, merged)
+  for (const member of [own, ...(allOf as Schema[]).map((part) => resolved(doc, part))]) {
+    const { properties, required, ...rest } = member
+    Object.assign(merged, rest)
+    if (properties) merged.properties = { ...(merged.properties as Schema | undefined), ...properties }
+    if (required)
+      merged.required = [...new Set([...((merged.required as string[]) ?? []), ...(required as string[])])]
+  }
+  return merged
 }
 
 /** Where a request schema (old → new) now refuses what it took. */
@@ -60,8 +88,8 @@ function narrowed(
   out: string[],
   seen = new Set<Schema>(),
 ) {
-  const a = deref(oldDoc, before)
-  const b = deref(newDoc, after)
+  const a = resolved(oldDoc, before)
+  const b = resolved(newDoc, after)
   if (seen.has(a)) return
   seen.add(a)
   const [oldTypes, newTypes] = [typesOf(a), typesOf(b)]
@@ -116,8 +144,8 @@ function changedResponse(
   out: string[],
   seen = new Set<Schema>(),
 ) {
-  const a = deref(oldDoc, before)
-  const b = deref(newDoc, after)
+  const a = resolved(oldDoc, before)
+  const b = resolved(newDoc, after)
   if (seen.has(a)) return
   seen.add(a)
   const [oldTypes, newTypes] = [typesOf(a), typesOf(b)]

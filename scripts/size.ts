@@ -2,12 +2,7 @@
  * `npm run size`: bundles the Worker as `wrangler deploy` would (`--dry-run --outdir dist`, no
  * upload, no account), prints the raw and gzip sizes with the largest packages in the bundle, and the
  * start-up CPU time of the bundle as `wrangler check startup` profiles it (median of three local
- * runs; the edge's CPUs differ). Fails when the gzip size is over the gate: SIZE_BUDGET_KIB, default
- * 300. It was 260 — set when zod, zod-to-openapi, Hono, Drizzle and the Neon driver as published
- * measured 220 KiB, with room for passkeys (241 KiB) — and was raised when the authors' API (search,
- * prerequisites, import/export, classes, the attempts CSV) reached 258.5 KiB: the platform allows 3
- * MiB gzip (free plan) and a second of start-up, and what the gate still guards against is an
- * accidental dependency (`@simplewebauthn/server` alone would be 86 KiB). `.ci/run` runs it.
+ * runs; the edge's CPUs differ). Fails when the gzip size is over SIZE_BUDGET_KIB. `.ci/run` runs it.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -15,7 +10,12 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-const budgetKiB = Number(process.env.SIZE_BUDGET_KIB ?? 300)
+/**
+ * The Worker's one size budget, gzip. Set to the measurement plus 15 KiB when the OpenAPI document
+ * moved to build time and zod became tree-shakeable (267.2 → 193.0 KiB). Work that needs more
+ * raises it here, by what it states.
+ */
+const SIZE_BUDGET_KIB = 208
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',
@@ -32,7 +32,7 @@ runWrangler(['deploy', '--dry-run', '--outdir', 'dist', '--metafile=dist/meta.js
 const code = readFileSync('dist/index.js')
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`
 const gzip = gzipSync(code, { level: 9 }).length
-console.log(`bundle: ${kib(code.length)} raw, ${kib(gzip)} gzip (gate ${budgetKiB} KiB gzip)`)
+console.log(`bundle: ${kib(code.length)} raw, ${kib(gzip)} gzip (gate ${SIZE_BUDGET_KIB} KiB gzip)`)
 
 type Meta = { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }
 const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as Meta
@@ -73,7 +73,7 @@ console.log(
   `start-up CPU: ${runs[1]?.toFixed(1)} ms median (${runs.map((ms) => ms.toFixed(1)).join(', ')}; wrangler check startup, local)`,
 )
 
-if (gzip > budgetKiB * 1024) {
-  console.error(`Over the gate by ${kib(gzip - budgetKiB * 1024)} gzip.`)
+if (gzip > SIZE_BUDGET_KIB * 1024) {
+  console.error(`Over the gate by ${kib(gzip - SIZE_BUDGET_KIB * 1024)} gzip.`)
   process.exitCode = 1
 }

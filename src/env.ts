@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** An unset optional binding may arrive as an empty string (e.g. `KEY=` in .dev.vars). */
 const optional = <T extends z.ZodType>(schema: T) =>

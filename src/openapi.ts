@@ -3,23 +3,23 @@
  * response headers the API sends, each described once. Route kinds (routes/define.ts) add the
  * responses their middleware can answer; a route adds its own.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PROBLEM_CONTENT_TYPE } from './errors.ts'
 
 /** RFC 9457 problem details, as every error response of this API is shaped. */
 const Problem = z
   .object({
-    type: z.string().openapi({ example: 'tag:learning-progress-api,2026:problems:not_found' }),
-    title: z.string().openapi({ example: 'Not found' }),
-    status: z.int().openapi({ example: 404 }),
+    type: z.string().meta({ example: 'tag:learning-progress-api,2026:problems:not_found' }),
+    title: z.string().meta({ example: 'Not found' }),
+    status: z.int().meta({ example: 404 }),
     detail: z.string(),
-    instance: z.string().openapi({ description: 'The request path.' }),
-    requestId: z.string().openapi({ description: 'Also sent as the X-Request-Id header.' }),
+    instance: z.string().meta({ description: 'The request path.' }),
+    requestId: z.string().meta({ description: 'Also sent as the X-Request-Id header.' }),
     errors: z
       .array(
         z.object({
-          pointer: z.string().optional().openapi({ description: 'JSON pointer into the body (RFC 6901).' }),
-          parameter: z.string().optional().openapi({ description: 'Query, path or header parameter.' }),
+          pointer: z.string().optional().meta({ description: 'JSON pointer into the body (RFC 6901).' }),
+          parameter: z.string().optional().meta({ description: 'Query, path or header parameter.' }),
           detail: z.string(),
         }),
       )
@@ -27,13 +27,13 @@ const Problem = z
     resource: z
       .string()
       .optional()
-      .openapi({
+      .meta({
         description:
           'On a 503 whose write may or may not have been applied: where to read what happened. Retrying with ' +
           'the same Idempotency-Key is safe either way.',
       }),
   })
-  .openapi('Problem')
+  .meta({ id: 'Problem' })
 
 type Header = { description: string; schema: { type: 'string' | 'integer' } }
 const header = (description: string, type: 'string' | 'integer' = 'string'): Header => ({

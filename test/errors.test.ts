@@ -4,10 +4,10 @@
  */
 
 import { env } from 'cloudflare:workers'
-import { createRoute, z } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
 import { HTTPException } from 'hono/http-exception'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import * as z from 'zod'
 import { createApp } from '../src/app.ts'
 import { skillStates } from '../src/db/schema.ts'
 import { parseEnv } from '../src/env.ts'
@@ -48,7 +48,7 @@ function appWithTestRoutes() {
     return c.text('unreachable')
   })
   app.openapi(
-    createRoute({
+    {
       method: 'post',
       path: '/echo',
       request: {
@@ -61,7 +61,7 @@ function appWithTestRoutes() {
         },
       },
       responses: { 200: { description: 'echo' } },
-    }),
+    },
     (c) => c.json(c.req.valid('json')),
   )
   return app

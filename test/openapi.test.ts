@@ -105,7 +105,7 @@ describe('the OpenAPI document (public/openapi.json, served as a static asset)',
         'LearnerContent',
         'Attempt',
         'SkillState',
-        'Skill',
+        'CatalogueSkill',
       ]),
     )
   })

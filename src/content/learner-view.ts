@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import type { ActivityType, DrawnQuestion } from '../db/schema.ts'
 import { reviewPolicy } from './review.ts'
 import { type ActivityContent, type Question, REVEAL } from './schema.ts'
@@ -14,35 +14,35 @@ export const LearnerQuestion = z
     z.object({ ...base, kind: z.literal('numeric') }),
     z.object({ ...base, kind: z.literal('short_text') }),
   ])
-  .openapi('LearnerQuestion')
+  .meta({ id: 'LearnerQuestion' })
 
 export const LearnerContent = z
   .object({
     instructions: z.string().optional(),
-    passingScore: z.number().openapi({ description: 'Share of the maximum score needed to pass.' }),
-    questions: z.array(LearnerQuestion).openapi({
+    passingScore: z.number().meta({ description: 'Share of the maximum score needed to pass.' }),
+    questions: z.array(LearnerQuestion).meta({
       description:
         'Every question of the activity. An attempt answers its own selection: see `draw` and `shuffle`.',
     }),
-    draw: z.int().nullable().openapi({
+    draw: z.int().nullable().meta({
       description:
         'Each attempt answers this many of the questions, drawn at random at its start; null: all of them.',
     }),
-    shuffle: z.boolean().openapi({
+    shuffle: z.boolean().meta({
       description: 'Each attempt shows the questions, and each question’s choices, in an order of its own.',
     }),
     review: z
       .object({
-        correctness: z.boolean().openapi({ description: 'Whether each question is marked right or wrong.' }),
-        answers: z.enum(REVEAL).openapi({
+        correctness: z.boolean().meta({ description: 'Whether each question is marked right or wrong.' }),
+        answers: z.enum(REVEAL).meta({
           description:
             'When expected answers and explanations are shown: `always`, `after_pass` (for answered questions, ' +
             'once the attempt passes) or `never`.',
         }),
       })
-      .openapi({ description: 'What a submit shows, by the activity’s review policy.' }),
+      .meta({ description: 'What a submit shows, by the activity’s review policy.' }),
   })
-  .openapi('LearnerContent')
+  .meta({ id: 'LearnerContent' })
 
 function learnerQuestion(question: Question): z.infer<typeof LearnerQuestion> {
   const { id, prompt, points } = question

@@ -2,7 +2,7 @@
  * The format of `activities.content`: questions with their answer keys, graded on the server.
  * Validated before anything is stored, so grading can trust what it reads back.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 
 /** Postgres text rejects NUL, so it is refused here rather than failing as a 500 at insert time. */
 export const text = (max: number) =>
@@ -19,7 +19,7 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
 const questionId = z
   .string()
   .regex(ID_PATTERN, 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit')
-  .openapi({ example: 'q1' })
+  .meta({ example: 'q1' })
 
 const choice = z.strictObject({ id: questionId, text: text(500) })
 
@@ -87,19 +87,19 @@ export const REVEAL = ['always', 'after_pass', 'never'] as const
 
 const reviewPolicy = z
   .strictObject({
-    correctness: z.boolean().optional().openapi({
+    correctness: z.boolean().optional().meta({
       description: 'Whether learners see which questions they got right (default: practice and quiz).',
     }),
     answers: z
       .enum(REVEAL)
       .optional()
-      .openapi({
+      .meta({
         description:
           'When expected answers and explanations are shown: `always`, `after_pass` (answered questions, once the ' +
           'attempt passes) or `never` (default by type: practice always, quiz after_pass, test and challenge never).',
       }),
   })
-  .openapi('ReviewPolicy')
+  .meta({ id: 'ReviewPolicy' })
 
 export const activityContent = z
   .strictObject({
@@ -121,7 +121,7 @@ export const activityContent = z
     message: 'draw cannot be more than the number of questions',
     path: ['draw'],
   })
-  .openapi('ActivityContent')
+  .meta({ id: 'ActivityContent' })
 
 export type Question = z.infer<typeof question>
 export type ActivityContent = z.infer<typeof activityContent>

@@ -9,7 +9,7 @@
  * P(L0) prior, T learning (transit), S slip, G guess. Defaults 0.2 / 0.15 / 0.1 / 0.2, overridable
  * per skill in `skills.metadata.bkt`. For a single-choice question G is at least 1/choices.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 
 export type BktParameters = { pInit: number; pTransit: number; pSlip: number; pGuess: number }
 
@@ -32,7 +32,8 @@ export const BktOverrides = z
   .refine((p) => (p.pSlip ?? DEFAULT_BKT.pSlip) + (p.pGuess ?? DEFAULT_BKT.pGuess) < 1, {
     message: 'pSlip + pGuess must be below 1',
   })
-  .openapi('BktParameters', {
+  .meta({
+    id: 'BktParameters',
     description:
       'Bayesian Knowledge Tracing parameters (defaults: pInit 0.2, pTransit 0.15, pSlip 0.1, pGuess 0.2).',
   })

@@ -2,8 +2,9 @@
  * The relying party (from the bindings) and the options the browser is given for each ceremony:
  * discoverable credentials (no user name at sign-in), user verification required, no attestation.
  */
-import type { z } from '@hono/zod-openapi'
+
 import type { Context } from 'hono'
+import type * as z from 'zod'
 import { ApiError } from '../errors.ts'
 import { toBase64Url } from '../lib/encoding.ts'
 import type { CreationOptionsSchema, RequestOptionsSchema } from '../schemas/passkeys.ts'

@@ -3,7 +3,7 @@
  * the prerequisites the learner has not mastered yet (a soft lock — it stays open, clearly marked).
  * Shared by /v1/me/skills and /v1/me/next, so both say the same thing about the same learner.
  */
-import type { z } from '@hono/zod-openapi'
+import type * as z from 'zod'
 import type { Skill, SkillState } from '../db/schema.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import type { SkillRefSchema } from '../schemas/catalogue.ts'

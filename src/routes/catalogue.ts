@@ -4,8 +4,8 @@
  * learnerView().
  */
 
-import { z } from '@hono/zod-openapi'
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
 import { prerequisitesJson } from '../catalogue/prerequisites.ts'
 import { activityPublished, inPublishedSkill, skillPublished } from '../catalogue/publication.ts'

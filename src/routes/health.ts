@@ -1,18 +1,18 @@
-import { z } from '@hono/zod-openapi'
 import { sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { ApiError } from '../errors.ts'
 import { NO_STORE } from '../http/cache-control.ts'
 import { jsonResponse } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { databaseRoute, publicRoute } from './define.ts'
 
-const Liveness = z.object({ status: z.literal('ok') }).openapi('Liveness')
+const Liveness = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' })
 const DatabaseHealth = z
   .object({
     status: z.literal('ok'),
-    latencyMs: z.number().openapi({ description: 'Time for one `select 1` round trip, in milliseconds.' }),
+    latencyMs: z.number().meta({ description: 'Time for one `select 1` round trip, in milliseconds.' }),
   })
-  .openapi('DatabaseHealth')
+  .meta({ id: 'DatabaseHealth' })
 
 export const health = createRouter()
   .openapi(

@@ -1,6 +1,7 @@
 /** The learner's attempt history: one round trip per page, newest first. */
-import { z } from '@hono/zod-openapi'
+
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { activityContent } from '../content/schema.ts'
 import { activityVersions, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
@@ -38,8 +39,8 @@ export const meAttempts = createRouter()
           activityId: z
             .uuid()
             .optional()
-            .openapi({ param: { name: 'activityId', in: 'query' } }),
-          status: AttemptStatus.optional().openapi({ param: { name: 'status', in: 'query' } }),
+            .meta({ param: { name: 'activityId', in: 'query' } }),
+          status: AttemptStatus.optional().meta({ param: { name: 'status', in: 'query' } }),
           limit: limitQuery,
           cursor: cursorQuery,
         }),

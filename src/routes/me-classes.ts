@@ -1,6 +1,7 @@
 /** The classes this learner joined: join with a code, list, leave. One round trip each. */
-import { z } from '@hono/zod-openapi'
+
 import { and, asc, eq, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { normaliseJoinCode } from '../classes/join-code.ts'
 import { classes, classMembers } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'

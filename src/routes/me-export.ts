@@ -3,8 +3,9 @@
  * profile, devices (never a session id or hash), passkeys (never a key), every attempt with its
  * answers and feedback, every skill state with its review card. One round trip.
  */
-import { z } from '@hono/zod-openapi'
+
 import { asc, eq, getTableColumns, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import {
   attempts,
   classes,
@@ -38,13 +39,13 @@ const ReviewCardSchema = z
     state: z
       .int()
       .nullable()
-      .openapi({ description: 'FSRS card state: 0 new, 1 learning, 2 review, 3 relearning.' }),
+      .meta({ description: 'FSRS card state: 0 new, 1 learning, 2 review, 3 relearning.' }),
     scheduledDays: z.int().nullable(),
     reps: z.int(),
     lapses: z.int(),
     lastReview: Timestamp.nullable(),
   })
-  .openapi('ReviewCard')
+  .meta({ id: 'ReviewCard' })
 
 const ExportSchema = z
   .object({
@@ -52,17 +53,17 @@ const ExportSchema = z
     learner: LearnerSchema,
     devices: z.array(DeviceSchema),
     passkeys: z.array(PasskeySchema),
-    attempts: z.array(AttemptSchema).openapi({ description: 'Every attempt, oldest first.' }),
+    attempts: z.array(AttemptSchema).meta({ description: 'Every attempt, oldest first.' }),
     skillStates: z.array(
       SkillStateSchema.extend({
-        unitKnowledge: z.record(z.string(), z.number()).openapi({ description: 'P(L) per unit practised.' }),
+        unitKnowledge: z.record(z.string(), z.number()).meta({ description: 'P(L) per unit practised.' }),
         createdAt: Timestamp,
         reviewCard: ReviewCardSchema,
-      }).openapi('ExportedSkillState'),
+      }).meta({ id: 'ExportedSkillState' }),
     ),
-    classes: z.array(MyClassSchema).openapi({ description: 'The classes the learner joined.' }),
+    classes: z.array(MyClassSchema).meta({ description: 'The classes the learner joined.' }),
   })
-  .openapi('LearnerExport')
+  .meta({ id: 'LearnerExport' })
 
 const presentCard = (state: SkillState): z.infer<typeof ReviewCardSchema> => ({
   stability: state.stability,

@@ -1,5 +1,5 @@
 /** What this learner should do next, explained. One round trip. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { learnerSkills } from '../progress/learner-skills.ts'
@@ -12,7 +12,7 @@ import { learnerRoute } from './define.ts'
 
 const NextStepSchema = z
   .object({
-    reason: z.enum(['review_due', 'continue', 'start']).openapi({
+    reason: z.enum(['review_due', 'continue', 'start']).meta({
       description:
         '`review_due`: a mastered skill whose review is due. `continue`: a skill in progress, at its weakest unit. ' +
         '`start`: a skill not started whose prerequisites are all mastered.',
@@ -21,15 +21,15 @@ const NextStepSchema = z
     unit: z.object({
       id: z.uuid(),
       name: z.string(),
-      knowledge: z.number().openapi({ description: 'P(L) of the unit now (the prior if never practised).' }),
+      knowledge: z.number().meta({ description: 'P(L) of the unit now (the prior if never practised).' }),
     }),
-    activity: z.object({ id: z.uuid(), name: z.string(), type: ActivityType }).openapi({
+    activity: z.object({ id: z.uuid(), name: z.string(), type: ActivityType }).meta({
       description: 'The unit’s first activity not passed yet (its first activity when all are passed).',
     }),
-    dueAt: Timestamp.nullable().openapi({ description: 'When the review fell due (`review_due` only).' }),
-    explanation: z.string().openapi({ description: 'Why this step, in a sentence for the learner.' }),
+    dueAt: Timestamp.nullable().meta({ description: 'When the review fell due (`review_due` only).' }),
+    explanation: z.string().meta({ description: 'Why this step, in a sentence for the learner.' }),
   })
-  .openapi('NextStep')
+  .meta({ id: 'NextStep' })
 
 export const meNext = createRouter().openapi(
   learnerRoute({

@@ -3,8 +3,9 @@
  * Registering is two requests: options (a signed challenge, the learner's passkeys excluded), then
  * the browser's answer, verified here with Web Crypto (passkeys/webauthn.ts).
  */
-import { z } from '@hono/zod-openapi'
+
 import { and, asc, eq } from 'drizzle-orm'
+import * as z from 'zod'
 import { passkeys } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
@@ -29,7 +30,7 @@ import { getCurrentLearner } from '../session/learner.ts'
 import { sessionOf } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
-const PasskeyList = z.object({ items: z.array(PasskeySchema) }).openapi('PasskeyList')
+const PasskeyList = z.object({ items: z.array(PasskeySchema) }).meta({ id: 'PasskeyList' })
 
 const notFound = () => new ApiError('not_found', 'No passkey with this id.')
 

@@ -1,5 +1,5 @@
 /** What the learner should review now: due skills, most overdue first, with activities to do. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PRIVATE } from '../http/cache-control.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse } from '../openapi.ts'
@@ -26,7 +26,7 @@ const ReviewItem = z
       }),
     ),
   })
-  .openapi('ReviewItem')
+  .meta({ id: 'ReviewItem' })
 
 export const meReview = createRouter().openapi(
   learnerRoute({

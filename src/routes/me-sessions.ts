@@ -2,8 +2,9 @@
  * The learner's devices: one session each. A learner signs a lost or shared device out from any
  * other, or every other one at once. One round trip each.
  */
-import { z } from '@hono/zod-openapi'
+
 import { and, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { sessions } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
@@ -15,7 +16,7 @@ import { clearSessionCookie, getCurrentLearner, IDLE_LIMIT } from '../session/le
 import { sessionOf } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
-const DeviceList = z.object({ items: z.array(DeviceSchema) }).openapi('DeviceList')
+const DeviceList = z.object({ items: z.array(DeviceSchema) }).meta({ id: 'DeviceList' })
 
 export const meSessions = createRouter()
   .openapi(

@@ -1,5 +1,5 @@
 /** This learner's progress per skill. One round trip each. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'

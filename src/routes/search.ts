@@ -3,8 +3,9 @@
  * search keys are unbounded, so catalogue writes do not purge them; results may lag an edit by
  * that long.
  */
-import { z } from '@hono/zod-openapi'
+
 import type { Context } from 'hono'
+import * as z from 'zod'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
 import { searchBatch, segments } from '../catalogue/search.ts'
 import { retryReads } from '../db/retry.ts'
@@ -21,7 +22,7 @@ const SearchQuery = z.object({
   q: wellFormedText
     .transform((value) => value.trim())
     .pipe(z.string().min(1, 'must not be blank').max(200, 'must be at most 200 characters'))
-    .openapi({
+    .meta({
       param: { name: 'q', in: 'query' },
       type: 'string',
       minLength: 1,
@@ -41,17 +42,17 @@ const SearchHit = z
     id: z.uuid(),
     name: z.string(),
     skillId: z.uuid(),
-    unitId: z.uuid().nullable().openapi({ description: 'The unit (itself, for a unit); null for a skill.' }),
-    match: z.enum(['text', 'similar_name']).openapi({
+    unitId: z.uuid().nullable().meta({ description: 'The unit (itself, for a unit); null for a skill.' }),
+    match: z.enum(['text', 'similar_name']).meta({
       description:
         '`text`: the words were found (ranked first). `similar_name`: the name is close to the query.',
     }),
     rank: z.number(),
-    snippet: z.array(z.object({ text: z.string(), highlighted: z.boolean() })).openapi({
+    snippet: z.array(z.object({ text: z.string(), highlighted: z.boolean() })).meta({
       description: 'Plain-text segments of the description or instructions; matched words highlighted.',
     }),
   })
-  .openapi('SearchHit')
+  .meta({ id: 'SearchHit' })
 
 /** The cache key, from the raw query (the middleware runs before validation; bad input is not cached). */
 function searchKey(c: Context<AppEnv>) {

@@ -2,7 +2,7 @@
  * Signing in with a passkey, on any device: options (a signed challenge; no user name, so nothing
  * about which passkeys exist), then the browser's answer. Both are limited per client address.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitPasskeySignIn } from '../middleware/rate-limit.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
@@ -20,13 +20,13 @@ const SignedInSchema = z
     learner: LearnerSchema,
     merged: z
       .object({
-        attempts: z.int().openapi({ description: 'Attempts brought over from this device’s learner.' }),
-        skills: z.int().openapi({ description: 'Skill states recomputed from both histories.' }),
+        attempts: z.int().meta({ description: 'Attempts brought over from this device’s learner.' }),
+        skills: z.int().meta({ description: 'Skill states recomputed from both histories.' }),
       })
       .nullable()
-      .openapi({ description: 'What the merge brought over; null when nothing was merged.' }),
+      .meta({ description: 'What the merge brought over; null when nothing was merged.' }),
   })
-  .openapi('SignedIn')
+  .meta({ id: 'SignedIn' })
 
 export const sessionPasskey = createRouter()
   .openapi(

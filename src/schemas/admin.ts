@@ -3,7 +3,7 @@
  * numbers. Each resource lists its fields once; creation adds defaults, an update takes any
  * non-empty subset.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PUBLICATION_STATUSES } from '../catalogue/publication.ts'
 import { activityContent, text } from '../content/schema.ts'
 import { BktOverrides } from '../mastery/bkt.ts'
@@ -14,7 +14,7 @@ export const id = z.uuid().transform((value) => value.toLowerCase())
 const order = z.int().min(0).max(100_000)
 const level = z.int().min(1).max(10)
 const description = text(2000).nullable()
-export const publication = z.enum(PUBLICATION_STATUSES).openapi({
+export const publication = z.enum(PUBLICATION_STATUSES).meta({
   description:
     '`draft`: only authors see it; `published`: learners see it (an activity only once its skill is ' +
     'published too). New skills and activities are drafts unless created `published`.',
@@ -25,7 +25,7 @@ function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) 
   return z
     .strictObject(optional as { [K in keyof T]: z.ZodOptional<T[K]> })
     .refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' })
-    .openapi(name, { minProperties: 1, description: 'The fields to change: at least one.' })
+    .meta({ id: name, minProperties: 1, description: 'The fields to change: at least one.' })
 }
 
 /** A skill's metadata may carry its BKT parameters (`bkt`), which must then be valid. */
@@ -58,7 +58,8 @@ export const CreateSkillSchema = z
     metadata: SkillMetadata.default({}),
     status: publication.default('draft'),
   })
-  .openapi('CreateSkill', {
+  .meta({
+    id: 'CreateSkill',
     example: { name: 'Fractions', description: 'Halves, thirds and quarters.', level: 2 },
   })
 export const UpdateSkillSchema = updateOf(skill, 'UpdateSkill')
@@ -70,7 +71,7 @@ export const CreateUnitSchema = z
     order: order.default(0),
     metadata: MetadataInput.default({}),
   })
-  .openapi('CreateUnit')
+  .meta({ id: 'CreateUnit' })
 export const UpdateUnitSchema = updateOf(unit, 'UpdateUnit')
 
 export const CreateActivitySchema = z
@@ -82,5 +83,5 @@ export const CreateActivitySchema = z
     metadata: MetadataInput.default({}),
     status: publication.default('draft'),
   })
-  .openapi('CreateActivity')
+  .meta({ id: 'CreateActivity' })
 export const UpdateActivitySchema = updateOf(activity, 'UpdateActivity')

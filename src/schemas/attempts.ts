@@ -1,5 +1,5 @@
 /** Attempts: what a learner submits, and how an attempt is presented — only what it showed. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { attemptView, LearnerQuestion } from '../content/learner-view.ts'
 import { type ActivityContent, ID_PATTERN } from '../content/schema.ts'
 import { type Attempt, attemptStatus } from '../db/schema.ts'
@@ -12,12 +12,11 @@ const answerText = z
   .max(500)
   .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
 
-const AnswerValue = z
-  .union([answerText, z.number().finite(), z.array(questionId).max(20)])
-  .openapi('AnswerValue', {
-    description:
-      'single_choice: a choice id; multiple_choice: choice ids; numeric: a number; short_text: text.',
-  })
+const AnswerValue = z.union([answerText, z.number().finite(), z.array(questionId).max(20)]).meta({
+  id: 'AnswerValue',
+  description:
+    'single_choice: a choice id; multiple_choice: choice ids; numeric: a number; short_text: text.',
+})
 
 export const SubmitAttemptSchema = z
   .strictObject({
@@ -25,7 +24,7 @@ export const SubmitAttemptSchema = z
       answers: z
         .record(questionId, AnswerValue)
         .refine((answers) => Object.keys(answers).length <= 50, 'at most 50 answers')
-        .openapi({
+        .meta({
           description:
             'Answers by question id, to the attempt’s own questions (an answer to a question it did not draw is ' +
             'a 400); unanswered questions score zero.',
@@ -35,7 +34,8 @@ export const SubmitAttemptSchema = z
         }),
     }),
   })
-  .openapi('SubmitAttempt', {
+  .meta({
+    id: 'SubmitAttempt',
     example: { response: { answers: { q1: 12, q2: 'c', q3: ['b', 'd'], q4: 'photosynthesis' } } },
   })
 
@@ -46,41 +46,38 @@ const QuestionFeedbackSchema = z
     questionId: z.string(),
     answered: z.boolean(),
     points: z.int(),
-    correct: z.boolean().nullable().openapi({
+    correct: z.boolean().nullable().meta({
       description: 'Whether the answer was right; null where the activity shows the score only.',
     }),
-    pointsAwarded: z
-      .int()
-      .nullable()
-      .openapi({ description: 'Null where the activity shows the score only.' }),
-    expected: AnswerValue.optional().openapi({ description: 'The expected answer, where it was revealed.' }),
-    explanation: z.string().optional().openapi({ description: 'Where the answer was revealed.' }),
-    revealed: z.boolean().openapi({
+    pointsAwarded: z.int().nullable().meta({ description: 'Null where the activity shows the score only.' }),
+    expected: AnswerValue.optional().meta({ description: 'The expected answer, where it was revealed.' }),
+    explanation: z.string().optional().meta({ description: 'Where the answer was revealed.' }),
+    revealed: z.boolean().meta({
       description:
         'The expected answer and explanation were shown with this attempt (decided when it was submitted, by ' +
         'the activity’s review policy).',
     }),
-    credited: z.boolean().openapi({
+    credited: z.boolean().meta({
       description:
         'The answer counted toward mastery. A question whose expected answer this learner had already been ' +
         'shown counts toward score and pass, not mastery.',
     }),
   })
-  .openapi('QuestionFeedback')
+  .meta({ id: 'QuestionFeedback' })
 
 export const AttemptSchema = z
   .object({
     id: z.uuid(),
     activityId: z.uuid(),
     status: AttemptStatus,
-    contentVersion: z.int().openapi({ description: 'The activity’s content version it is graded against.' }),
+    contentVersion: z.int().meta({ description: 'The activity’s content version it is graded against.' }),
     score: z.int().nullable(),
     maxScore: z.int().nullable(),
-    passed: z.boolean().nullable().openapi({ description: 'Null until the attempt is graded.' }),
+    passed: z.boolean().nullable().meta({ description: 'Null until the attempt is graded.' }),
     questions: z
       .array(LearnerQuestion)
       .optional()
-      .openapi({
+      .meta({
         description:
           'The attempt’s own questions, as drawn and ordered at its start (with choices in the order shown): ' +
           'answer these. Sent by start and by `GET /v1/me/attempts/{attemptId}`.',
@@ -90,7 +87,7 @@ export const AttemptSchema = z
     startedAt: Timestamp,
     completedAt: Timestamp.nullable(),
   })
-  .openapi('Attempt')
+  .meta({ id: 'Attempt' })
 
 type Response = z.infer<typeof AttemptSchema>['response']
 

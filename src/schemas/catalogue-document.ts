@@ -4,7 +4,7 @@
  * answer keys), and each skill names the skills it requires. Timestamps are left out, so exporting,
  * importing into an empty database and exporting again gives the same bytes.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { activity, id, publication, skill, unit } from './admin.ts'
 
 export const CATALOGUE_FORMAT = 'learning-progress-catalogue'
@@ -17,10 +17,10 @@ const status = publication.default('published')
 
 const DocumentActivity = z
   .strictObject({ id, ...activityFields, status })
-  .openapi('CatalogueDocumentActivity')
+  .meta({ id: 'CatalogueDocumentActivity' })
 const DocumentUnit = z
   .strictObject({ id, ...unitFields, activities: z.array(DocumentActivity).max(500) })
-  .openapi('CatalogueDocumentUnit')
+  .meta({ id: 'CatalogueDocumentUnit' })
 const DocumentSkill = z
   .strictObject({
     id,
@@ -29,10 +29,10 @@ const DocumentSkill = z
     prerequisites: z
       .array(id)
       .max(50)
-      .openapi({ description: 'Ids of the skills this one requires, in the document.' }),
+      .meta({ description: 'Ids of the skills this one requires, in the document.' }),
     units: z.array(DocumentUnit).max(200),
   })
-  .openapi('CatalogueDocumentSkill')
+  .meta({ id: 'CatalogueDocumentSkill' })
 
 export type CatalogueDocument = z.infer<typeof CatalogueDocumentSchema>
 
@@ -110,7 +110,8 @@ export const CatalogueDocumentSchema = z
     skills: z.array(DocumentSkill).max(1000),
   })
   .superRefine(checkReferences)
-  .openapi('CatalogueDocument', {
+  .meta({
+    id: 'CatalogueDocument',
     description:
       'A whole catalogue: skills (by name) with their prerequisites and units (in order), units with their ' +
       'activities (in order, answer keys included). No timestamps: export → import → export is byte for byte the same.',
@@ -121,7 +122,7 @@ const ids = z.object({
   skills: z.array(z.uuid()),
   units: z.array(z.uuid()),
   activities: z.array(z.uuid()),
-  prerequisites: z.int().openapi({ description: 'How many edges.' }),
+  prerequisites: z.int().meta({ description: 'How many edges.' }),
 })
 
 export const ImportResultSchema = z
@@ -131,15 +132,15 @@ export const ImportResultSchema = z
     created: ids,
     updated: ids,
     unchanged: counts,
-    deleted: ids.openapi({
+    deleted: ids.meta({
       description: 'What is (or, in a dry run, would be) deleted: only with `prune=true`.',
     }),
-    kept: counts.openapi({
+    kept: counts.meta({
       description:
         'What the database has and the document does not, left in place because `prune` is not set.',
     }),
-    pruneDestroys: z.object({ attempts: z.int(), skillStates: z.int() }).openapi({
+    pruneDestroys: z.object({ attempts: z.int(), skillStates: z.int() }).meta({
       description: 'Learners’ attempts and skill states a prune of this document deletes (or would).',
     }),
   })
-  .openapi('CatalogueImportResult')
+  .meta({ id: 'CatalogueImportResult' })

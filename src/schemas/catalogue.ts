@@ -1,12 +1,12 @@
 /** Response shapes of the catalogue, and presenters from database rows to them. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { PUBLICATION_STATUSES, statusOf } from '../catalogue/publication.ts'
 import { LearnerContent, learnerView } from '../content/learner-view.ts'
 import { type ActivityContent, activityContent } from '../content/schema.ts'
 import { type Activity, activityType, type Skill, type Unit } from '../db/schema.ts'
 import { Timestamp } from './common.ts'
 
-const Metadata = z.record(z.string(), z.unknown()).openapi({ description: 'Free-form JSON for clients.' })
+const Metadata = z.record(z.string(), z.unknown()).meta({ description: 'Free-form JSON for clients.' })
 export const ActivityType = z.enum(activityType.enumValues)
 
 export const SkillSchema = z
@@ -19,7 +19,7 @@ export const SkillSchema = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi('Skill')
+  .meta({ id: 'Skill' })
 
 export const UnitSchema = z
   .object({
@@ -32,14 +32,16 @@ export const UnitSchema = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi('Unit')
+  .meta({ id: 'Unit' })
 
 /** A skill named from another's: a prerequisite, a recommendation. */
-export const SkillRefSchema = z.object({ id: z.uuid(), name: z.string(), level: z.int() }).openapi('SkillRef')
+export const SkillRefSchema = z
+  .object({ id: z.uuid(), name: z.string(), level: z.int() })
+  .meta({ id: 'SkillRef' })
 
 export const SkillPrerequisitesSchema = z
   .object({ skillId: z.uuid(), prerequisites: z.array(SkillRefSchema) })
-  .openapi('SkillPrerequisites')
+  .meta({ id: 'SkillPrerequisites' })
 
 const ActivitySummarySchema = z
   .object({
@@ -51,31 +53,31 @@ const ActivitySummarySchema = z
     order: z.int(),
     questionCount: z.int(),
   })
-  .openapi('ActivitySummary')
+  .meta({ id: 'ActivitySummary' })
 
 const activityDetails = { metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp }
 
 export const ActivitySchema = ActivitySummarySchema.extend({
   content: LearnerContent,
   ...activityDetails,
-}).openapi('Activity')
+}).meta({ id: 'Activity' })
 
 const updatedBy = z
   .string()
   .nullable()
-  .openapi({ description: 'The author (ADMIN_TOKENS name) of the last admin write; null if none.' })
+  .meta({ description: 'The author (ADMIN_TOKENS name) of the last admin write; null if none.' })
 
 /** Whether learners see it, and since when. */
 const published = {
   status: z.enum(PUBLICATION_STATUSES),
-  publishedAt: Timestamp.nullable().openapi({
+  publishedAt: Timestamp.nullable().meta({
     description: 'When it was first published; null for a draft.',
   }),
 }
 
 /** What authors see of a skill and a unit: who changed it last, too. */
-export const AdminSkillSchema = SkillSchema.extend({ updatedBy, ...published }).openapi('AdminSkill')
-export const AdminUnitSchema = UnitSchema.extend({ updatedBy }).openapi('AdminUnit')
+export const AdminSkillSchema = SkillSchema.extend({ updatedBy, ...published }).meta({ id: 'AdminSkill' })
+export const AdminUnitSchema = UnitSchema.extend({ updatedBy }).meta({ id: 'AdminUnit' })
 
 /**
  * What authors see through the admin API: the full content, answer keys included. Not an extension
@@ -86,22 +88,22 @@ export const AdminActivitySchema = ActivitySummarySchema.extend({
   ...activityDetails,
   updatedBy,
   ...published,
-}).openapi('AdminActivity')
+}).meta({ id: 'AdminActivity' })
 
 export const UnitWithActivitiesSchema = UnitSchema.extend({
   activities: z.array(ActivitySummarySchema),
-}).openapi('UnitWithActivities')
-const prerequisites = z.array(SkillRefSchema).openapi({
+}).meta({ id: 'UnitWithActivities' })
+const prerequisites = z.array(SkillRefSchema).meta({
   description:
     'The skills this one builds on, by level then name. A learner is recommended this skill after them (a soft lock: it stays open).',
 })
 
 /** A skill as the public catalogue shows it: with its prerequisites. */
-export const CatalogueSkillSchema = SkillSchema.extend({ prerequisites }).openapi('CatalogueSkill')
+export const CatalogueSkillSchema = SkillSchema.extend({ prerequisites }).meta({ id: 'CatalogueSkill' })
 
 export const SkillTreeSchema = CatalogueSkillSchema.extend({
   units: z.array(UnitWithActivitiesSchema),
-}).openapi('SkillTree')
+}).meta({ id: 'SkillTree' })
 
 const iso = (date: Date) => date.toISOString()
 

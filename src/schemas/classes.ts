@@ -1,11 +1,11 @@
 /** Classes as authors and learners see them: authors get the code and a count, learners the name. */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { text } from '../content/schema.ts'
 import { Timestamp } from './common.ts'
 
 export const CreateClassSchema = z
   .strictObject({ name: text(200) })
-  .openapi('CreateClass', { example: { name: 'Year 4, Ms Rivera' } })
+  .meta({ id: 'CreateClass', example: { name: 'Year 4, Ms Rivera' } })
 
 export const AdminClassSchema = z
   .object({
@@ -13,22 +13,22 @@ export const AdminClassSchema = z
     name: z.string(),
     joinCode: z
       .string()
-      .openapi({ description: 'What learners type to join: eight characters, no look-alikes.' }),
-    members: z.int().openapi({ description: 'How many learners joined (never who).' }),
+      .meta({ description: 'What learners type to join: eight characters, no look-alikes.' }),
+    members: z.int().meta({ description: 'How many learners joined (never who).' }),
     createdBy: z.string().nullable(),
     createdAt: Timestamp,
   })
-  .openapi('AdminClass')
+  .meta({ id: 'AdminClass' })
 
 export const JoinClassSchema = z
   .strictObject({
-    code: z.string().max(32).openapi({
+    code: z.string().max(32).meta({
       description: 'The class’s join code, in any case, with or without spaces and dashes.',
       example: 'K7QM-2XHP',
     }),
   })
-  .openapi('JoinClass')
+  .meta({ id: 'JoinClass' })
 
 export const MyClassSchema = z
   .object({ id: z.uuid(), name: z.string(), joinedAt: Timestamp })
-  .openapi('MyClass', { description: 'A class this learner joined. The class sees counts, never who.' })
+  .meta({ id: 'MyClass', description: 'A class this learner joined. The class sees counts, never who.' })

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi'
 import { type SQLWrapper, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { ApiError } from '../errors.ts'
 import { PROTOTYPE_KEYS } from '../http/json-scan.ts'
 import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
@@ -10,10 +10,10 @@ export const uuidParam = <K extends string>(name: K) =>
     [name]: z
       .uuid({ message: 'must be a UUID' })
       .transform((value) => value.toLowerCase())
-      .openapi({ param: { name, in: 'path' }, example: '00000000-0000-4000-8000-000000000001' }),
+      .meta({ param: { name, in: 'path' }, example: '00000000-0000-4000-8000-000000000001' }),
   } as Record<K, z.ZodPipe<z.ZodUUID, z.ZodTransform<string, string>>>)
 
-export const Timestamp = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-25T10:00:00.000Z' })
+export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-25T10:00:00.000Z' })
 
 /** `limit` 1–`max` (default `fallback`), given once, digits only: `1e3`, `abc`, `-1` and `limit=1&limit=2` are 400s. */
 export const limitOf = (max: number, fallback: number) =>
@@ -23,7 +23,7 @@ export const limitOf = (max: number, fallback: number) =>
     .transform(Number)
     .pipe(z.int().min(1, 'must be at least 1').max(max, `must be at most ${max}`))
     .default(fallback)
-    .openapi({
+    .meta({
       param: { name: 'limit', in: 'query' },
       type: 'integer',
       minimum: 1,
@@ -38,7 +38,7 @@ export const cursorQuery = z
   .string()
   .max(512)
   .optional()
-  .openapi({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page.' })
+  .meta({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page.' })
 
 /** Text that is well-formed Unicode (no lone surrogates), for strings that reach a query. */
 export const wellFormedText = z
@@ -93,9 +93,9 @@ export const page = <T extends z.ZodType>(item: T, name: string) =>
       nextCursor: z
         .string()
         .nullable()
-        .openapi({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+        .meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
     })
-    .openapi(name)
+    .meta({ id: name })
 
 /**
  * Free-form JSON for clients, bounded: at most 4 KiB serialised, and no NUL anywhere (Postgres
@@ -112,7 +112,7 @@ export const MetadataInput = z
   .record(z.string().max(64), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 4096, 'must serialise to at most 4096 characters')
   .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters')
-  .openapi({
+  .meta({
     description:
       'Free-form JSON object, at most 4 KiB serialised. Anywhere in it (as in any request body), the keys ' +
       '`__proto__`, `constructor` and `prototype` are refused, and so are NUL characters, lone surrogates ' +
@@ -129,7 +129,7 @@ export const IdempotencyKeyHeader = z.object({
   'Idempotency-Key': z
     .string()
     .optional()
-    .openapi({
+    .meta({
       param: { name: 'Idempotency-Key', in: 'header' },
       description:
         'Makes a retry safe. A quoted string or a token of 1–255 printable characters, kept 24 hours per ' +
@@ -147,7 +147,7 @@ export const SubmitHeaders = IdempotencyKeyHeader.extend({
   'Submit-Token': z
     .string()
     .optional()
-    .openapi({
+    .meta({
       param: { name: 'Submit-Token', in: 'header' },
       description:
         'The `Submit-Token` header of the start of this attempt. Optional: with it the submit costs one ' +
@@ -164,4 +164,4 @@ export const versionQuery = (description: string) =>
     .int()
     .min(1)
     .optional()
-    .openapi({ param: { name: 'version', in: 'query' }, description })
+    .meta({ param: { name: 'version', in: 'query' }, description })

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { text } from '../content/schema.ts'
 import { Timestamp } from './common.ts'
 
@@ -10,8 +10,8 @@ export const LearnerSchema = z
     createdAt: Timestamp,
     lastActiveAt: Timestamp,
   })
-  .openapi('Learner')
+  .meta({ id: 'Learner' })
 
 export const UpdateLearnerSchema = z
-  .strictObject({ displayName: text(80).nullable().openapi({ example: 'Ada' }) })
-  .openapi('UpdateLearner')
+  .strictObject({ displayName: text(80).nullable().meta({ example: 'Ada' }) })
+  .meta({ id: 'UpdateLearner' })

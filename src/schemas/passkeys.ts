@@ -4,7 +4,7 @@
  * are) and the credentials it answers with (as `PublicKeyCredential.toJSON()` makes them). Binary
  * values are base64url without padding.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { text } from '../content/schema.ts'
 import type { Passkey } from '../db/schema.ts'
 import { refusesPrototypeKeys, Timestamp } from './common.ts'
@@ -15,13 +15,13 @@ const base64url = (max: number) =>
     .min(1)
     .max(max)
     .regex(/^[A-Za-z0-9_-]+$/)
-    .openapi({ description: 'base64url, unpadded', format: 'base64url' })
+    .meta({ description: 'base64url, unpadded', format: 'base64url' })
 
 /** How an authenticator can be reached ("internal", "hybrid", "usb", …); future values are kept as sent. */
 const Transport = z
   .string()
   .regex(/^[a-z][a-z-]{0,31}$/)
-  .openapi({ example: 'internal' })
+  .meta({ example: 'internal' })
 
 const CredentialDescriptor = z.object({
   type: z.literal('public-key'),
@@ -48,7 +48,8 @@ export const CreationOptionsSchema = z
       attestation: z.literal('none'),
     }),
   })
-  .openapi('PasskeyCreationOptions', {
+  .meta({
+    id: 'PasskeyCreationOptions',
     description:
       'For `navigator.credentials.create({ publicKey })` (decode the base64url values, or pass `publicKey` to ' +
       '`PublicKeyCredential.parseCreationOptionsFromJSON`). The challenge is good for one registration within ' +
@@ -57,7 +58,7 @@ export const CreationOptionsSchema = z
 
 const MergePreview = z
   .object({
-    allowed: z.boolean().openapi({
+    allowed: z.boolean().meta({
       description:
         'Whether this device’s learner can be merged into the passkey’s: only an anonymous learner (no passkey) ' +
         'signed in on no other device can.',
@@ -65,11 +66,11 @@ const MergePreview = z
     reason: z
       .enum(['has_passkey', 'other_sessions'])
       .nullable()
-      .openapi({ description: 'Why merging is not allowed; null when it is.' }),
-    attempts: z.int().openapi({ description: 'Attempts merging would bring over.' }),
-    skills: z.int().openapi({ description: 'Skills with progress merging would bring over.' }),
+      .meta({ description: 'Why merging is not allowed; null when it is.' }),
+    attempts: z.int().meta({ description: 'Attempts merging would bring over.' }),
+    skills: z.int().meta({ description: 'Skills with progress merging would bring over.' }),
   })
-  .openapi('MergePreview')
+  .meta({ id: 'MergePreview' })
 
 export const RequestOptionsSchema = z
   .object({
@@ -78,17 +79,18 @@ export const RequestOptionsSchema = z
       rpId: z.string(),
       timeout: z.int(),
       userVerification: UserVerification,
-      allowCredentials: z.array(CredentialDescriptor).max(0).openapi({
+      allowCredentials: z.array(CredentialDescriptor).max(0).meta({
         description:
           'Always empty: the browser offers the passkeys it has for this site (discoverable credentials).',
       }),
     }),
-    merge: MergePreview.nullable().openapi({
+    merge: MergePreview.nullable().meta({
       description:
         'What signing in with `merge: true` would bring over from this device; null without a session.',
     }),
   })
-  .openapi('PasskeySignInOptions', {
+  .meta({
+    id: 'PasskeySignInOptions',
     description:
       'For `navigator.credentials.get({ publicKey })`. Nothing here depends on which passkeys exist. The challenge ' +
       'is good for one sign-in within `timeout` milliseconds.',
@@ -97,7 +99,7 @@ export const RequestOptionsSchema = z
 const AuthenticatorAttachment = z.enum(['platform', 'cross-platform']).nullable().optional()
 const ExtensionResults = z
   .record(z.string(), z.unknown())
-  .openapi({
+  .meta({
     description: 'As the browser returned them. Keys that reach into prototypes are refused, as in any body.',
     ...refusesPrototypeKeys,
   })
@@ -117,7 +119,8 @@ const RegistrationCredentialSchema = z
     authenticatorAttachment: AuthenticatorAttachment,
     clientExtensionResults: ExtensionResults,
   })
-  .openapi('RegistrationCredential', {
+  .meta({
+    id: 'RegistrationCredential',
     description:
       'What `navigator.credentials.create()` answered, as `PublicKeyCredential.toJSON()` serialises it.',
   })
@@ -134,7 +137,8 @@ const AuthenticationCredentialSchema = z
     authenticatorAttachment: AuthenticatorAttachment,
     clientExtensionResults: ExtensionResults,
   })
-  .openapi('AuthenticationCredential', {
+  .meta({
+    id: 'AuthenticationCredential',
     description:
       'What `navigator.credentials.get()` answered, as `PublicKeyCredential.toJSON()` serialises it.',
   })
@@ -142,42 +146,40 @@ const AuthenticationCredentialSchema = z
 export type RegistrationCredential = z.infer<typeof RegistrationCredentialSchema>
 export type AuthenticationCredential = z.infer<typeof AuthenticationCredentialSchema>
 
-const passkeyName = text(60).openapi({ example: 'Phone' })
+const passkeyName = text(60).meta({ example: 'Phone' })
 
 export const RegisterPasskeySchema = z
   .strictObject({
     credential: RegistrationCredentialSchema,
     name: passkeyName
       .optional()
-      .openapi({ description: 'Defaults to the device it was created on ("Safari on iPhone").' }),
+      .meta({ description: 'Defaults to the device it was created on ("Safari on iPhone").' }),
   })
-  .openapi('RegisterPasskey')
+  .meta({ id: 'RegisterPasskey' })
 
-export const RenamePasskeySchema = z.strictObject({ name: passkeyName }).openapi('RenamePasskey')
+export const RenamePasskeySchema = z.strictObject({ name: passkeyName }).meta({ id: 'RenamePasskey' })
 
 export const SignInWithPasskeySchema = z
   .strictObject({
     credential: AuthenticationCredentialSchema,
-    merge: z.boolean().openapi({
+    merge: z.boolean().meta({
       description:
         'true: bring this device’s progress over to the passkey’s learner (allowed only when the sign-in options ' +
         'said so). false: switch learners and leave this device’s learner as it is.',
     }),
   })
-  .openapi('SignInWithPasskey')
+  .meta({ id: 'SignInWithPasskey' })
 
 export const PasskeySchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
     transports: z.array(z.string()),
-    backedUp: z
-      .boolean()
-      .openapi({ description: 'Synced by a passkey provider across the learner’s devices.' }),
+    backedUp: z.boolean().meta({ description: 'Synced by a passkey provider across the learner’s devices.' }),
     createdAt: Timestamp,
     lastUsedAt: Timestamp.nullable(),
   })
-  .openapi('Passkey', { description: 'A passkey of the learner: never its key.' })
+  .meta({ id: 'Passkey', description: 'A passkey of the learner: never its key.' })
 
 export const presentPasskey = (passkey: Passkey): z.infer<typeof PasskeySchema> => ({
   id: passkey.id,

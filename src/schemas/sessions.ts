@@ -1,16 +1,17 @@
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import type { Session } from '../db/schema.ts'
 import { Timestamp } from './common.ts'
 
 export const DeviceSchema = z
   .object({
     id: z.uuid(),
-    label: z.string().openapi({ example: 'Firefox on Linux' }),
-    current: z.boolean().openapi({ description: 'This is the device the request came from.' }),
+    label: z.string().meta({ example: 'Firefox on Linux' }),
+    current: z.boolean().meta({ description: 'This is the device the request came from.' }),
     createdAt: Timestamp,
-    lastUsedAt: Timestamp.openapi({ description: 'Refreshed at most every five minutes.' }),
+    lastUsedAt: Timestamp.meta({ description: 'Refreshed at most every five minutes.' }),
   })
-  .openapi('Device', {
+  .meta({
+    id: 'Device',
     description: 'A signed-in device: one session of the learner. Never its cookie or hash.',
   })
 

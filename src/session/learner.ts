@@ -10,9 +10,10 @@
  * `learnerIdOf(hash)`, a subquery, so they ride the same round trip and the same transaction as the
  * lookup.
  */
-import type { z } from '@hono/zod-openapi'
+
 import { and, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Context } from 'hono'
+import type * as z from 'zod'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'

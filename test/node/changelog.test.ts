@@ -39,4 +39,43 @@ describe('CHANGELOG.md', () => {
       change: 'query limit: no longer takes 20',
     })
   })
+
+  it('compares schemas as clients meet them: a refactor into allOf and $ref reports nothing', () => {
+    type Schema = { properties: Record<string, unknown>; required: string[] }
+    const schemas = current.components.schemas as Record<string, Schema>
+    // A device: what GET /v1/me/sessions lists.
+    const name = 'Device'
+    const original = schemas[name]
+    if (!original) throw new Error('the document has a Device component')
+    // The same component, factored as a shared base plus its own fields.
+    const [first, ...others] = Object.keys(original.properties)
+    const refactored = structuredClone(current)
+    const components = refactored.components.schemas as Record<string, unknown>
+    components.ExtractedBase = {
+      type: 'object',
+      properties: { [first as string]: original.properties[first as string] },
+      required: original.required.filter((field) => field === first),
+    }
+    components[name] = {
+      allOf: [
+        { $ref: '#/components/schemas/ExtractedBase' },
+        {
+          type: 'object',
+          properties: Object.fromEntries(others.map((field) => [field, original.properties[field]])),
+          required: original.required.filter((field) => field !== first),
+        },
+      ],
+    }
+    expect(breakingChanges(current, refactored)).toEqual([])
+    expect(breakingChanges(refactored, current)).toEqual([])
+    // …while a field dropped from inside the allOf is still found wherever the component is answered.
+    const dropped = structuredClone(refactored)
+    const base = (dropped.components.schemas as Record<string, Schema>).ExtractedBase
+    if (base) base.properties = {}
+    const changes = breakingChanges(current, dropped)
+    expect(changes.length).toBeGreaterThan(0)
+    expect(
+      changes.every(({ change }) => change.endsWith(`.${first}: removed`) || change.includes(`.${first}:`)),
+    ).toBe(true)
+  })
 })

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { activityStats } from '../../analytics/item-stats.ts'
 import { activityContent } from '../../content/schema.ts'
 import { retryReads } from '../../db/retry.ts'
@@ -18,8 +18,8 @@ export const QuestionStatistics = z.object({
   kind: z.string(),
   prompt: z.string(),
   responses: z.int(),
-  facility: ratio.openapi({ description: 'Share of responses that were correct.' }),
-  discrimination: ratio.openapi({
+  facility: ratio.meta({ description: 'Share of responses that were correct.' }),
+  discrimination: ratio.meta({
     description: 'Correlation of this question with the rest of the score (−1…1); null when undefined.',
   }),
 })
@@ -27,14 +27,14 @@ export const QuestionStatistics = z.object({
 const ActivityStats = z
   .object({
     activityId: z.uuid(),
-    version: z.int().openapi({ description: 'The content version these statistics are of.' }),
-    currentVersion: z.int().openapi({ description: 'The activity’s content version now.' }),
+    version: z.int().meta({ description: 'The content version these statistics are of.' }),
+    currentVersion: z.int().meta({ description: 'The activity’s content version now.' }),
     attempts: z.object({ started: z.int(), completed: z.int(), abandoned: z.int(), inProgress: z.int() }),
-    meanScoreRatio: ratio.openapi({ description: 'Mean score / maxScore over completed attempts.' }),
-    passRate: ratio.openapi({ description: 'Share of completed attempts at or above the passing score.' }),
+    meanScoreRatio: ratio.meta({ description: 'Mean score / maxScore over completed attempts.' }),
+    passRate: ratio.meta({ description: 'Share of completed attempts at or above the passing score.' }),
     questions: z.array(QuestionStatistics),
   })
-  .openapi('ActivityStats')
+  .meta({ id: 'ActivityStats' })
 
 export const adminActivityStats = createRouter().openapi(
   adminRoute({

@@ -4,8 +4,9 @@
  * Everyone's numbers come from the aggregates the cron keeps; a class's are computed live from its
  * members' rows (src/analytics/dashboards.ts).
  */
-import { z } from '@hono/zod-openapi'
+
 import { eq, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import {
   activityDashboard,
   activityRows,
@@ -30,12 +31,12 @@ import { failures, found, foundVersion, route } from './shared.ts'
 const classQuery = z
   .uuid()
   .optional()
-  .openapi({
+  .meta({
     param: { name: 'classId', in: 'query' },
     description: 'Only this class’s learners (computed live from their rows); default: everyone.',
   })
 
-const sourceField = z.enum(['aggregates', 'live']).openapi({
+const sourceField = z.enum(['aggregates', 'live']).meta({
   description:
     '`aggregates`: everyone, from the tables the cron keeps (at most one cron period, 10 minutes, behind); ' +
     '`live`: one class, computed from its members’ rows as of this request.',
@@ -51,11 +52,11 @@ const ActivityAnalytics = z
     currentVersion: z.int(),
     classId: z.uuid().nullable(),
     source: sourceField,
-    attempts: z.int().openapi({ description: 'Completed attempts on this version.' }),
+    attempts: z.int().meta({ description: 'Completed attempts on this version.' }),
     daily: z.array(
       z.object({ day: z.iso.date(), completed: z.int(), passed: z.int(), meanScoreRatio: ratio }),
     ),
-    scoreDistribution: z.array(z.object({ ...band, attempts: z.int() })).openapi({
+    scoreDistribution: z.array(z.object({ ...band, attempts: z.int() })).meta({
       description: 'Ten bands of score / maxScore: [0, 0.1), …, [0.9, 1] (the last one closed).',
     }),
     groups: z
@@ -63,7 +64,7 @@ const ActivityAnalytics = z
         top: z.object({ fromBand: z.int(), attempts: z.int() }),
         bottom: z.object({ toBand: z.int(), attempts: z.int() }),
       })
-      .openapi({
+      .meta({
         description:
           'The groups distractor analysis compares: the highest and the lowest score bands holding at least 27% of ' +
           'the attempts each (never overlapping).',
@@ -72,7 +73,7 @@ const ActivityAnalytics = z
       QuestionStatistics.extend({
         flags: z
           .array(z.enum(['too_easy', 'too_hard', 'poorly_discriminating', 'negatively_discriminating']))
-          .openapi({
+          .meta({
             description:
               `From ${MIN_RESPONSES} responses on: facility above 0.9 (too easy) or below 0.3 (too hard); ` +
               'discrimination below 0.2 (poorly discriminating) or below 0 (negatively: a misleading question or a wrong key).',
@@ -82,20 +83,20 @@ const ActivityAnalytics = z
             z.object({
               choiceId: z.string(),
               text: z.string(),
-              key: z.boolean().openapi({ description: 'A correct choice.' }),
+              key: z.boolean().meta({ description: 'A correct choice.' }),
               picks: z.int(),
               topPicks: z.int(),
               bottomPicks: z.int(),
             }),
           )
           .nullable()
-          .openapi({
+          .meta({
             description: 'Choice questions: how often each choice was picked, overall and by group.',
           }),
       }),
     ),
   })
-  .openapi('ActivityAnalytics')
+  .meta({ id: 'ActivityAnalytics' })
 
 const SkillAnalytics = z
   .object({
@@ -103,19 +104,17 @@ const SkillAnalytics = z
     name: z.string(),
     classId: z.uuid().nullable(),
     source: sourceField,
-    learners: z.int().openapi({ description: 'Learners who started the skill (submitted once).' }),
+    learners: z.int().meta({ description: 'Learners who started the skill (submitted once).' }),
     byStatus: z.object({ in_progress: z.int(), mastered: z.int(), review_needed: z.int() }),
-    mastery: z.array(z.object({ ...band, learners: z.int() })).openapi({
+    mastery: z.array(z.object({ ...band, learners: z.int() })).meta({
       description: 'Learners by masteryScore, in ten bands.',
     }),
-    funnel: z
-      .object({ started: z.int(), passedOne: z.int(), passedAll: z.int(), mastered: z.int() })
-      .openapi({
-        description:
-          'Started; passed at least one activity; passed every published activity; mastered (now or due for review).',
-      }),
+    funnel: z.object({ started: z.int(), passedOne: z.int(), passedAll: z.int(), mastered: z.int() }).meta({
+      description:
+        'Started; passed at least one activity; passed every published activity; mastered (now or due for review).',
+    }),
   })
-  .openapi('SkillAnalytics')
+  .meta({ id: 'SkillAnalytics' })
 
 /** The class asked for, read in the same batch; a wrong id is a 404, not an empty dashboard. */
 const classCheck = (db: Db, classId: string | undefined) =>

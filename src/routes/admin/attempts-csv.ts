@@ -4,8 +4,9 @@
  * carry) happens before the response starts, so a wrong id is still a 404 problem; the other pages
  * are read while the client downloads, one round trip each, and never held in memory together.
  */
-import { z } from '@hono/zod-openapi'
+
 import { eq } from 'drizzle-orm'
+import * as z from 'zod'
 import {
   type AttemptsCursor,
   CSV_COLUMNS,
@@ -60,7 +61,7 @@ export const adminAttemptsCsv = createRouter().openapi(
       params: uuidParam('activityId'),
       query: z.object({
         version: versionQuery('Only attempts on this content version (default: every version).'),
-        cursor: cursorQuery.openapi({ description: 'Where to start: from a `Link: rel="next"` URL.' }),
+        cursor: cursorQuery.meta({ description: 'Where to start: from a `Link: rel="next"` URL.' }),
       }),
     },
     responses: { 200: csvResponse('The attempts, as CSV', ['Link']), ...failures },

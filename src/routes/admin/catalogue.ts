@@ -3,7 +3,7 @@
  * that says what would change). Export and dry run cost one round trip; an import two (read and
  * compare, then one batch that writes everything in one transaction).
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
 import {
   catalogueReads,
@@ -31,7 +31,7 @@ const flag = (name: string, description: string) =>
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true')
-    .openapi({ param: { name, in: 'query' }, type: 'boolean', description })
+    .meta({ param: { name, in: 'query' }, type: 'boolean', description })
 
 export const adminCatalogue = createRouter()
   .openapi(

@@ -1,6 +1,7 @@
 /** Teachers' classes: create one (with its join code), list them with how many joined, delete one. */
-import { z } from '@hono/zod-openapi'
+
 import { asc, eq, sql } from 'drizzle-orm'
+import * as z from 'zod'
 import { newJoinCode } from '../../classes/join-code.ts'
 import { retryReads } from '../../db/retry.ts'
 import { classes, classMembers } from '../../db/schema.ts'

@@ -2,7 +2,7 @@
  * The catalogue's shape, for authors: what a delete would cascade to (before they confirm it), and a
  * skill's units and activities reordered in one atomic request. One round trip each.
  */
-import { z } from '@hono/zod-openapi'
+import * as z from 'zod'
 import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
 import { type CascadeKind, cascadeCounts, reorderBatch } from '../../catalogue/structure.ts'
 import { AssertionFailed, asserting } from '../../db/assert.ts'
@@ -20,14 +20,12 @@ const CascadeSchema = z
   .object({
     units: z.int(),
     activities: z.int(),
-    attempts: z.int().openapi({ description: 'Learners’ attempts (any status) on the activities that go.' }),
-    learners: z.int().openapi({ description: 'How many learners those attempts belong to.' }),
-    skillStates: z.int().openapi({ description: 'Learners’ states on the skill (a skill only).' }),
-    prerequisites: z
-      .int()
-      .openapi({ description: 'Prerequisite edges from or to the skill (a skill only).' }),
+    attempts: z.int().meta({ description: 'Learners’ attempts (any status) on the activities that go.' }),
+    learners: z.int().meta({ description: 'How many learners those attempts belong to.' }),
+    skillStates: z.int().meta({ description: 'Learners’ states on the skill (a skill only).' }),
+    prerequisites: z.int().meta({ description: 'Prerequisite edges from or to the skill (a skill only).' }),
   })
-  .openapi('DeleteCascade', { description: 'What deleting this would delete with it. Nothing is deleted.' })
+  .meta({ id: 'DeleteCascade', description: 'What deleting this would delete with it. Nothing is deleted.' })
 
 const unique = (ids: string[]) => new Set(ids).size === ids.length
 
@@ -37,16 +35,17 @@ const ReorderSchema = z
       .array(
         z.strictObject({
           id,
-          activities: z.array(id).max(500).refine(unique, 'each activity once').openapi({
+          activities: z.array(id).max(500).refine(unique, 'each activity once').meta({
             description: 'Every activity of the unit, in their new order.',
           }),
         }),
       )
       .max(200)
       .refine((units) => unique(units.map((u) => u.id)), 'each unit once')
-      .openapi({ description: 'Every unit of the skill, in their new order.' }),
+      .meta({ description: 'Every unit of the skill, in their new order.' }),
   })
-  .openapi('SkillOrder', {
+  .meta({
+    id: 'SkillOrder',
     example: {
       units: [
         { id: '00000000-0000-4000-8000-000000000102', activities: ['00000000-0000-4000-8000-000000001003'] },
