@@ -8,7 +8,7 @@
  * catalogue read and on submit. Submit is measured without a token (two round trips) and with its
  * start's Submit-Token, counting the path each took (its Server-Timing: one_trip, or why not) in the
  * journey and under load. Prints a table and writes it to .local/bench/ (git-ignored);
- * `--record` writes bench/results/latest.{json,md} instead, the committed record the README quotes.
+ * `--record` writes bench/results/latest.{json,md} instead, the committed record that the docs quote.
  * `--quick`: 20 samples and 3 s of load, for a look in a minute. The backend (PGlite, or PostgreSQL
  * with LOCAL_POSTGRES_URL) is named in the output: their numbers differ.
  */
