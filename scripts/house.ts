@@ -20,9 +20,9 @@ import { isMain } from './lib/main.ts'
 type Check = { ceiling: number; goal: number }
 
 const CHECKS = {
-  'context-imports': { ceiling: 8, goal: 0 },
-  'positional-results': { ceiling: 20, goal: 0 },
-  'queries-in-routes': { ceiling: 62, goal: 0 },
+  'context-imports': { ceiling: 0, goal: 0 },
+  'positional-results': { ceiling: 11, goal: 0 },
+  'queries-in-routes': { ceiling: 45, goal: 0 },
   'zod-openapi-values': { ceiling: 0, goal: 0 },
   'longest-function': { ceiling: 311, goal: 100 },
   'readme-lines': { ceiling: 256, goal: 350 },

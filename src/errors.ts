@@ -10,7 +10,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { ZodError } from 'zod'
 import { classifyDatabaseError, describeForLog } from './db/errors.ts'
 import { NO_STORE } from './http/cache-control.ts'
-import { logSecurityEvent } from './http/security-events.ts'
+import { logSecurityEvent, type RequestFacts } from './http/security-events.ts'
+import type { AppEnv } from './types.ts'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
@@ -96,6 +97,17 @@ export class ApiError extends HTTPException {
   }
 }
 
+/**
+ * 401 for "no session". The session middleware clears whatever cookie was sent with it (tampered,
+ * unknown or revoked).
+ */
+export const noSession = (reason: SecurityReason, headers: Record<string, string> = {}) =>
+  // No registered scheme exists for cookies; the header still tells clients what kind of credential is missing.
+  new ApiError('unauthorized', 'No valid session: create one with POST /v1/session.', {
+    headers: { 'WWW-Authenticate': 'Cookie realm="learner"', ...headers },
+    reason,
+  })
+
 /** A JSON pointer into the request body (RFC 6901: `~` and `/` inside a key are escaped). */
 export const jsonPointer = (path: PropertyKey[]) =>
   ['#', ...path.map((key) => String(key).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/')
@@ -178,10 +190,19 @@ export function logServerFault(c: Context, error: unknown, extra: Record<string,
   )
 }
 
-export const onError: ErrorHandler = async function onError(error, c) {
+/** What a security event logs of the request (never its address, cookie or token: see http/security-events.ts). */
+export const requestFacts = (c: Context<AppEnv>): RequestFacts => ({
+  requestId: c.get('requestId'),
+  method: c.req.method,
+  route: c.req.routePath,
+  clientAddress: c.req.header('cf-connecting-ip'),
+  secrets: c.env.SESSION_SECRETS,
+})
+
+export const onError: ErrorHandler<AppEnv> = async function onError(error, c) {
   if (error instanceof ApiError) {
     if (error.status >= 500) logServerFault(c, error.cause ?? error, { code: error.code })
-    if (error.reason) await logSecurityEvent(c, error.status, error.reason)
+    if (error.reason) await logSecurityEvent(requestFacts(c), error.status, error.reason)
     return problemResponse(c, error.code, error.message, error)
   }
   if (error instanceof HTTPException) {

@@ -2,12 +2,39 @@ import type { DatabaseStats, Db } from './db/client.ts'
 import type { Env } from './env.ts'
 
 /** A verified session cookie. */
-export type Session = {
+type Session = {
   /** The id in the cookie: never stored, never logged. */
   id: string
   /** SHA-256 of the id: what the database stores and looks up. */
   hash: string
 }
+
+/**
+ * What a session route's domain code needs of its request, resolved by its route kind
+ * (session/middleware.ts): plain values, nothing of HTTP. The domain reports what happened to the
+ * device's session through `device`; the route kind turns that into Set-Cookie.
+ */
+export type SessionScope = {
+  db: Db
+  env: Env
+  /** The verified session cookie's session, or null (optional on session routes). */
+  session: Session | null
+  /** The request's User-Agent: a new session's device label comes from it. */
+  userAgent: string | undefined
+  device: {
+    /** The session's cookie is due to be re-issued (its year slides). */
+    renewDue(): void
+    /** This device now holds a new session (its cookie is set). */
+    started(sessionId: string): void
+    /** This device's session is over (its cookie is cleared). */
+    ended(): void
+  }
+  /** Logs a credential that was ignored rather than refused (a security event). */
+  ignoredCredential(reason: string): Promise<void>
+}
+
+/** A learner route's scope: its session is verified (the route kind answered 401 otherwise). */
+export type LearnerScope = SessionScope & { session: Session }
 
 /** The one Hono environment type: validated bindings plus what middleware puts on the context. */
 export type AppEnv = {
@@ -21,6 +48,8 @@ export type AppEnv = {
     session: Session | null
     /** Whether the request carried a session cookie at all (a bad one is cleared on 401). */
     sessionCookiePresent: boolean
+    /** Set by the session middleware: what the domain needs of a session route's request. */
+    scope: SessionScope
     /** Set by the admin credential (middleware/admin-auth.ts): the author of the token. */
     author: string
   }

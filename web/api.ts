@@ -12,6 +12,12 @@ export const api = hc<AppType>(location.origin, { fetch: carrySubmitTokens() })
 /** The body of a 2xx response, typed by the route; throws DetailedError (with the problem) otherwise. */
 export { read }
 
+/**
+ * Headers for one learner write: a fresh Idempotency-Key, so that a retry of this very request (by
+ * the browser or a proxy) is answered once.
+ */
+export const once = () => ({ 'Idempotency-Key': `"${crypto.randomUUID()}"` })
+
 /** That this browser has had a session here: a hint (the cookie itself is HttpOnly), not a credential. */
 const HAD_SESSION = 'learning-progress:had-session'
 

@@ -3,9 +3,19 @@
  * keyed hash of the client address, so repeated refusals of one address can be told apart from many
  * without the address itself ever being logged. Never the cookie, the token, or the address.
  */
-import type { Context } from 'hono'
 import { toHex, utf8 } from '../lib/encoding.ts'
-import type { AppEnv } from '../types.ts'
+
+/** What a security event says of its request, read off it at the edge (errors.ts, the session middleware). */
+export type RequestFacts = {
+  requestId: string
+  method: string
+  /** The route's pattern, never the path (which may hold ids). */
+  route: string
+  /** cf-connecting-ip: hashed, never logged. */
+  clientAddress: string | undefined
+  /** SESSION_SECRETS: the first keys the client hash. */
+  secrets: readonly string[] | undefined
+}
 
 const keys = new WeakMap<readonly string[], Promise<CryptoKey>>()
 
@@ -14,9 +24,7 @@ const keys = new WeakMap<readonly string[], Promise<CryptoKey>>()
  * session secret: stable while the secret is, useless to anyone without it. Null when either is
  * missing (local tools, a misconfigured deployment).
  */
-async function clientTag(c: Context<AppEnv>): Promise<string | null> {
-  const address = c.req.header('cf-connecting-ip')
-  const secrets = c.env.SESSION_SECRETS
+async function clientTag({ clientAddress: address, secrets }: RequestFacts): Promise<string | null> {
   const [secret] = secrets ?? []
   if (!address || !secrets || !secret) return null
   let key = keys.get(secrets)
@@ -35,18 +43,18 @@ async function clientTag(c: Context<AppEnv>): Promise<string | null> {
 }
 
 /** A refused request (401, 403, 429): why, and who sent it. */
-export const logSecurityEvent = (c: Context<AppEnv>, status: number, reason: string) =>
-  logEvent(c, { event: 'refused', status }, reason)
+export const logSecurityEvent = (request: RequestFacts, status: number, reason: string) =>
+  logEvent(request, { event: 'refused', status }, reason)
 
 /**
  * A credential that was ignored rather than refused (a submit token that does not verify: the
  * request goes on the slower path): logged like a refusal, since a forged one is an attack.
  */
-export const logIgnoredCredential = (c: Context<AppEnv>, reason: string) =>
-  logEvent(c, { event: 'ignored' }, reason)
+export const logIgnoredCredential = (request: RequestFacts, reason: string) =>
+  logEvent(request, { event: 'ignored' }, reason)
 
 async function logEvent(
-  c: Context<AppEnv>,
+  request: RequestFacts,
   what: { event: 'refused'; status: number } | { event: 'ignored' },
   reason: string,
 ) {
@@ -54,12 +62,12 @@ async function logEvent(
     JSON.stringify({
       level: 'warn',
       event: what.event,
-      requestId: c.get('requestId'),
-      method: c.req.method,
-      route: c.req.routePath,
+      requestId: request.requestId,
+      method: request.method,
+      route: request.route,
       ...('status' in what && { status: what.status }),
       reason,
-      client: await clientTag(c),
+      client: await clientTag(request),
     }),
   )
 }

@@ -3,12 +3,11 @@
  * discoverable credentials (no user name at sign-in), user verification required, no attestation.
  */
 
-import type { Context } from 'hono'
 import type * as z from 'zod'
+import type { Env } from '../env.ts'
 import { ApiError } from '../errors.ts'
 import { toBase64Url } from '../lib/encoding.ts'
 import type { CreationOptionsSchema, RequestOptionsSchema } from '../schemas/passkeys.ts'
-import type { AppEnv } from '../types.ts'
 import { CHALLENGE_TTL_SECONDS } from './challenge.ts'
 import { ALGORITHMS, type RelyingParty, userHandleOf } from './webauthn.ts'
 
@@ -19,8 +18,8 @@ const RP_NAME = 'Learning Progress'
  * WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS; without them (or with an origin outside the RP ID's domain)
  * the passkey routes fail closed with a 500, while everything else works on.
  */
-export function relyingParty(c: Context<AppEnv>): RelyingParty {
-  const { WEBAUTHN_RP_ID: id, WEBAUTHN_ORIGINS: origins = [] } = c.env
+export function relyingParty(env: Pick<Env, 'WEBAUTHN_RP_ID' | 'WEBAUTHN_ORIGINS'>): RelyingParty {
+  const { WEBAUTHN_RP_ID: id, WEBAUTHN_ORIGINS: origins = [] } = env
   const withinDomain = (origin: string) => {
     const { hostname } = new URL(origin)
     return hostname === id || hostname.endsWith(`.${id}`)

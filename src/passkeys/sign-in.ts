@@ -8,7 +8,6 @@
  */
 
 import { eq, sql } from 'drizzle-orm'
-import type { Context } from 'hono'
 import { AssertionFailed, asserting } from '../db/assert.ts'
 import { batchByName } from '../db/batch.ts'
 import { retryReads, withRetries } from '../db/retry.ts'
@@ -17,7 +16,7 @@ import { ApiError } from '../errors.ts'
 import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf } from '../progress/merge.ts'
 import type { AuthenticationCredential } from '../schemas/passkeys.ts'
 import { learnerIdOf, newSession } from '../session/learner.ts'
-import type { AppEnv } from '../types.ts'
+import type { SessionScope } from '../types.ts'
 import { verifyChallenge } from './challenge.ts'
 import { relyingParty } from './options.ts'
 import { passkeyProblem } from './refusals.ts'
@@ -33,13 +32,13 @@ const isStaleMerge = (error: unknown) =>
   error instanceof AssertionFailed && error.assertion === 'merge_unchanged'
 
 export async function signInWithPasskey(
-  c: Context<AppEnv>,
+  scope: SessionScope,
   credential: AuthenticationCredential,
   merge: boolean,
 ): Promise<SignedIn> {
   if (credential.id !== credential.rawId) throw refused('passkey_malformed', 'id and rawId differ.')
   try {
-    return await withRetries(() => signInOnce(c, credential, merge), {
+    return await withRetries(() => signInOnce(scope, credential, merge), {
       tries: MAX_TRIES,
       retryOn: isStaleMerge,
       delayMs: (attempt) => Math.random() * 20 * 2 ** attempt,
@@ -55,8 +54,8 @@ export async function signInWithPasskey(
   }
 }
 
-async function signInOnce(c: Context<AppEnv>, credential: AuthenticationCredential, merge: boolean) {
-  const { db, session } = c.var
+async function signInOnce(scope: SessionScope, credential: AuthenticationCredential, merge: boolean) {
+  const { db, session } = scope
   const target = sql`(SELECT ${passkeys.learnerId} FROM ${passkeys} WHERE ${passkeys.credentialId} = ${credential.rawId})`
   const { named: read } = await retryReads(() =>
     batchByName(db, {
@@ -76,9 +75,9 @@ async function signInOnce(c: Context<AppEnv>, credential: AuthenticationCredenti
   const assertion = await verifyAssertion(
     credential,
     { ...passkey, userHandle: userHandleOf(passkey.learnerId) },
-    relyingParty(c),
+    relyingParty(scope.env),
   )
-  const challenge = await verifyChallenge(c.env.SESSION_SECRETS, assertion.challenge, 'signIn')
+  const challenge = await verifyChallenge(scope.env.SESSION_SECRETS, assertion.challenge, 'signIn')
 
   const [source] = read.source
   const merging = merge && session && source && source.learnerId !== passkey.learnerId ? source : null
@@ -91,7 +90,7 @@ async function signInOnce(c: Context<AppEnv>, credential: AuthenticationCredenti
     )
   }
   const plan = merging && session ? planMerge(merging, passkey.learnerId, read) : null
-  const device = await newSession(c, passkey.learnerId)
+  const device = await newSession(scope, passkey.learnerId)
   const { named: written } = await asserting(() =>
     batchByName(db, {
       ...(plan && session ? mergeStatements(db, plan, session.hash) : {}),
@@ -110,13 +109,12 @@ async function signInOnce(c: Context<AppEnv>, credential: AuthenticationCredenti
   )
   const [learner] = written.learner as Learner[]
   if (!learner) throw new Error('the sign-in batch committed without the learner')
-  c.header('Set-Cookie', await device.cookie())
+  scope.device.started(device.id)
   return { learner, merged: plan && { attempts: plan.attempts, skills: plan.states.length } }
 }
 
 /** What POST /v1/session/passkey/options says about merging: null without a live session. */
-export async function mergePreviewFor(c: Context<AppEnv>) {
-  const { db, session } = c.var
+export async function mergePreviewFor({ db, session }: SessionScope) {
   if (!session) return null
   const [source] = await retryReads(() => sourceOf(db, session.hash))
   return source ? mergePreview(source) : null

@@ -78,18 +78,18 @@ export function record(
   response: { status: number | SQL; snapshot: SQL },
   happened: SQL,
 ) {
-  return [
-    db
+  return {
+    recordResponse: db
       .update(idempotencyKeys)
       .set({
         responseStatus: typeof response.status === 'number' ? response.status : sql`${response.status}`,
         response: response.snapshot,
       })
       .where(and(mine(learnerId, request), happened)),
-    db
+    releaseKey: db
       .delete(idempotencyKeys)
       .where(and(mine(learnerId, request), sql`${idempotencyKeys.responseStatus} IS NULL`)),
-  ]
+  }
 }
 
 /** The live record of this key for the learner, if any. */

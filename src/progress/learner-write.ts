@@ -26,17 +26,14 @@
  * write whose key another request holds.
  */
 import { eq, type SQL, sql } from 'drizzle-orm'
-import type { BatchItem } from 'drizzle-orm/batch'
-import type { Context } from 'hono'
 import { type Assertion, AssertionFailed, batchAssert, failedAssertion, marker } from '../db/assert.ts'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { classifyDatabaseError, isRetryableConflict } from '../db/errors.ts'
 import { type IdempotencyKey, type Learner, learners } from '../db/schema.ts'
-import { ApiError } from '../errors.ts'
-import { getCurrentLearner, learnerIdOf, renewCookie, touchSession } from '../session/learner.ts'
-import { noSession, sessionOf } from '../session/middleware.ts'
-import type { AppEnv } from '../types.ts'
+import { ApiError, noSession } from '../errors.ts'
+import { learnerIdOf, noteCookieRenewal, readLearner, touchSession } from '../session/learner.ts'
+import type { LearnerScope } from '../types.ts'
 import {
   claim,
   holdsClaim,
@@ -81,27 +78,33 @@ export type WriteResponse = { resource: string } | { resource: string; status: n
  * (the network, a timeout) may or may not have committed: that 503 says so and names `resource`.
  */
 export async function learnerWrite<S extends Statements>(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   idempotency: IdempotencyRequest | null,
   operation: (w: WriteContext) => S,
   replyWith: WriteResponse | ((w: WriteContext) => WriteResponse),
 ): Promise<Written<S>> {
-  const { w, response, before } = protocol(c, replyWith)
-  const after: BatchItem<'pg'>[] = []
-  if (idempotency) {
-    if (!('snapshot' in response)) throw new Error('a write with an Idempotency-Key needs a replay snapshot')
-    before.push(
-      claim(w.db, w.learnerId, idempotency),
-      w.assert(holdsClaim(w.learnerId, idempotency), 'key_claimed'),
-    )
-    after.push(...record(w.db, w.learnerId, idempotency, response, w.happened))
+  const { w, response, before } = protocol(scope, replyWith)
+  if (idempotency && !('snapshot' in response)) {
+    throw new Error('a write with an Idempotency-Key needs a replay snapshot')
   }
+  const claimed = idempotency && {
+    claim: claim(w.db, w.learnerId, idempotency),
+    keyClaimed: w.assert(holdsClaim(w.learnerId, idempotency), 'key_claimed'),
+  }
+  const recorded =
+    idempotency && 'snapshot' in response && record(w.db, w.learnerId, idempotency, response, w.happened)
   try {
-    const { named } = await send(c, operation(w), before, after, response.resource)
+    const { named } = await send(
+      scope,
+      operation(w),
+      { ...before, ...claimed },
+      { ...recorded },
+      response.resource,
+    )
     return { replay: null, results: named }
   } catch (error) {
     if (error instanceof AssertionFailed && error.assertion === 'key_claimed' && idempotency) {
-      return { replay: await replayAfterClaim(c, idempotency) }
+      return { replay: await replayAfterClaim(scope, idempotency) }
     }
     throw error
   }
@@ -131,27 +134,35 @@ export type GuardedWritten<S extends Statements> = {
  * what its second and last needs. An assertion here (session_active) still rolls everything back.
  */
 export async function guardedWrite<S extends Statements>(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   idempotency: IdempotencyRequest | null,
   guard: (w: WriteContext) => SQL,
   operation: (w: GuardedContext) => S,
   replyWith: WriteResponse & { status: number | SQL; snapshot: SQL },
 ): Promise<GuardedWritten<S>> {
-  const { w, before } = protocol(c, replyWith)
+  const { w, before } = protocol(scope, replyWith)
   const claimed = idempotency ? holdsClaim(w.learnerId, idempotency) : sql`true`
-  if (idempotency) before.push(claim(w.db, w.learnerId, idempotency))
-  before.push(w.db.execute(sql`SELECT ${guardHeld.setTo(sql`${claimed} AND ${guard(w)}`)} AS held`))
-  const after: BatchItem<'pg'>[] = []
-  if (idempotency) {
-    after.push(
-      ...record(w.db, w.learnerId, idempotency, replyWith, w.happened),
-      lookup(w.db, w.learnerId, idempotency.key),
-    )
+  const guarded = {
+    ...(idempotency && { claim: claim(w.db, w.learnerId, idempotency) }),
+    guard: w.db.execute<{ held: boolean }>(
+      sql`SELECT ${guardHeld.setTo(sql`${claimed} AND ${guard(w)}`)} AS held`,
+    ),
   }
-  const sent = await send(c, operation({ ...w, held: guardHeld.isSet }), before, after, replyWith.resource)
-  const [locked] = sent.before[0] as { id: string }[]
-  const [guardRow] = (sent.before.at(-1) as { rows: { held: boolean }[] }).rows
-  const [answered] = idempotency ? (sent.after.at(-1) as IdempotencyKey[]) : []
+  const after = idempotency && {
+    ...record(w.db, w.learnerId, idempotency, replyWith, w.happened),
+    answered: lookup(w.db, w.learnerId, idempotency.key),
+  }
+  const operationStatements = operation({ ...w, held: guardHeld.isSet })
+  const sent = await send(
+    scope,
+    operationStatements,
+    { ...before, ...guarded },
+    { ...after },
+    replyWith.resource,
+  )
+  const [locked] = sent.before.lock
+  const [guardRow] = sent.before.guard.rows
+  const [answered] = (sent.after.answered ?? []) as IdempotencyKey[]
   if (!locked) throw new Error('a learner write committed without its learner')
   const held = guardRow?.held === true
   return {
@@ -163,41 +174,39 @@ export async function guardedWrite<S extends Statements>(
 }
 
 /** The context and the statements every learner write starts with: lock, touch, session_active. */
-function protocol(c: Context<AppEnv>, replyWith: WriteResponse | ((w: WriteContext) => WriteResponse)) {
-  const { db } = c.var
-  const session = sessionOf(c)
+function protocol(scope: LearnerScope, replyWith: WriteResponse | ((w: WriteContext) => WriteResponse)) {
+  const { db, session } = scope
   const learnerId = learnerIdOf(session.hash)
   const assert = (condition: SQL, assertion: Assertion) => batchAssert(db, condition, assertion)
   const w: WriteContext = { db, learnerId, done: operationDone.set, happened: operationDone.isSet, assert }
   const response = typeof replyWith === 'function' ? replyWith(w) : replyWith
-  const lockLearner = db
-    .select({ id: learners.id })
-    .from(learners)
-    .where(eq(learners.id, learnerId))
-    .for('no key update')
-  const before: BatchItem<'pg'>[] = [
-    lockLearner,
+  const before = {
+    lock: db
+      .select({ id: learners.id })
+      .from(learners)
+      .where(eq(learners.id, learnerId))
+      .for('no key update'),
     ...touchSession(db, session.hash),
-    assert(sql`EXISTS ${learnerId}`, 'session_active'),
-  ]
+    sessionActive: assert(sql`EXISTS ${learnerId}`, 'session_active'),
+  }
   return { w, response, before }
 }
 
 /** One round trip; the batch's failures as the answers they mean. */
-async function send<S extends Statements>(
-  c: Context<AppEnv>,
+async function send<S extends Statements, B extends ProtocolStatements, A extends Statements>(
+  scope: LearnerScope,
   statements: S,
-  before: BatchItem<'pg'>[],
-  after: BatchItem<'pg'>[],
+  before: B,
+  after: A,
   resource: string,
 ) {
   try {
-    const sent = await batchByName(c.var.db, statements, { before, after })
-    await renewCookie(c, sent.before[1])
+    const sent = await batchByName(scope.db, statements, { before, after })
+    noteCookieRenewal(scope, sent.before.touchSession)
     return sent
   } catch (error) {
     const assertion = failedAssertion(error)
-    if (assertion === 'session_active') throw noSession(c, 'unknown_session')
+    if (assertion === 'session_active') throw noSession('unknown_session')
     if (assertion) throw new AssertionFailed(assertion, { cause: error })
     if (classifyDatabaseError(error).kind === 'unavailable' && !isRetryableConflict(error)) {
       throw outcomeUnknown(resource, error)
@@ -205,6 +214,8 @@ async function send<S extends Statements>(
     throw error
   }
 }
+
+type ProtocolStatements = ReturnType<typeof protocol>['before']
 
 const outcomeUnknown = (resource: string, cause: unknown) =>
   new ApiError(
@@ -215,8 +226,8 @@ const outcomeUnknown = (resource: string, cause: unknown) =>
   )
 
 /** Another request holds the key: its record decides (one more round trip, only on this race). */
-async function replayAfterClaim(c: Context<AppEnv>, idempotency: IdempotencyRequest): Promise<Replay> {
-  const [row] = await lookup(c.var.db, learnerIdOf(sessionOf(c).hash), idempotency.key)
+async function replayAfterClaim(scope: LearnerScope, idempotency: IdempotencyRequest): Promise<Replay> {
+  const [row] = await lookup(scope.db, learnerIdOf(scope.session.hash), idempotency.key)
   if (!row) throw new ApiError('conflict', 'A request with this Idempotency-Key is still being processed.')
   return replayOf(row, idempotency)
 }
@@ -226,11 +237,11 @@ async function replayAfterClaim(c: Context<AppEnv>, idempotency: IdempotencyRequ
  * request's Idempotency-Key was already answered, that answer is returned to replay instead.
  */
 export async function readForWrite<S extends Statements>(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   idempotency: IdempotencyRequest | null,
   statements: (db: Db, learnerId: SQL) => S,
 ): Promise<({ replay: null; learner: Learner } & Results<S>) | { replay: Replay }> {
-  const { answered, ...read } = await getCurrentLearner(c, (db, learnerId) => ({
+  const { answered, ...read } = await readLearner(scope, (db, learnerId) => ({
     ...statements(db, learnerId),
     // Keys are at least one character: without one this finds nothing.
     answered: lookup(db, learnerId, idempotency?.key ?? ''),

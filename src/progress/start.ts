@@ -7,14 +7,13 @@
  * catalogue parts (the content, the skill's structure) into this Worker's cache (submit-cache.ts).
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
-import type { Context } from 'hono'
 import { activityPublished, inPublishedSkill } from '../catalogue/publication.ts'
 import { type ActivityContent, activityContent } from '../content/schema.ts'
 import { type Attempt, activities, activityVersions, attempts, units } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { masteryStateOf } from '../mastery/state.ts'
-import type { AppEnv } from '../types.ts'
+import type { LearnerScope } from '../types.ts'
 import { type IdempotencyRequest, rowFromSnapshot } from './idempotency.ts'
 import { learnerWrite } from './learner-write.ts'
 import { versionOf } from './queries.ts'
@@ -33,14 +32,14 @@ export type Started = {
 }
 
 export async function startAttempt(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   activityId: string,
   idempotency: IdempotencyRequest | null,
 ): Promise<Started> {
   // The id is chosen here so the same batch can read the row back through the typed query builder.
   const attemptId = crypto.randomUUID()
   const written = await learnerWrite(
-    c,
+    scope,
     idempotency,
     ({ db, learnerId, done }) => {
       const open = and(
@@ -103,7 +102,7 @@ export async function startAttempt(
     skillActivities,
   )
   const [stateRow] = state
-  const submitToken = await signSubmitToken(c.env.SESSION_SECRETS, {
+  const submitToken = await signSubmitToken(scope.env.SESSION_SECRETS, {
     learnerId: attempt.learnerId,
     attemptId: attempt.id,
     activityId,

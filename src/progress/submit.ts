@@ -21,7 +21,6 @@
  * Both paths decide with the same `decide` from the same facts, so they answer and store the same.
  */
 import { sql } from 'drizzle-orm'
-import type { Context } from 'hono'
 import { reviewPolicy } from '../content/review.ts'
 import { activityContent } from '../content/schema.ts'
 import { AssertionFailed } from '../db/assert.ts'
@@ -30,11 +29,10 @@ import { withRetries } from '../db/retry.ts'
 import { type Attempt, attempts, type SkillState, skillStates } from '../db/schema.ts'
 import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
 import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
-import { logIgnoredCredential } from '../http/security-events.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
 import type { ReviewRating } from '../mastery/fsrs.ts'
-import type { AppEnv } from '../types.ts'
+import type { LearnerScope } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
 import { guardedWrite, learnerWrite, readForWrite } from './learner-write.ts'
 import { contentKey, rememberCatalogue, skillKey, submitCache } from './submit-cache.ts'
@@ -86,19 +84,19 @@ const isStale = (error: unknown) =>
   error instanceof AssertionFailed && error.assertion === 'skill_state_unchanged'
 
 export async function submitAttempt(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   attemptId: string,
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
   token: string | undefined,
 ): Promise<Submitted> {
   try {
-    const fast = await submitFromToken(c, attemptId, answers, idempotency, token)
+    const fast = await submitFromToken(scope, attemptId, answers, idempotency, token)
     if ('submitted' in fast) return fast.submitted
     // A failed guard's batch already read for the first try; a retry reads afresh.
     return await withRetries(
       (attempt) =>
-        submitOnce(c, attemptId, answers, idempotency, fast.cause, attempt === 1 ? fast.read : undefined),
+        submitOnce(scope, attemptId, answers, idempotency, fast.cause, attempt === 1 ? fast.read : undefined),
       {
         tries: MAX_TRIES,
         retryOn: isStale,
@@ -129,16 +127,16 @@ type SnapshotRead = { learnerId: string } & Results<ReturnType<typeof snapshotQu
  * guard that failed is one too, and its batch has already read what the second trip needs.
  */
 async function submitFromToken(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   attemptId: string,
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
   token: string | undefined,
 ): Promise<{ submitted: Submitted } | { cause: FallbackCause; read?: SnapshotRead }> {
   if (token === undefined) return { cause: 'no_token' }
-  const check = await verifySubmitToken(c.env.SESSION_SECRETS, token, new Date())
+  const check = await verifySubmitToken(scope.env.SESSION_SECRETS, token, new Date())
   if (!check.ok) {
-    if (check.reason === 'unverified') await logIgnoredCredential(c, 'submit_token_unverified')
+    if (check.reason === 'unverified') await scope.ignoredCredential('submit_token_unverified')
     return { cause: check.reason === 'expired' ? 'token_expired' : 'token_unverified' }
   }
   const { claims } = check
@@ -153,7 +151,7 @@ async function submitFromToken(
   const decision = decide(snapshot, answers, new Date())
   const place = { learnerId: claims.learnerId, skillId: claims.skillId, attemptId }
   const written = await guardedWrite(
-    c,
+    scope,
     idempotency,
     (w) => tokenStillCurrent(w.learnerId, claims),
     (w) => ({
@@ -214,7 +212,7 @@ function guardFailure(claims: SubmitTokenClaims, read: SnapshotRead): FallbackCa
 
 /** The two-trip path: read (unless a failed guard's batch already did), decide, write. */
 async function submitOnce(
-  c: Context<AppEnv>,
+  scope: LearnerScope,
   attemptId: string,
   answers: Record<string, AnswerValue>,
   idempotency: IdempotencyRequest | null,
@@ -223,7 +221,7 @@ async function submitOnce(
 ): Promise<Submitted> {
   let read = fresh
   if (!read) {
-    const result = await readForWrite(c, idempotency, (db, learnerId) =>
+    const result = await readForWrite(scope, idempotency, (db, learnerId) =>
       snapshotQueries(db, learnerId, attemptId),
     )
     if (result.replay) return submittedFrom(result.replay)
@@ -257,7 +255,7 @@ async function submitOnce(
 
   const place = { learnerId: read.learnerId, skillId: target.skillId, attemptId }
   const written = await learnerWrite(
-    c,
+    scope,
     idempotency,
     (w) => completeAttempt(w, place, answers, decision, read.state[0]?.version ?? 0),
     {

@@ -19,6 +19,7 @@ import { createRouter } from '../router.ts'
 import { AttemptSchema, presentAttempt, SubmitAttemptSchema } from '../schemas/attempts.ts'
 import { IdempotencyKeyHeader, SubmitHeaders, uuidParam } from '../schemas/common.ts'
 import { presentSkillState, SubmitResultSchema } from '../schemas/progress.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 /** What a replay of abandon answers: the attempt row as committed. */
@@ -63,7 +64,7 @@ export const attemptRoutes = createRouter()
     async function start(c) {
       const { activityId } = c.req.valid('param')
       const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
-      const started = await startAttempt(c, activityId, idempotency)
+      const started = await startAttempt(learnerScope(c), activityId, idempotency)
       const headers = {
         ...PRIVATE,
         Location: `/v1/me/attempts/${started.attempt.id}`,
@@ -113,7 +114,7 @@ export const attemptRoutes = createRouter()
       const body = await c.req.text()
       const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, body)
       const token = c.req.header('submit-token')
-      const submitted = await submitAttempt(c, attemptId, answers, idempotency, token)
+      const submitted = await submitAttempt(learnerScope(c), attemptId, answers, idempotency, token)
       return c.json(
         {
           attempt: presentAttempt(submitted.attempt),
@@ -153,7 +154,7 @@ export const attemptRoutes = createRouter()
       const { attemptId } = c.req.valid('param')
       const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
       const written = await learnerWrite(
-        c,
+        learnerScope(c),
         idempotency,
         ({ db, learnerId, done }) => ({
           before: db

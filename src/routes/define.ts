@@ -11,9 +11,9 @@
  */
 import type { RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import { type CacheKeyOf, type CacheOptions, edgeCache } from '../catalogue/edge-cache.ts'
 import { adminAuth } from '../middleware/admin-auth.ts'
 import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody } from '../middleware/body.ts'
+import { type CacheKeyOf, type CacheOptions, edgeCache } from '../middleware/edge-cache.ts'
 import { sameOriginWrites } from '../middleware/origin.ts'
 import { limitLearner } from '../middleware/rate-limit.ts'
 import { emptyResponse, HEADERS, type HeaderName, problemResponses } from '../openapi.ts'

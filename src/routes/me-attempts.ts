@@ -20,7 +20,8 @@ import {
   page,
   uuidParam,
 } from '../schemas/common.ts'
-import { getCurrentLearner } from '../session/learner.ts'
+import { readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
@@ -53,7 +54,7 @@ export const meAttempts = createRouter()
     async function listMyAttempts(c) {
       const { activityId, status, limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, AttemptCursor)
-      const { rows } = await getCurrentLearner(c, (db, learnerId) => ({
+      const { rows } = await readLearner(learnerScope(c), (db, learnerId) => ({
         rows: db
           .select({ attempt: attempts, key: startedAtKey })
           .from(attempts)
@@ -89,7 +90,7 @@ export const meAttempts = createRouter()
     }),
     async function myAttempt(c) {
       const { attemptId } = c.req.valid('param')
-      const { attempt } = await getCurrentLearner(c, (db, learnerId) => ({
+      const { attempt } = await readLearner(learnerScope(c), (db, learnerId) => ({
         attempt: db
           .select({ attempt: attempts, content: activityVersions.content })
           .from(attempts)

@@ -1,23 +1,20 @@
 /** The classes this learner joined: join with a code, list, leave. One round trip each. */
 
-import { and, asc, eq, sql } from 'drizzle-orm'
 import * as z from 'zod'
 import { normaliseJoinCode } from '../classes/join-code.ts'
-import { classes, classMembers } from '../db/schema.ts'
+import { joinClass, leaveClass, type MyClass, myClasses } from '../classes/membership.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
+import { REPLAYED } from '../progress/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { JoinClassSchema, MyClassSchema } from '../schemas/classes.ts'
-import { uuidParam } from '../schemas/common.ts'
-import { getCurrentLearner } from '../session/learner.ts'
+import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
+import { idempotencyKeyOf } from './idempotency-key.ts'
 
-const myClass = { id: classes.id, name: classes.name, joinedAt: classMembers.joinedAt }
-const present = (row: { id: string; name: string; joinedAt: Date }) => ({
-  ...row,
-  joinedAt: row.joinedAt.toISOString(),
-})
+const present = (row: MyClass) => ({ ...row, joinedAt: row.joinedAt.toISOString() })
 
 export const meClasses = createRouter()
   .openapi(
@@ -29,37 +26,20 @@ export const meClasses = createRouter()
       description:
         'A learner stays anonymous to the class: it sees how many joined and, in its dashboards, aggregates — ' +
         'never who (a display name only where the learner set one). Joining again is a 200.',
-      request: jsonBody(JoinClassSchema),
+      request: { headers: IdempotencyKeyHeader, ...jsonBody(JoinClassSchema) },
       responses: {
-        201: jsonResponse(MyClassSchema, 'Joined'),
-        200: jsonResponse(MyClassSchema, 'Already a member'),
-        ...problemResponses(404),
+        201: jsonResponse(MyClassSchema, 'Joined', ['Idempotent-Replayed']),
+        200: jsonResponse(MyClassSchema, 'Already a member', ['Idempotent-Replayed']),
+        ...problemResponses(404, 409, 422),
       },
     }),
-    async function joinClass(c) {
+    async function join(c) {
       const code = normaliseJoinCode(c.req.valid('json').code)
-      const { joined, joinedClass } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          joined: db.execute(sql`
-            INSERT INTO ${classMembers} (class_id, learner_id)
-            SELECT id, ${learnerId} FROM ${classes} WHERE join_code = ${code}
-            ON CONFLICT DO NOTHING RETURNING class_id`),
-          joinedClass: db
-            .select(myClass)
-            .from(classes)
-            .innerJoin(
-              classMembers,
-              and(eq(classMembers.classId, classes.id), eq(classMembers.learnerId, learnerId)),
-            )
-            .where(eq(classes.joinCode, code)),
-        }),
-        { retry: false },
-      )
-      const [row] = joinedClass
-      // The select runs in the same transaction after the insert, so it sees a membership just made.
-      if (!row) throw new ApiError('not_found', 'No class has this code.')
-      return c.json(present(row), joined.rows.length > 0 ? 201 : 200, PRIVATE)
+      const result = await joinClass(learnerScope(c), code, await idempotencyKeyOf(c))
+      if (!result) throw new ApiError('not_found', 'No class has this code.')
+      const headers = { ...PRIVATE, ...(result.replayed && REPLAYED) }
+      const body = present(result.joined)
+      return result.created ? c.json(body, 201, headers) : c.json(body, 200, headers)
     },
   )
   .openapi(
@@ -70,15 +50,8 @@ export const meClasses = createRouter()
       summary: 'The classes this learner joined',
       responses: { 200: jsonResponse(z.object({ items: z.array(MyClassSchema) }), 'By name') },
     }),
-    async function myClasses(c) {
-      const { rows } = await getCurrentLearner(c, (db, learnerId) => ({
-        rows: db
-          .select(myClass)
-          .from(classMembers)
-          .innerJoin(classes, eq(classes.id, classMembers.classId))
-          .where(eq(classMembers.learnerId, learnerId))
-          .orderBy(asc(classes.name), asc(classes.id)),
-      }))
+    async function classesOfMine(c) {
+      const rows = await myClasses(learnerScope(c))
       return c.json({ items: rows.map(present) }, 200, PRIVATE)
     },
   )
@@ -88,22 +61,16 @@ export const meClasses = createRouter()
       path: '/v1/me/classes/{classId}',
       tags: ['Learner'],
       summary: 'Leave a class',
-      request: { params: uuidParam('classId') },
-      responses: { 204: emptyResponse('Left'), ...problemResponses(400, 404) },
+      request: { params: uuidParam('classId'), headers: IdempotencyKeyHeader },
+      responses: {
+        204: emptyResponse('Left', ['Idempotent-Replayed']),
+        ...problemResponses(400, 404, 409, 422),
+      },
     }),
-    async function leaveClass(c) {
+    async function leave(c) {
       const { classId } = c.req.valid('param')
-      const { left } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          left: db
-            .delete(classMembers)
-            .where(and(eq(classMembers.classId, classId), eq(classMembers.learnerId, learnerId)))
-            .returning({ classId: classMembers.classId }),
-        }),
-        { retry: false },
-      )
-      if (left.length === 0) throw new ApiError('not_found', 'This learner is not in that class.')
-      return c.body(null, 204)
+      const left = await leaveClass(learnerScope(c), classId, await idempotencyKeyOf(c))
+      if (!left.found) throw new ApiError('not_found', 'This learner is not in that class.')
+      return c.body(null, 204, { ...PRIVATE, ...(left.replayed && REPLAYED) })
     },
   )

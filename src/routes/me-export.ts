@@ -28,8 +28,8 @@ import { LearnerSchema } from '../schemas/learner.ts'
 import { PasskeySchema, presentPasskey } from '../schemas/passkeys.ts'
 import { presentSkillState, SkillStateSchema } from '../schemas/progress.ts'
 import { DeviceSchema, presentDevice } from '../schemas/sessions.ts'
-import { getCurrentLearner, presentLearner } from '../session/learner.ts'
-import { sessionOf } from '../session/middleware.ts'
+import { presentLearner, readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 const ReviewCardSchema = z
@@ -87,8 +87,8 @@ export const meExport = createRouter().openapi(
     responses: { 200: jsonResponse(ExportSchema, 'The learner’s data', ['Content-Disposition']) },
   }),
   async function exportLearner(c) {
-    const { hash } = sessionOf(c)
-    const { learner, ...rows } = await getCurrentLearner(c, (db, learnerId) => ({
+    const { hash } = learnerScope(c).session
+    const { learner, ...rows } = await readLearner(learnerScope(c), (db, learnerId) => ({
       devices: db
         .select({ ...getTableColumns(sessions), current: sql<boolean>`${sessions.tokenHash} = ${hash}` })
         .from(sessions)

@@ -7,7 +7,8 @@ import { upNext, upNextStatements } from '../progress/up-next.ts'
 import { createRouter } from '../router.ts'
 import { ActivityType, SkillRefSchema } from '../schemas/catalogue.ts'
 import { limitOf, Timestamp } from '../schemas/common.ts'
-import { getCurrentLearner } from '../session/learner.ts'
+import { readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 const NextStepSchema = z
@@ -53,7 +54,7 @@ export const meNext = createRouter().openapi(
   }),
   async function whatNext(c) {
     const { limit } = c.req.valid('query')
-    const { skills, edges, units, firsts } = await getCurrentLearner(c, upNextStatements)
+    const { skills, edges, units, firsts } = await readLearner(learnerScope(c), upNextStatements)
     const items = upNext(learnerSkills(skills, edges, new Date()), { units, firsts }, limit)
     return c.json({ items }, 200, PRIVATE)
   },

@@ -4,20 +4,20 @@
  * the browser's answer, verified here with Web Crypto (passkeys/webauthn.ts).
  */
 
-import { and, asc, eq } from 'drizzle-orm'
 import * as z from 'zod'
-import { passkeys } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { issueChallenge, verifyChallenge } from '../passkeys/challenge.ts'
-import { creationOptions, relyingParty } from '../passkeys/options.ts'
-import { passkeyProblem } from '../passkeys/refusals.ts'
-import { storePasskey, useChallenge } from '../passkeys/statements.ts'
-import { verifyRegistration } from '../passkeys/webauthn.ts'
-import { learnerWrite } from '../progress/learner-write.ts'
+import {
+  listPasskeys,
+  passkeyCreationOptions,
+  registerPasskey,
+  removePasskey,
+  renamePasskey,
+} from '../passkeys/manage.ts'
+import { REPLAYED } from '../progress/idempotency.ts'
 import { createRouter } from '../router.ts'
-import { uuidParam } from '../schemas/common.ts'
+import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
 import {
   CreationOptionsSchema,
   PasskeySchema,
@@ -25,10 +25,9 @@ import {
   RegisterPasskeySchema,
   RenamePasskeySchema,
 } from '../schemas/passkeys.ts'
-import { deviceLabel } from '../session/device-label.ts'
-import { getCurrentLearner } from '../session/learner.ts'
-import { sessionOf } from '../session/middleware.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
+import { idempotencyKeyOf } from './idempotency-key.ts'
 
 const PasskeyList = z.object({ items: z.array(PasskeySchema) }).meta({ id: 'PasskeyList' })
 
@@ -47,16 +46,8 @@ export const mePasskeys = createRouter()
         'creating another). The challenge is signed, not stored, and good for five minutes. One round trip.',
       responses: { 200: jsonResponse(CreationOptionsSchema, 'The options') },
     }),
-    async function passkeyCreationOptions(c) {
-      const rp = relyingParty(c)
-      const { learner, existing } = await getCurrentLearner(c, (db, learnerId) => ({
-        existing: db
-          .select({ credentialId: passkeys.credentialId, transports: passkeys.transports })
-          .from(passkeys)
-          .where(eq(passkeys.learnerId, learnerId)),
-      }))
-      const challenge = await issueChallenge(c.env.SESSION_SECRETS, 'register', sessionOf(c).hash)
-      return c.json(creationOptions(rp, learner, challenge, existing), 200, PRIVATE)
+    async function creationOptions(c) {
+      return c.json(await passkeyCreationOptions(learnerScope(c)), 200, PRIVATE)
     },
   )
   .openapi(
@@ -75,29 +66,8 @@ export const mePasskeys = createRouter()
         ...problemResponses(409),
       },
     }),
-    async function registerPasskey(c) {
-      const { credential, name } = c.req.valid('json')
-      const rp = relyingParty(c)
-      const registration = await verifyRegistration(credential, rp)
-      const challenge = await verifyChallenge(
-        c.env.SESSION_SECRETS,
-        registration.challenge,
-        'register',
-        sessionOf(c).hash,
-      )
-      const written = await learnerWrite(
-        c,
-        null,
-        ({ db, learnerId }) => ({
-          ...useChallenge(db, challenge),
-          ...storePasskey(db, learnerId, registration, name ?? deviceLabel(c.req.header('user-agent'))),
-        }),
-        { resource: '/v1/me/passkeys' },
-      ).catch((error: unknown) => {
-        throw passkeyProblem(error)
-      })
-      const [passkey] = written.results?.stored ?? []
-      if (!passkey) throw new Error('the passkey batch committed without its row')
+    async function register(c) {
+      const passkey = await registerPasskey(learnerScope(c), c.req.valid('json'))
       return c.json(presentPasskey(passkey), 201, PRIVATE)
     },
   )
@@ -109,14 +79,8 @@ export const mePasskeys = createRouter()
       summary: 'This learner’s passkeys, oldest first',
       responses: { 200: jsonResponse(PasskeyList, 'The passkeys (never their keys)') },
     }),
-    async function listPasskeys(c) {
-      const { rows } = await getCurrentLearner(c, (db, learnerId) => ({
-        rows: db
-          .select()
-          .from(passkeys)
-          .where(eq(passkeys.learnerId, learnerId))
-          .orderBy(asc(passkeys.createdAt), asc(passkeys.id)),
-      }))
+    async function passkeysOfMine(c) {
+      const rows = await listPasskeys(learnerScope(c))
       return c.json({ items: rows.map(presentPasskey) }, 200, PRIVATE)
     },
   )
@@ -126,26 +90,22 @@ export const mePasskeys = createRouter()
       path: '/v1/me/passkeys/{passkeyId}',
       tags: ['Passkeys'],
       summary: 'Rename a passkey',
-      request: { params: uuidParam('passkeyId'), ...jsonBody(RenamePasskeySchema) },
-      responses: { 200: jsonResponse(PasskeySchema, 'The renamed passkey'), ...problemResponses(404) },
+      request: {
+        params: uuidParam('passkeyId'),
+        headers: IdempotencyKeyHeader,
+        ...jsonBody(RenamePasskeySchema),
+      },
+      responses: {
+        200: jsonResponse(PasskeySchema, 'The renamed passkey', ['Idempotent-Replayed']),
+        ...problemResponses(404, 409, 422),
+      },
     }),
-    async function renamePasskey(c) {
+    async function rename(c) {
       const { passkeyId } = c.req.valid('param')
       const { name } = c.req.valid('json')
-      const { renamed } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          renamed: db
-            .update(passkeys)
-            .set({ name })
-            .where(and(eq(passkeys.id, passkeyId), eq(passkeys.learnerId, learnerId)))
-            .returning(),
-        }),
-        { retry: false },
-      )
-      const [passkey] = renamed
-      if (!passkey) throw notFound()
-      return c.json(presentPasskey(passkey), 200, PRIVATE)
+      const renamed = await renamePasskey(learnerScope(c), passkeyId, name, await idempotencyKeyOf(c))
+      if (!renamed) throw notFound()
+      return c.json(presentPasskey(renamed.passkey), 200, { ...PRIVATE, ...(renamed.replayed && REPLAYED) })
     },
   )
   .openapi(
@@ -157,22 +117,16 @@ export const mePasskeys = createRouter()
       description:
         'It no longer signs in here (remove it from the device’s passkey manager too). Signed-in devices stay ' +
         'signed in. A learner without passkeys is anonymous again: only their devices’ cookies reach them.',
-      request: { params: uuidParam('passkeyId') },
-      responses: { 204: emptyResponse('Removed'), ...problemResponses(404) },
+      request: { params: uuidParam('passkeyId'), headers: IdempotencyKeyHeader },
+      responses: {
+        204: emptyResponse('Removed', ['Idempotent-Replayed']),
+        ...problemResponses(404, 409, 422),
+      },
     }),
-    async function removePasskey(c) {
+    async function remove(c) {
       const { passkeyId } = c.req.valid('param')
-      const { removed } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          removed: db
-            .delete(passkeys)
-            .where(and(eq(passkeys.id, passkeyId), eq(passkeys.learnerId, learnerId)))
-            .returning({ id: passkeys.id }),
-        }),
-        { retry: false },
-      )
-      if (removed.length === 0) throw notFound()
-      return c.body(null, 204, PRIVATE)
+      const removed = await removePasskey(learnerScope(c), passkeyId, await idempotencyKeyOf(c))
+      if (!removed.found) throw notFound()
+      return c.body(null, 204, { ...PRIVATE, ...(removed.replayed && REPLAYED) })
     },
   )

@@ -8,7 +8,8 @@ import { createRouter } from '../router.ts'
 import { ActivityType } from '../schemas/catalogue.ts'
 import { Timestamp } from '../schemas/common.ts'
 import { presentSkillState } from '../schemas/progress.ts'
-import { getCurrentLearner } from '../session/learner.ts'
+import { readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 const ReviewItem = z
@@ -42,7 +43,7 @@ export const meReview = createRouter().openapi(
     },
   }),
   async function dueForReview(c) {
-    const { due } = await getCurrentLearner(c, (db, learnerId) => ({ due: dueSkills(db, learnerId) }))
+    const { due } = await readLearner(learnerScope(c), (db, learnerId) => ({ due: dueSkills(db, learnerId) }))
     // Read as /v1/me/skills reads it: a unit added since it was mastered makes it in progress, not due.
     const now = new Date()
     const read = due.map((row) => ({

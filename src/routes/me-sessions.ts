@@ -3,18 +3,18 @@
  * other, or every other one at once. One round trip each.
  */
 
-import { and, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm'
 import * as z from 'zod'
-import { sessions } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { emptyResponse, jsonResponse, problemResponses } from '../openapi.ts'
+import { REPLAYED } from '../progress/idempotency.ts'
 import { createRouter } from '../router.ts'
-import { uuidParam } from '../schemas/common.ts'
+import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
 import { DeviceSchema, presentDevice } from '../schemas/sessions.ts'
-import { clearSessionCookie, getCurrentLearner, IDLE_LIMIT } from '../session/learner.ts'
-import { sessionOf } from '../session/middleware.ts'
+import { listDevices, signDeviceOut, signOtherDevicesOut } from '../session/account.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
+import { idempotencyKeyOf } from './idempotency-key.ts'
 
 const DeviceList = z.object({ items: z.array(DeviceSchema) }).meta({ id: 'DeviceList' })
 
@@ -28,15 +28,8 @@ export const meSessions = createRouter()
       description: 'Sessions idle for more than a year are over and not listed. `current` marks this device.',
       responses: { 200: jsonResponse(DeviceList, 'The devices') },
     }),
-    async function listDevices(c) {
-      const { hash } = sessionOf(c)
-      const { rows } = await getCurrentLearner(c, (db, learnerId) => ({
-        rows: db
-          .select({ ...getTableColumns(sessions), current: sql<boolean>`${sessions.tokenHash} = ${hash}` })
-          .from(sessions)
-          .where(and(eq(sessions.learnerId, learnerId), sql`${sessions.lastUsedAt} > now() - ${IDLE_LIMIT}`))
-          .orderBy(desc(sessions.lastUsedAt), desc(sessions.id)),
-      }))
+    async function devices(c) {
+      const rows = await listDevices(learnerScope(c))
       return c.json({ items: rows.map((row) => presentDevice(row, row.current)) }, 200, PRIVATE)
     },
   )
@@ -49,26 +42,17 @@ export const meSessions = createRouter()
       description:
         'Its cookie stops working at once: its next request is a 401. Naming this device signs it out too, and ' +
         'clears its cookie.',
-      request: { params: uuidParam('sessionId') },
-      responses: { 204: emptyResponse('Signed out'), ...problemResponses(400, 404) },
+      request: { params: uuidParam('sessionId'), headers: IdempotencyKeyHeader },
+      responses: {
+        204: emptyResponse('Signed out', ['Idempotent-Replayed']),
+        ...problemResponses(400, 404, 409, 422),
+      },
     }),
-    async function signDeviceOut(c) {
+    async function deviceOut(c) {
       const { sessionId } = c.req.valid('param')
-      const { hash } = sessionOf(c)
-      const { removed } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          removed: db
-            .delete(sessions)
-            .where(and(eq(sessions.id, sessionId), eq(sessions.learnerId, learnerId)))
-            .returning({ current: sql<boolean>`${sessions.tokenHash} = ${hash}` }),
-        }),
-        { retry: false },
-      )
-      const [device] = removed
-      if (!device) throw new ApiError('not_found', 'No device of this learner with this id.')
-      if (device.current) clearSessionCookie(c)
-      return c.body(null, 204, PRIVATE)
+      const out = await signDeviceOut(learnerScope(c), sessionId, await idempotencyKeyOf(c))
+      if (!out.found) throw new ApiError('not_found', 'No device of this learner with this id.')
+      return c.body(null, 204, { ...PRIVATE, ...(out.replayed && REPLAYED) })
     },
   )
   .openapi(
@@ -78,19 +62,14 @@ export const meSessions = createRouter()
       tags: ['Devices'],
       summary: 'Sign every other device out',
       description: 'This device stays signed in; every other session of the learner ends at once.',
-      responses: { 204: emptyResponse('Every other device signed out') },
+      request: { headers: IdempotencyKeyHeader },
+      responses: {
+        204: emptyResponse('Every other device signed out', ['Idempotent-Replayed']),
+        ...problemResponses(409, 422),
+      },
     }),
-    async function signOtherDevicesOut(c) {
-      const { hash } = sessionOf(c)
-      await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          removed: db
-            .delete(sessions)
-            .where(and(eq(sessions.learnerId, learnerId), ne(sessions.tokenHash, hash))),
-        }),
-        { retry: false },
-      )
-      return c.body(null, 204, PRIVATE)
+    async function otherDevicesOut(c) {
+      const out = await signOtherDevicesOut(learnerScope(c), await idempotencyKeyOf(c))
+      return c.body(null, 204, { ...PRIVATE, ...(out.replayed && REPLAYED) })
     },
   )

@@ -8,7 +8,8 @@ import { mySkills, prerequisiteEdges, unitProgress } from '../progress/queries.t
 import { createRouter } from '../router.ts'
 import { uuidParam } from '../schemas/common.ts'
 import { MySkillDetailSchema, MySkillSchema } from '../schemas/progress.ts'
-import { getCurrentLearner } from '../session/learner.ts'
+import { readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 const presentMySkill = (
@@ -33,7 +34,7 @@ export const meSkills = createRouter()
       },
     }),
     async function listMySkills(c) {
-      const { rows, edges } = await getCurrentLearner(c, (db, learnerId) => ({
+      const { rows, edges } = await readLearner(learnerScope(c), (db, learnerId) => ({
         rows: mySkills(db, learnerId),
         edges: prerequisiteEdges(db),
       }))
@@ -58,7 +59,7 @@ export const meSkills = createRouter()
     }),
     async function mySkillDetail(c) {
       const { skillId } = c.req.valid('param')
-      const { rows, edges, units } = await getCurrentLearner(c, (db, learnerId) => ({
+      const { rows, edges, units } = await readLearner(learnerScope(c), (db, learnerId) => ({
         rows: mySkills(db, learnerId, skillId),
         edges: prerequisiteEdges(db, skillId),
         units: unitProgress(db, learnerId, skillId),

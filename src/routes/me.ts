@@ -1,12 +1,15 @@
 /** The learner behind the session: their profile, and their deletion. One round trip each. */
-import { eq, sql } from 'drizzle-orm'
-import { learners } from '../db/schema.ts'
 import { PRIVATE } from '../http/cache-control.ts'
-import { emptyResponse, jsonBody, jsonResponse } from '../openapi.ts'
+import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
+import { REPLAYED } from '../progress/idempotency.ts'
 import { createRouter } from '../router.ts'
+import { IdempotencyKeyHeader } from '../schemas/common.ts'
 import { LearnerSchema, UpdateLearnerSchema } from '../schemas/learner.ts'
-import { clearSessionCookie, getCurrentLearner, presentLearner } from '../session/learner.ts'
+import { deleteLearner, renameLearner } from '../session/account.ts'
+import { presentLearner, readLearner } from '../session/learner.ts'
+import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
+import { idempotencyKeyOf } from './idempotency-key.ts'
 
 export const me = createRouter()
   .openapi(
@@ -21,7 +24,7 @@ export const me = createRouter()
       responses: { 200: jsonResponse(LearnerSchema, 'The learner') },
     }),
     async function currentLearner(c) {
-      const { learner } = await getCurrentLearner(c)
+      const { learner } = await readLearner(learnerScope(c))
       return c.json(presentLearner(learner), 200, PRIVATE)
     },
   )
@@ -31,25 +34,16 @@ export const me = createRouter()
       path: '/v1/me',
       tags: ['Learner'],
       summary: 'Change the display name',
-      request: jsonBody(UpdateLearnerSchema),
-      responses: { 200: jsonResponse(LearnerSchema, 'The updated learner') },
+      request: { headers: IdempotencyKeyHeader, ...jsonBody(UpdateLearnerSchema) },
+      responses: {
+        200: jsonResponse(LearnerSchema, 'The updated learner', ['Idempotent-Replayed']),
+        ...problemResponses(409, 422),
+      },
     }),
-    async function renameLearner(c) {
+    async function renameMe(c) {
       const { displayName } = c.req.valid('json')
-      const { updated } = await getCurrentLearner(
-        c,
-        (db, learnerId) => ({
-          updated: db
-            .update(learners)
-            .set({ displayName, lastActiveAt: sql`now()` })
-            .where(eq(learners.id, learnerId))
-            .returning(),
-        }),
-        { retry: false },
-      )
-      const [learner] = updated
-      if (!learner) throw new Error('the learner was found but not updated')
-      return c.json(presentLearner(learner), 200, PRIVATE)
+      const renamed = await renameLearner(learnerScope(c), displayName, await idempotencyKeyOf(c))
+      return c.json(presentLearner(renamed.learner), 200, { ...PRIVATE, ...(renamed.replayed && REPLAYED) })
     },
   )
   .openapi(
@@ -58,15 +52,13 @@ export const me = createRouter()
       path: '/v1/me',
       tags: ['Learner'],
       summary: 'Delete the learner with all their attempts and skill states',
-      responses: { 204: emptyResponse('Deleted; cookie cleared') },
+      description:
+        'Their sessions go too, with any Idempotency-Key: a retry of a deletion that happened answers 401.',
+      request: { headers: IdempotencyKeyHeader },
+      responses: { 204: emptyResponse('Deleted; cookie cleared'), ...problemResponses(409, 422) },
     }),
-    async function deleteLearner(c) {
-      await getCurrentLearner(
-        c,
-        (db, learnerId) => ({ deleted: db.delete(learners).where(eq(learners.id, learnerId)) }),
-        { retry: false },
-      )
-      clearSessionCookie(c)
+    async function deleteMe(c) {
+      await deleteLearner(learnerScope(c), await idempotencyKeyOf(c))
       return c.body(null, 204, PRIVATE)
     },
   )

@@ -13,6 +13,7 @@ import { createRouter } from '../router.ts'
 import { LearnerSchema } from '../schemas/learner.ts'
 import { RequestOptionsSchema, SignInWithPasskeySchema } from '../schemas/passkeys.ts'
 import { presentLearner } from '../session/learner.ts'
+import { sessionScope } from '../session/middleware.ts'
 import { sessionRoute } from './define.ts'
 
 const SignedInSchema = z
@@ -45,10 +46,10 @@ export const sessionPasskey = createRouter()
       limitPasskeySignIn,
     ),
     async function passkeySignInOptions(c) {
-      const rp = relyingParty(c)
+      const rp = relyingParty(c.env)
       const [challenge, merge] = await Promise.all([
         issueChallenge(c.env.SESSION_SECRETS, 'signIn'),
-        mergePreviewFor(c),
+        mergePreviewFor(sessionScope(c)),
       ])
       return c.json({ publicKey: requestOptions(rp, challenge), merge }, 200, PRIVATE)
     },
@@ -78,7 +79,7 @@ export const sessionPasskey = createRouter()
     ),
     async function signInWithPasskeyRoute(c) {
       const { credential, merge } = c.req.valid('json')
-      const { learner, merged } = await signInWithPasskey(c, credential, merge)
+      const { learner, merged } = await signInWithPasskey(sessionScope(c), credential, merge)
       return c.json({ learner: presentLearner(learner), merged }, 200, PRIVATE)
     },
   )

@@ -7,7 +7,8 @@ import { limitSessionCreation } from '../middleware/rate-limit.ts'
 import { emptyResponse, jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { LearnerSchema } from '../schemas/learner.ts'
-import { clearLearnerSession, getOrCreateLearner, presentLearner } from '../session/learner.ts'
+import { endDeviceSession, presentLearner, resumeOrCreateLearner } from '../session/learner.ts'
+import { sessionScope } from '../session/middleware.ts'
 import { sessionRoute } from './define.ts'
 
 export const session = createRouter()
@@ -31,7 +32,7 @@ export const session = createRouter()
       },
     }),
     async function startOrResumeSession(c) {
-      const { learner, created } = await getOrCreateLearner(c, limitSessionCreation)
+      const { learner, created } = await resumeOrCreateLearner(sessionScope(c), () => limitSessionCreation(c))
       return created
         ? c.json(presentLearner(learner), 201, PRIVATE)
         : c.json(presentLearner(learner), 200, PRIVATE)
@@ -49,7 +50,7 @@ export const session = createRouter()
       responses: { 204: emptyResponse('Session ended; cookie cleared', ['Set-Cookie']) },
     }),
     async function endSession(c) {
-      await clearLearnerSession(c)
+      await endDeviceSession(sessionScope(c))
       return c.body(null, 204, PRIVATE)
     },
   )

@@ -1,10 +1,13 @@
 /**
  * The learner behind a session, in the operations every learner route is made of:
  *
- * - `getOrCreateLearner(c)`: what POST /v1/session does, resume or create (one round trip);
- * - `getCurrentLearner(c, statements)`: the learner and the route's own statements in one batch, or a
- *   401 (never a new learner);
- * - `clearLearnerSession(c)`: end this device's session and clear the cookie (one round trip).
+ * - `resumeOrCreateLearner(scope)`: what POST /v1/session does (one round trip);
+ * - `readLearner(scope, statements)`: the learner and the route's own reads in one batch, or a 401
+ *   (never a new learner); writes go through progress/learner-write.ts;
+ * - `endDeviceSession(scope)`: end this device's session (one round trip).
+ *
+ * They take the route's scope (plain values, types.ts) and tell the device what happened to its
+ * session through `scope.device`: the route kind turns that into Set-Cookie.
  *
  * A learner has one session per device (the `sessions` table). Statements find the learner through
  * `learnerIdOf(hash)`, a subquery, so they ride the same round trip and the same transaction as the
@@ -12,17 +15,16 @@
  */
 
 import { and, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm'
-import type { Context } from 'hono'
 import type * as z from 'zod'
 import { batchByName, type Results, type Statements } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { type Learner, learners, sessions } from '../db/schema.ts'
+import { noSession } from '../errors.ts'
 import type { LearnerSchema } from '../schemas/learner.ts'
-import type { AppEnv } from '../types.ts'
-import { clearedSessionCookie, hashSessionId, newSessionId } from './cookie.ts'
+import type { LearnerScope, SessionScope } from '../types.ts'
+import { hashSessionId, newSessionId } from './cookie.ts'
 import { deviceLabel } from './device-label.ts'
-import { issueSessionCookie, noSession, sessionOf } from './middleware.ts'
 
 /**
  * `last_used_at` (and the learner's `last_active_at`) are refreshed at most this often, so reads do
@@ -51,37 +53,35 @@ export const learnerIdOf = (hash: string) =>
 const cookieDue = lt(sessions.cookieRenewedAt, sql`now() - ${COOKIE_RENEWAL}`)
 
 /**
- * Two statements: refresh the session's last_used_at when it is stale, noting when the cookie is due
- * to be re-issued (`renewed` in the first result: `renewCookie` then sends it again); and the
- * learner's last_active_at whenever the session was refreshed (`now()` is the transaction's time).
+ * Refreshes the session's last_used_at when it is stale, noting when the cookie is due to be
+ * re-issued (`renewed`: `noteCookieRenewal` then tells the device), and the learner's last_active_at
+ * whenever the session was refreshed (`now()` is the transaction's time).
  */
-export const touchSession = (db: Db, hash: string) =>
-  [
-    db
-      .update(sessions)
-      .set({
-        lastUsedAt: sql`now()`,
-        cookieRenewedAt: sql`CASE WHEN ${cookieDue} THEN now() ELSE ${sessions.cookieRenewedAt} END`,
-      })
-      .where(
-        and(liveSession(hash), or(lt(sessions.lastUsedAt, sql`now() - ${ACTIVITY_GRANULARITY}`), cookieDue)),
-      )
-      .returning({ renewed: sql<boolean>`${sessions.cookieRenewedAt} = now()` }),
-    db
-      .update(learners)
-      .set({ lastActiveAt: sql`now()` })
-      .where(
-        eq(
-          learners.id,
-          sql`(SELECT ${sessions.learnerId} FROM ${sessions} WHERE ${sessions.tokenHash} = ${hash} AND ${sessions.lastUsedAt} = now())`,
-        ),
+export const touchSession = (db: Db, hash: string) => ({
+  touchSession: db
+    .update(sessions)
+    .set({
+      lastUsedAt: sql`now()`,
+      cookieRenewedAt: sql`CASE WHEN ${cookieDue} THEN now() ELSE ${sessions.cookieRenewedAt} END`,
+    })
+    .where(
+      and(liveSession(hash), or(lt(sessions.lastUsedAt, sql`now() - ${ACTIVITY_GRANULARITY}`), cookieDue)),
+    )
+    .returning({ renewed: sql<boolean>`${sessions.cookieRenewedAt} = now()` }),
+  touchLearner: db
+    .update(learners)
+    .set({ lastActiveAt: sql`now()` })
+    .where(
+      eq(
+        learners.id,
+        sql`(SELECT ${sessions.learnerId} FROM ${sessions} WHERE ${sessions.tokenHash} = ${hash} AND ${sessions.lastUsedAt} = now())`,
       ),
-  ] as const
+    ),
+})
 
-/** Re-issues the session cookie when `touchSession` said it was due. */
-export async function renewCookie(c: Context<AppEnv>, touched: unknown) {
-  const [row] = touched as { renewed: boolean }[]
-  if (row?.renewed) c.header('Set-Cookie', await issueSessionCookie(c, sessionOf(c).id))
+/** Tells the device its cookie is due when `touchSession` renewed it. */
+export function noteCookieRenewal(scope: LearnerScope, touched: { renewed: boolean }[]) {
+  if (touched.some((row) => row.renewed)) scope.device.renewDue()
 }
 
 /** The learner of a live session (the statement sees a refresh earlier in its batch). */
@@ -92,40 +92,39 @@ const learnerOf = (db: Db, hash: string) =>
     .where(eq(learners.id, learnerIdOf(hash)))
 
 /**
- * The learner of the request's session with the results of `statements`, all in one round trip; a
- * 401 (clearing the cookie) when the session is no longer live. Batches that only read are retried
- * on a transient failure; pass `{ retry: false }` for a write that must not run twice.
+ * Reads the learner of the scope's session with the results of `statements`, all in one round trip
+ * (retried on a transient failure: it only reads, and touches the session); a 401 when the session
+ * is no longer live. A learner's writes go through progress/learner-write.ts instead.
  */
-export async function getCurrentLearner<S extends Statements>(
-  c: Context<AppEnv>,
+export async function readLearner<S extends Statements>(
+  scope: LearnerScope,
   statements: (db: Db, learnerId: SQL) => S = () => ({}) as S,
-  { retry = true } = {},
 ): Promise<{ learner: Learner } & Results<S>> {
-  const { db } = c.var
-  const { hash } = sessionOf(c)
-  const send = () =>
-    batchByName(db, statements(db, learnerIdOf(hash)), {
-      before: [...touchSession(db, hash), learnerOf(db, hash)],
-    })
-  const { named, before } = await (retry ? retryReads(send) : send())
-  const [learner] = before[2] as Learner[]
-  if (!learner) throw noSession(c, 'unknown_session')
-  await renewCookie(c, before[0])
+  const { db, session } = scope
+  const { named, before } = await retryReads(() =>
+    batchByName(db, statements(db, learnerIdOf(session.hash)), {
+      before: { ...touchSession(db, session.hash), learner: learnerOf(db, session.hash) },
+    }),
+  )
+  const [learner] = before.learner
+  if (!learner) throw noSession('unknown_session')
+  noteCookieRenewal(scope, before.touchSession)
   return { learner, ...named }
 }
 
 /**
- * A new session for `learnerId` on this device: the statement to insert it, and the cookie to send
- * once it is committed. The id is always fresh, never one a client sent.
+ * The statement that starts a new session for `learnerId` on this device, and its id: tell the
+ * device once it is committed (`scope.device.started`). The id is always fresh, never one a client
+ * sent.
  */
-export async function newSession(c: Context<AppEnv>, learnerId: string | SQL) {
+export async function newSession(scope: SessionScope, learnerId: string | SQL) {
   const id = newSessionId()
-  const insert = c.var.db.insert(sessions).values({
+  const insert = scope.db.insert(sessions).values({
     learnerId,
     tokenHash: await hashSessionId(id),
-    label: deviceLabel(c.req.header('user-agent')),
+    label: deviceLabel(scope.userAgent),
   })
-  return { insert, cookie: () => issueSessionCookie(c, id) }
+  return { insert, id }
 }
 
 /**
@@ -136,35 +135,42 @@ export async function newSession(c: Context<AppEnv>, learnerId: string | SQL) {
  * freely, while a replayed cookie of a revoked session cannot mint learners. One round trip; two
  * when a verified cookie's session turns out to be gone.
  */
-export async function getOrCreateLearner(
-  c: Context<AppEnv>,
-  limitCreation: (c: Context<AppEnv>) => Promise<void>,
+export async function resumeOrCreateLearner(
+  scope: SessionScope,
+  limitCreation: () => Promise<void>,
 ): Promise<{ learner: Learner; created: boolean }> {
-  const { db, session } = c.var
+  const { db, session } = scope
   if (session) {
-    const [, , resumed] = await db.batch([
-      db
-        .update(sessions)
-        .set({ lastUsedAt: sql`now()`, cookieRenewedAt: sql`now()` })
-        .where(liveSession(session.hash)),
-      touchSession(db, session.hash)[1],
-      learnerOf(db, session.hash),
-    ])
-    const [learner] = resumed
+    const { before } = await batchByName(
+      db,
+      {},
+      {
+        before: {
+          resume: db
+            .update(sessions)
+            .set({ lastUsedAt: sql`now()`, cookieRenewedAt: sql`now()` })
+            .where(liveSession(session.hash)),
+          touchLearner: touchSession(db, session.hash).touchLearner,
+          learner: learnerOf(db, session.hash),
+        },
+      },
+    )
+    const [learner] = before.learner
     if (learner) {
-      c.header('Set-Cookie', await issueSessionCookie(c, session.id))
+      scope.device.renewDue()
       return { learner, created: false }
     }
   }
-  await limitCreation(c)
+  await limitCreation()
   const learnerId = crypto.randomUUID()
-  const device = await newSession(c, learnerId)
-  const [[created]] = await db.batch([
-    db.insert(learners).values({ id: learnerId }).returning(),
-    device.insert,
-  ])
+  const device = await newSession(scope, learnerId)
+  const { named } = await batchByName(db, {
+    learner: db.insert(learners).values({ id: learnerId }).returning(),
+    session: device.insert,
+  })
+  const [created] = named.learner
   if (!created) throw new Error('the learner insert returned no row')
-  c.header('Set-Cookie', await device.cookie())
+  scope.device.started(device.id)
   return { learner: created, created: true }
 }
 
@@ -172,14 +178,11 @@ export async function getOrCreateLearner(
  * DELETE /v1/session: this device's session row goes, so its cookie is useless everywhere; the
  * learner and their other devices stay. The cookie is cleared either way.
  */
-export async function clearLearnerSession(c: Context<AppEnv>) {
-  const { db, session } = c.var
+export async function endDeviceSession(scope: SessionScope) {
+  const { db, session } = scope
   if (session) await db.delete(sessions).where(eq(sessions.tokenHash, session.hash))
-  clearSessionCookie(c)
+  scope.device.ended()
 }
-
-export const clearSessionCookie = (c: Context<AppEnv>) =>
-  c.header('Set-Cookie', clearedSessionCookie(c.req.url))
 
 /** What a learner sees of themself. */
 export function presentLearner(learner: Learner): z.infer<typeof LearnerSchema> {

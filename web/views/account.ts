@@ -2,7 +2,7 @@
  * "Your account": passkeys (keep your progress on other devices), the devices signed in, and the
  * learner's data to download. Every action re-renders the view from the API.
  */
-import { api, describeError, read } from '../api.ts'
+import { api, describeError, once, read } from '../api.ts'
 import { formatDate, formatDateTime, h, plural } from '../dom.ts'
 import { createPasskey, describePasskeyError, passkeySupport } from '../passkeys.ts'
 import { announce, render, type View } from '../router.ts'
@@ -84,6 +84,7 @@ export const accountView: View = async () => {
                             read(
                               api.v1.me.passkeys[':passkeyId'].$patch({
                                 param: { passkeyId: passkey.id },
+                                header: once(),
                                 json: { name },
                               }),
                             ),
@@ -103,7 +104,10 @@ export const accountView: View = async () => {
                         void act(
                           () =>
                             read(
-                              api.v1.me.passkeys[':passkeyId'].$delete({ param: { passkeyId: passkey.id } }),
+                              api.v1.me.passkeys[':passkeyId'].$delete({
+                                param: { passkeyId: passkey.id },
+                                header: once(),
+                              }),
                             ),
                           'Passkey removed. Remove it from your device’s passkey manager too.',
                         )
@@ -153,7 +157,12 @@ export const accountView: View = async () => {
                     onclick: () =>
                       void act(
                         () =>
-                          read(api.v1.me.sessions[':sessionId'].$delete({ param: { sessionId: device.id } })),
+                          read(
+                            api.v1.me.sessions[':sessionId'].$delete({
+                              param: { sessionId: device.id },
+                              header: once(),
+                            }),
+                          ),
                         `${device.label} is signed out.`,
                       ),
                   },
@@ -170,7 +179,10 @@ export const accountView: View = async () => {
               class: 'secondary',
               onclick: () => {
                 if (!confirm(`Sign out ${plural(others.length, 'other device')}?`)) return
-                void act(() => read(api.v1.me.sessions.$delete()), 'Every other device is signed out.')
+                void act(
+                  () => read(api.v1.me.sessions.$delete({ header: once() })),
+                  'Every other device is signed out.',
+                )
               },
             },
             'Sign out all other devices',

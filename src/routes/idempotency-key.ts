@@ -1,0 +1,13 @@
+import type { Context } from 'hono'
+import { type IdempotencyRequest, idempotencyOf } from '../progress/idempotency.ts'
+import type { AppEnv } from '../types.ts'
+
+/**
+ * The request's Idempotency-Key (declared by `IdempotencyKeyHeader`), fingerprinted with its method,
+ * path and body as sent, or null without one; a malformed key is a 400.
+ */
+export async function idempotencyKeyOf(c: Context<AppEnv>): Promise<IdempotencyRequest | null> {
+  const header = c.req.header('idempotency-key')
+  if (header === undefined) return null
+  return idempotencyOf(header, c.req.method, c.req.path, await c.req.text())
+}
