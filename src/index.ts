@@ -1,5 +1,6 @@
 import { consumeChanges } from './analytics/aggregates.ts'
 import { createApp } from './app.ts'
+import { batchByName } from './db/batch.ts'
 import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
@@ -49,22 +50,17 @@ export default {
     try {
       const db = createDb(result.env)
       const hours = result.env.OPEN_ATTEMPT_HOURS ?? DEFAULT_OPEN_ATTEMPT_HOURS
-      const [flipped, expired, abandoned, idleSessions, abandonedLearners, challenges] = await db.batch([
-        flipDueReviews(db, at),
-        deleteExpiredKeys(db, at),
-        abandonStaleAttempts(db, at, hours),
-        deleteIdleSessions(db, at),
-        deleteAbandonedLearners(db, at),
-        deleteExpiredChallenges(db, at),
-      ])
-      const counts = {
-        reviewsDue: flipped.rowCount ?? 0,
-        expiredKeys: expired.rowCount ?? 0,
-        abandonedAttempts: abandoned.rowCount ?? 0,
-        idleSessions: idleSessions.rowCount ?? 0,
-        abandonedLearners: abandonedLearners.rowCount ?? 0,
-        expiredChallenges: challenges.rowCount ?? 0,
-      }
+      const { named } = await batchByName(db, {
+        reviewsDue: flipDueReviews(db, at),
+        expiredKeys: deleteExpiredKeys(db, at),
+        abandonedAttempts: abandonStaleAttempts(db, at, hours),
+        idleSessions: deleteIdleSessions(db, at),
+        abandonedLearners: deleteAbandonedLearners(db, at),
+        expiredChallenges: deleteExpiredChallenges(db, at),
+      })
+      const counts = Object.fromEntries(
+        Object.entries(named).map(([name, result]) => [name, result.rowCount ?? 0]),
+      )
       // The analytics change logs, in rounds of their own: a slow round never holds up the cleanup above.
       const consumed = await consumeChanges(db)
       console.log(

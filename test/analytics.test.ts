@@ -16,6 +16,7 @@ import {
 } from '../src/analytics/dashboards.ts'
 import { activityReport, groups, skillReport } from '../src/analytics/report.ts'
 import { activityContent } from '../src/content/schema.ts'
+import { batchByName } from '../src/db/batch.ts'
 import worker from '../src/index.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { json, newLearner, send, testDb } from './helpers.ts'
@@ -82,16 +83,15 @@ const rounded = (value: unknown) =>
   )
 
 async function activityReportFrom(activityId: string, version: number, source: Source) {
-  const [activity, daily, bands, questions, picks] = await db.batch(
-    activityDashboard(db, activityId, version, source),
-  )
+  const { named } = await batchByName(db, activityDashboard(db, activityId, version, source))
+  const { activity, daily, bands, questions, picks } = named
   const rows = activityRows(daily.rows, bands.rows, questions.rows, picks.rows)
   return rounded({ version: activity[0]?.version, ...activityReport(content, rows) })
 }
 
 async function skillReportFrom(skillId: string, source: Source) {
-  const [, bands] = await db.batch(skillDashboard(db, skillId, source))
-  return skillReport(skillRows(bands.rows))
+  const { named } = await batchByName(db, skillDashboard(db, skillId, source))
+  return skillReport(skillRows(named.bands.rows))
 }
 
 async function expectAggregatesMatchLive(activityId: string, versions: number[], skillId: string) {

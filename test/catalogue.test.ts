@@ -162,6 +162,19 @@ describe('GET /v1/activities/{activityId}', () => {
     }
   })
 
+  it('names its unit and skill, so a page shows where it is from one request', async () => {
+    const skill = await insertSkill(db, { name: 'Fractions' })
+    const unit = await insertUnit(db, skill.id, { name: 'Halves and quarters' })
+    const activity = await insertActivity(db, unit.id, { name: 'Cut the cake' })
+    const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/activities/${activity.id}`))
+    expect(await json(res, 200)).toMatchObject({
+      name: 'Cut the cake',
+      unit: { id: unit.id, name: 'Halves and quarters' },
+      skill: { id: skill.id, name: 'Fractions' },
+    })
+    expect(roundTrips).toBe(1)
+  })
+
   it('is a 404 problem for an unknown activity', async () => {
     await expectProblem(await api(`/v1/activities/${crypto.randomUUID()}`), 404)
   })

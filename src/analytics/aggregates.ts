@@ -25,6 +25,7 @@
  * distractor analysis as picks per score band (the groups are chosen from the bands at read time).
  */
 import { sql } from 'drizzle-orm'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import {
   activities,
@@ -149,8 +150,13 @@ export async function consumeChanges(db: Db) {
   let attempts = 0
   let states = 0
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const [a, s] = await db.batch([consumeAttemptChanges(db), consumeSkillStateChanges(db)])
-    const took = { attempts: a.rows[0]?.consumed ?? 0, states: s.rows[0]?.consumed ?? 0 }
+    const { named } = await batchByName(db, {
+      attempts: consumeAttemptChanges(db),
+      states: consumeSkillStateChanges(db),
+    })
+    const [fromAttempts] = named.attempts.rows
+    const [fromStates] = named.states.rows
+    const took = { attempts: fromAttempts?.consumed ?? 0, states: fromStates?.consumed ?? 0 }
     attempts += took.attempts
     states += took.states
     if (took.attempts < CONSUME_BATCH && took.states < CONSUME_BATCH) break

@@ -11,8 +11,10 @@
  *   nothing else; rotating the first secret changes every pseudonym.
  */
 import { and, eq, gt, or, sql } from 'drizzle-orm'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
-import { attempts } from '../db/schema.ts'
+import { retryReads } from '../db/retry.ts'
+import { activities, attempts } from '../db/schema.ts'
 import { toHex, utf8 } from '../lib/encoding.ts'
 import { cursorTimestampOf } from '../schemas/common.ts'
 
@@ -91,7 +93,7 @@ type CsvRow = {
  * One page: up to CSV_PAGE_ATTEMPTS attempts, each expanded into its graded questions (the stored
  * feedback, in the order shown) with the learner's answer to each.
  */
-export function csvPage(db: Db, activityId: string, version: number | undefined, after?: AttemptsCursor) {
+function csvPage(db: Db, activityId: string, version: number | undefined, after?: AttemptsCursor) {
   return db.execute<CsvRow>(sql`
     SELECT page.id AS attempt_id, page.learner_id, page.content_version,
       ${cursorTimestampOf(sql`page.started_at`)} AS started_at, ${cursorTimestampOf(sql`page.completed_at`)} AS completed_at,
@@ -113,12 +115,7 @@ export function csvPage(db: Db, activityId: string, version: number | undefined,
  * Whether there are more than CSV_MAX_ATTEMPTS attempts after `after`; if so, the cursor of the last
  * attempt one response carries (the next response starts after it).
  */
-export function csvContinuation(
-  db: Db,
-  activityId: string,
-  version: number | undefined,
-  after?: AttemptsCursor,
-) {
+function csvContinuation(db: Db, activityId: string, version: number | undefined, after?: AttemptsCursor) {
   return db
     .select({ completedAt: cursorTimestampOf(attempts.completedAt), id: attempts.id })
     .from(attempts)
@@ -126,6 +123,43 @@ export function csvContinuation(
     .orderBy(attempts.completedAt, attempts.id)
     .offset(CSV_MAX_ATTEMPTS - 1)
     .limit(2)
+}
+
+/**
+ * What a download reads before it starts (one round trip): whether the activity exists, the first
+ * page, and — when more attempts follow than one response carries — the cursor the next response
+ * starts after.
+ */
+export async function firstCsvRead(
+  db: Db,
+  activityId: string,
+  version: number | undefined,
+  after?: AttemptsCursor,
+) {
+  const { named } = await retryReads(() =>
+    batchByName(db, {
+      activity: db.select({ id: activities.id }).from(activities).where(eq(activities.id, activityId)),
+      firstPage: csvPage(db, activityId, version, after),
+      beyond: csvContinuation(db, activityId, version, after),
+    }),
+  )
+  const [lastCarried, oneMore] = named.beyond
+  return {
+    found: named.activity.length > 0,
+    firstPage: named.firstPage.rows,
+    continueAfter: lastCarried && oneMore ? ([lastCarried.completedAt, lastCarried.id] as const) : null,
+  }
+}
+
+/** A later page of a download (one round trip). */
+export async function laterCsvPage(
+  db: Db,
+  activityId: string,
+  version: number | undefined,
+  after: AttemptsCursor | undefined,
+) {
+  const { rows } = await retryReads(() => csvPage(db, activityId, version, after))
+  return rows
 }
 
 /** The answer as a cell: a number stays a number, choice ids are joined by `;`. */

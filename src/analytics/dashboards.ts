@@ -10,11 +10,14 @@
  * Each dashboard is one batch: one round trip.
  */
 import { eq, type SQL, sql } from 'drizzle-orm'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
+import { retryReads } from '../db/retry.ts'
 import {
   activityDaily,
   activityScoreBands,
   choicePicks,
+  classes,
   classMembers,
   questionStats,
   skillStateBands,
@@ -61,39 +64,40 @@ export function activityDashboard(db: Db, activityId: string, asked: number | un
   if (source.kind === 'aggregates') {
     const of = (table: { activityId: unknown; contentVersion: unknown }) =>
       sql`${table.activityId} = ${activityId} AND ${table.contentVersion} = ${version}`
-    return [
+    return {
       activity,
-      db.execute<DailyRow>(sql`SELECT day::text, completed, passed, ratio_sum FROM ${activityDaily}
+      daily: db.execute<DailyRow>(sql`SELECT day::text, completed, passed, ratio_sum FROM ${activityDaily}
         WHERE ${of(activityDaily)} AND completed <> 0 ORDER BY day`),
-      db.execute<BandRow>(sql`SELECT band, attempts FROM ${activityScoreBands}
+      bands: db.execute<BandRow>(sql`SELECT band, attempts FROM ${activityScoreBands}
         WHERE ${of(activityScoreBands)} AND attempts <> 0`),
-      db.execute<QuestionRow>(sql`SELECT question_id, responses, correct, rest_sum, rest_squares, correct_rest_sum
+      questions:
+        db.execute<QuestionRow>(sql`SELECT question_id, responses, correct, rest_sum, rest_squares, correct_rest_sum
         FROM ${questionStats} WHERE ${of(questionStats)} AND responses <> 0`),
-      db.execute<PickRow>(sql`SELECT question_id, choice_id, band, picks FROM ${choicePicks}
+      picks: db.execute<PickRow>(sql`SELECT question_id, choice_id, band, picks FROM ${choicePicks}
         WHERE ${of(choicePicks)} AND picks <> 0`),
-    ] as const
+    }
   }
   // The completed attempts in scope, as the change log would carry them (sign +1).
   const scope = sql`WITH scope AS (
     SELECT 1 AS sign, t.* FROM attempts t
     WHERE t.activity_id = ${activityId} AND t.content_version = ${version} AND t.status = 'completed'
       ${inClass(sql.raw('t.learner_id'), source.classId)})`
-  return [
+  return {
     activity,
-    db.execute<DailyRow>(sql`${scope}
+    daily: db.execute<DailyRow>(sql`${scope}
       SELECT (completed_at AT TIME ZONE 'UTC')::date::text AS day, count(*)::int AS completed,
         (count(*) FILTER (WHERE passed))::int AS passed,
         sum(coalesce(score::float8 / nullif(max_score, 0), 0)) AS ratio_sum
       FROM scope GROUP BY 1 ORDER BY 1`),
-    db.execute<BandRow>(sql`${scope}
+    bands: db.execute<BandRow>(sql`${scope}
       SELECT score_band(score, max_score) AS band, count(*)::int AS attempts FROM scope GROUP BY 1`),
-    db.execute<QuestionRow>(sql`${scope}
+    questions: db.execute<QuestionRow>(sql`${scope}
       SELECT question_id, count(*)::int AS responses, sum(correct)::int AS correct, sum(rest) AS rest_sum,
         sum(rest * rest) AS rest_squares, sum(correct * rest) AS correct_rest_sum
       FROM (${questionRows('scope')}) q GROUP BY 1`),
-    db.execute<PickRow>(sql`${scope}
+    picks: db.execute<PickRow>(sql`${scope}
       SELECT question_id, choice_id, band, count(*)::int AS picks FROM (${pickRows('scope')}) p GROUP BY 1, 2, 3`),
-  ] as const
+  }
 }
 
 /** The rows of an activity dashboard's batch with every number a number. */
@@ -124,8 +128,55 @@ export function skillDashboard(db: Db, skillId: string, source: Source) {
             (count(*) FILTER (WHERE progress >= 1))::int AS passed_all
           FROM skill_states s WHERE s.skill_id = ${skillId} ${inClass(sql.raw('s.learner_id'), source.classId)}
           GROUP BY 1, 2`)
-  return [skill, bands] as const
+  return { skill, bands }
 }
 
 export const skillRows = (rows: SkillBandRow[]) =>
   numeric(rows, ['band', 'learners', 'passed_one', 'passed_all'])
+
+/** The class asked for, read in the same batch: a wrong id is a 404, not an empty dashboard. */
+const classCheck = (db: Db, classId: string | undefined) =>
+  db
+    .select({ id: classes.id })
+    .from(classes)
+    .where(classId ? eq(classes.id, classId) : sql`false`)
+
+const sourceFor = (classId: string | undefined): Source =>
+  classId ? { kind: 'live', classId } : { kind: 'aggregates' }
+
+/**
+ * An activity's dashboard for one content version (the current one by default), for everyone or
+ * for a class: one round trip. The activity is null when it has no such version.
+ */
+export async function readActivityDashboard(
+  db: Db,
+  activityId: string,
+  asked: number | undefined,
+  classId: string | undefined,
+) {
+  const source = sourceFor(classId)
+  const { named } = await retryReads(() =>
+    batchByName(db, {
+      classFound: classCheck(db, classId),
+      ...activityDashboard(db, activityId, asked, source),
+    }),
+  )
+  const [activity = null] = named.activity
+  const rows = activityRows(named.daily.rows, named.bands.rows, named.questions.rows, named.picks.rows)
+  return { classFound: !classId || named.classFound.length > 0, source, activity, rows }
+}
+
+/** A skill's dashboard, for everyone or for a class: one round trip. */
+export async function readSkillDashboard(db: Db, skillId: string, classId: string | undefined) {
+  const source = sourceFor(classId)
+  const { named } = await retryReads(() =>
+    batchByName(db, { classFound: classCheck(db, classId), ...skillDashboard(db, skillId, source) }),
+  )
+  const [skill = null] = named.skill
+  return {
+    classFound: !classId || named.classFound.length > 0,
+    source,
+    skill,
+    rows: skillRows(named.bands.rows),
+  }
+}

@@ -8,7 +8,9 @@
  *   (fewer than two responses, or no variation).
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
+import { retryReads } from '../db/retry.ts'
 import { activities, activityVersions, attempts } from '../db/schema.ts'
 import { attemptRatio } from '../progress/queries.ts'
 
@@ -32,13 +34,13 @@ export const versionRead = (db: Db, activityId: string, chosen: SQL) =>
     .where(and(eq(activityVersions.activityId, activityId), sql`${activityVersions.version} = ${chosen}`))
 
 /** The statements of an activity's statistics for one content version (the current one by default). */
-export function activityStats(db: Db, activityId: string, version?: number) {
+function activityStats(db: Db, activityId: string, version?: number) {
   const chosen = chosenVersion(activityId, version)
   const ofVersion = and(eq(attempts.activityId, activityId), sql`${attempts.contentVersion} = ${chosen}`)
   const completed = sql`${attempts.status} = 'completed'`
-  return [
-    versionRead(db, activityId, chosen),
-    db
+  return {
+    activity: versionRead(db, activityId, chosen),
+    totals: db
       .select({
         started: sql<number>`count(*)`.mapWith(Number),
         completed: sql<number>`count(*) FILTER (WHERE ${completed})`.mapWith(Number),
@@ -53,7 +55,7 @@ export function activityStats(db: Db, activityId: string, version?: number) {
       })
       .from(attempts)
       .where(ofVersion),
-    db.execute<{
+    perQuestion: db.execute<{
       question_id: string
       responses: string
       facility: number | null
@@ -66,5 +68,13 @@ export function activityStats(db: Db, activityId: string, version?: number) {
       FROM ${attempts} CROSS JOIN LATERAL jsonb_array_elements(${attempts.feedback}) f
       WHERE ${ofVersion} AND ${completed}
       GROUP BY 1`),
-  ] as const
+  }
+}
+
+/** An activity's item statistics (one round trip); null when it has no such version. */
+export async function readActivityStats(db: Db, activityId: string, version?: number) {
+  const { named } = await retryReads(() => batchByName(db, activityStats(db, activityId, version)))
+  const [activity] = named.activity
+  const [totals] = named.totals
+  return activity ? { activity, totals, perQuestion: named.perQuestion.rows } : null
 }

@@ -7,7 +7,8 @@
  * is refused the same way (and by a CHECK, drizzle/0009).
  */
 import { and, asc, eq, type SQLWrapper, sql } from 'drizzle-orm'
-import { batchAssert, marker } from '../db/assert.ts'
+import { AssertionFailed, asserting, batchAssert, marker } from '../db/assert.ts'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { skillPrerequisites, skills } from '../db/schema.ts'
 
@@ -58,41 +59,58 @@ function prerequisitesOf(db: Db, skillId: string) {
 /**
  * One batch (one round trip, one transaction): lock, insert unless a cycle would close, assert that
  * the edge now exists unless one of the skills does not, read what the answer needs. A cycle rolls
- * the batch back with `prerequisite_acyclic`.
+ * the batch back (`prerequisite_acyclic`) and is an outcome, like a missing skill.
  */
-export function addPrerequisiteBatch(db: Db, skillId: string, requiredSkillId: string) {
+export async function addPrerequisite(db: Db, skillId: string, requiredSkillId: string) {
   const inserted = marker('prerequisite_added')
-  return db.batch([
-    lockPrerequisiteEdits(db),
-    db.execute(sql`
+  const send = () =>
+    batchByName(db, {
+      lock: lockPrerequisiteEdits(db),
+      insert: db.execute(sql`
       INSERT INTO ${skillPrerequisites} (skill_id, required_skill_id)
       SELECT ${skillId}::uuid, ${requiredSkillId}::uuid
       WHERE ${skillId}::uuid <> ${requiredSkillId}::uuid AND ${exists(skillId)} AND ${exists(requiredSkillId)}
         AND NOT ${pathBack(skillId, requiredSkillId)}
       ON CONFLICT DO NOTHING
       RETURNING ${inserted.set}`),
-    batchAssert(
-      db,
-      sql`${inserted.isSet} OR NOT (${exists(skillId)} AND ${exists(requiredSkillId)})
+      acyclic: batchAssert(
+        db,
+        sql`${inserted.isSet} OR NOT (${exists(skillId)} AND ${exists(requiredSkillId)})
         OR EXISTS (SELECT 1 FROM ${skillPrerequisites} WHERE skill_id = ${skillId}::uuid AND required_skill_id = ${requiredSkillId}::uuid)`,
-      'prerequisite_acyclic',
-    ),
-    db
-      .select({ skill: sql<boolean>`${exists(skillId)}`, required: sql<boolean>`${exists(requiredSkillId)}` })
-      .from(sql`(SELECT 1) AS one`),
-    prerequisitesOf(db, skillId),
-  ])
+        'prerequisite_acyclic',
+      ),
+      exists: db
+        .select({
+          skill: sql<boolean>`${exists(skillId)}`,
+          required: sql<boolean>`${exists(requiredSkillId)}`,
+        })
+        .from(sql`(SELECT 1) AS one`),
+      prerequisites: prerequisitesOf(db, skillId),
+    })
+  try {
+    const { named } = await asserting(send)
+    const [found] = named.exists
+    if (!found?.skill) return { outcome: 'no_skill' } as const
+    if (!found.required) return { outcome: 'no_required_skill' } as const
+    return { outcome: 'added', prerequisites: named.prerequisites } as const
+  } catch (error) {
+    if (error instanceof AssertionFailed && error.assertion === 'prerequisite_acyclic') {
+      return { outcome: 'cycle' } as const
+    }
+    throw error
+  }
 }
 
-/** Removes one edge (taking the same lock, so an add never reads a half-removed path). */
-export function removePrerequisiteBatch(db: Db, skillId: string, requiredSkillId: string) {
-  return db.batch([
-    lockPrerequisiteEdits(db),
-    db
+/** Removes one edge, false when there was none (taking the same lock, so an add never reads a half-removed path). */
+export async function removePrerequisite(db: Db, skillId: string, requiredSkillId: string) {
+  const { named } = await batchByName(db, {
+    lock: lockPrerequisiteEdits(db),
+    removed: db
       .delete(skillPrerequisites)
       .where(
         and(eq(skillPrerequisites.skillId, skillId), eq(skillPrerequisites.requiredSkillId, requiredSkillId)),
       )
       .returning({ skillId: skillPrerequisites.skillId }),
-  ])
+  })
+  return named.removed.length > 0
 }

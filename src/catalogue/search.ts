@@ -12,7 +12,9 @@
  * never parse markup and the text always enters a page as text.
  */
 import { sql } from 'drizzle-orm'
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
+import { retryReads } from '../db/retry.ts'
 import { activities, skills, units } from '../db/schema.ts'
 import { inPublishedSkill } from './publication.ts'
 
@@ -130,12 +132,27 @@ export function searchStatement(q: string, limit: number) {
 export const searchSettings = sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true),
   set_config('enable_seqscan', 'off', true)`
 
-export function searchBatch(db: Db, q: string, limit: number) {
-  return db.batch([db.execute(searchSettings), db.execute<SearchRow>(searchStatement(q, limit))])
+export async function searchCatalogue(db: Db, q: string, limit: number) {
+  const { named } = await retryReads(() =>
+    batchByName(db, {
+      settings: db.execute(searchSettings),
+      hits: db.execute<SearchRow>(searchStatement(q, limit)),
+    }),
+  )
+  return named.hits.rows.map((row) => ({
+    kind: row.kind,
+    id: row.id,
+    name: row.name,
+    skillId: row.skill_id,
+    unitId: row.unit_id,
+    match: row.match,
+    rank: Number(row.rank),
+    snippet: segments(row.snippet),
+  }))
 }
 
 /** A snippet as segments of plain text, the matched words marked. */
-export function segments(snippet: string) {
+function segments(snippet: string) {
   return snippet
     .split(new RegExp(`(${START}[^${STOP}]*${STOP})`))
     .filter((part) => part !== '')

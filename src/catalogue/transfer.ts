@@ -24,62 +24,66 @@ import { lockPrerequisiteEdits } from './prerequisites.ts'
 import { statusOf } from './publication.ts'
 
 /** The four reads of a whole catalogue, for one batch. */
-export const catalogueReads = (db: Db) =>
-  [
-    db
-      .select({
-        id: skills.id,
-        name: skills.name,
-        description: skills.description,
-        level: skills.level,
-        metadata: skills.metadata,
-        publishedAt: skills.publishedAt,
-      })
-      .from(skills)
-      .orderBy(asc(skills.name), asc(skills.id)),
-    db
-      .select({
-        id: units.id,
-        skillId: units.skillId,
-        name: units.name,
-        description: units.description,
-        order: units.order,
-        metadata: units.metadata,
-      })
-      .from(units)
-      .orderBy(asc(units.order), asc(units.id)),
-    db
-      .select({
-        id: activities.id,
-        unitId: activities.unitId,
-        name: activities.name,
-        description: activities.description,
-        type: activities.type,
-        order: activities.order,
-        metadata: activities.metadata,
-        content: activities.content,
-        publishedAt: activities.publishedAt,
-      })
-      .from(activities)
-      .orderBy(asc(activities.order), asc(activities.id)),
-    db
-      .select({ skillId: skillPrerequisites.skillId, requiredSkillId: skillPrerequisites.requiredSkillId })
-      .from(skillPrerequisites)
-      .orderBy(asc(skillPrerequisites.requiredSkillId)),
-  ] as const
+export const catalogueReads = (db: Db) => ({
+  skills: db
+    .select({
+      id: skills.id,
+      name: skills.name,
+      description: skills.description,
+      level: skills.level,
+      metadata: skills.metadata,
+      publishedAt: skills.publishedAt,
+    })
+    .from(skills)
+    .orderBy(asc(skills.name), asc(skills.id)),
+  units: db
+    .select({
+      id: units.id,
+      skillId: units.skillId,
+      name: units.name,
+      description: units.description,
+      order: units.order,
+      metadata: units.metadata,
+    })
+    .from(units)
+    .orderBy(asc(units.order), asc(units.id)),
+  activities: db
+    .select({
+      id: activities.id,
+      unitId: activities.unitId,
+      name: activities.name,
+      description: activities.description,
+      type: activities.type,
+      order: activities.order,
+      metadata: activities.metadata,
+      content: activities.content,
+      publishedAt: activities.publishedAt,
+    })
+    .from(activities)
+    .orderBy(asc(activities.order), asc(activities.id)),
+  edges: db
+    .select({ skillId: skillPrerequisites.skillId, requiredSkillId: skillPrerequisites.requiredSkillId })
+    .from(skillPrerequisites)
+    .orderBy(asc(skillPrerequisites.requiredSkillId)),
+})
 
-type Rows = readonly [
-  Pick<Skill, 'id' | 'name' | 'description' | 'level' | 'metadata' | 'publishedAt'>[],
-  Pick<Unit, 'id' | 'skillId' | 'name' | 'description' | 'order' | 'metadata'>[],
-  Pick<
+type Rows = {
+  skills: Pick<Skill, 'id' | 'name' | 'description' | 'level' | 'metadata' | 'publishedAt'>[]
+  units: Pick<Unit, 'id' | 'skillId' | 'name' | 'description' | 'order' | 'metadata'>[]
+  activities: Pick<
     Activity,
     'id' | 'unitId' | 'name' | 'description' | 'type' | 'order' | 'metadata' | 'content' | 'publishedAt'
-  >[],
-  { skillId: string; requiredSkillId: string }[],
-]
+  >[]
+  edges: { skillId: string; requiredSkillId: string }[]
+}
 
 /** The rows of `catalogueReads` as a document, in a fixed order (skills by name, the rest by order). */
-export function toDocument([skillRows, unitRows, activityRows, edges]: Rows): CatalogueDocument {
+export function toDocument({
+  skills: skillRows,
+  units: unitRows,
+  activities: activityRows,
+  edges,
+}: Rows): CatalogueDocument {
   const activitiesOf = Map.groupBy(activityRows, (a) => a.unitId)
   const unitsOf = Map.groupBy(unitRows, (u) => u.skillId)
   const requiredBy = Map.groupBy(edges, (e) => e.skillId)
@@ -225,11 +229,11 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
     s.prerequisites.map((required) => ({ skillId: s.id, requiredSkillId: required })),
   )
   const json = (rows: unknown[]) => sql`${JSON.stringify(rows)}::jsonb`
-  const statements = [
+  const statements = {
     // The lock of prerequisite edits: no edge lands mid-import.
-    lockPrerequisiteEdits(db),
+    lock: lockPrerequisiteEdits(db),
     // An update only where something differs: unchanged rows keep their updated_at and content version.
-    db.execute(sql`
+    skills: db.execute(sql`
       INSERT INTO ${skills} (id, name, description, level, metadata, published_at, updated_by)
       SELECT id, name, description, level, metadata, ${publishedAt}, ${author}
       FROM jsonb_to_recordset(${json(skillRows)})
@@ -240,7 +244,7 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
       WHERE (skills.name, skills.description, skills.level, skills.metadata, skills.published_at IS NULL)
         IS DISTINCT FROM
         (excluded.name, excluded.description, excluded.level, excluded.metadata, excluded.published_at IS NULL)`),
-    db.execute(sql`
+    units: db.execute(sql`
       INSERT INTO ${units} (id, skill_id, name, description, "order", metadata, updated_by)
       SELECT id, "skillId", name, description, "order", metadata, ${author}
       FROM jsonb_to_recordset(${json(unitRows)}) AS x(id uuid, "skillId" uuid, name text, description text, "order" int, metadata jsonb)
@@ -249,7 +253,7 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
         updated_by = excluded.updated_by
       WHERE (units.skill_id, units.name, units.description, units."order", units.metadata)
         IS DISTINCT FROM (excluded.skill_id, excluded.name, excluded.description, excluded."order", excluded.metadata)`),
-    db.execute(sql`
+    activities: db.execute(sql`
       INSERT INTO ${activities}
         (id, unit_id, name, description, type, "order", metadata, content, published_at, updated_by)
       SELECT id, "unitId", name, description, type, "order", metadata, content, ${publishedAt}, ${author}
@@ -265,24 +269,25 @@ export function importStatements(db: Db, incoming: CatalogueDocument, prune: boo
         IS DISTINCT FROM (excluded.unit_id, excluded.name, excluded.description, excluded.type, excluded."order",
           excluded.metadata, excluded.content, excluded.published_at IS NULL)`),
     // The document's skills require exactly what it says.
-    db.execute(sql`
+    dropEdges: db.execute(sql`
       DELETE FROM ${skillPrerequisites} p
       WHERE p.skill_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(${json(skillRows)}) x)
         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${json(edges)}) AS e("skillId" uuid, "requiredSkillId" uuid)
           WHERE e."skillId" = p.skill_id AND e."requiredSkillId" = p.required_skill_id)`),
-    db.execute(sql`
+    addEdges: db.execute(sql`
       INSERT INTO ${skillPrerequisites} (skill_id, required_skill_id)
       SELECT "skillId", "requiredSkillId" FROM jsonb_to_recordset(${json(edges)}) AS e("skillId" uuid, "requiredSkillId" uuid)
       ON CONFLICT DO NOTHING`),
-  ]
-  if (prune) {
-    const ids = (rows: { id: string }[]) => rows.map((row) => row.id)
-    // What the document does not have, whatever its parent: cascades take attempts and states along.
-    statements.push(
-      db.execute(sql`DELETE FROM ${activities} WHERE ${noneOf(activities.id, ids(activityRows))}`),
-      db.execute(sql`DELETE FROM ${units} WHERE ${noneOf(units.id, ids(unitRows))}`),
-      db.execute(sql`DELETE FROM ${skills} WHERE ${noneOf(skills.id, ids(skillRows))}`),
-    )
   }
-  return statements
+  if (!prune) return statements
+  const ids = (rows: { id: string }[]) => rows.map((row) => row.id)
+  // What the document does not have, whatever its parent: cascades take attempts and states along.
+  return {
+    ...statements,
+    pruneActivities: db.execute(
+      sql`DELETE FROM ${activities} WHERE ${noneOf(activities.id, ids(activityRows))}`,
+    ),
+    pruneUnits: db.execute(sql`DELETE FROM ${units} WHERE ${noneOf(units.id, ids(unitRows))}`),
+    pruneSkills: db.execute(sql`DELETE FROM ${skills} WHERE ${noneOf(skills.id, ids(skillRows))}`),
+  }
 }

@@ -1,4 +1,5 @@
 import { neon, neonConfig } from '@neondatabase/serverless'
+import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/neon-http'
 import { withReplicas } from 'drizzle-orm/pg-core'
 import { isRetryableConflict } from './errors.ts'
@@ -103,3 +104,6 @@ export function createDb(config: DatabaseConfig, stats: DatabaseStats = { roundT
 }
 
 export type Db = ReturnType<typeof createDb>
+
+/** One `select 1` round trip: does the database answer? */
+export const ping = (db: Db) => db.execute(sql`select 1`)

@@ -4,15 +4,12 @@
  * Budget: one round trip each — submit too, with the Submit-Token its start answered and a Worker
  * that has the catalogue cached; otherwise two (progress/submit.ts).
  */
-import { and, eq, getTableColumns, sql } from 'drizzle-orm'
-import { attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitProgressWrites } from '../middleware/rate-limit.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { idempotencyOf, REPLAYED, rowFromSnapshot } from '../progress/idempotency.ts'
-import { learnerWrite } from '../progress/learner-write.ts'
-import { ownAttempt } from '../progress/queries.ts'
+import { abandonAttempt } from '../progress/abandon.ts'
+import { idempotencyOf, REPLAYED } from '../progress/idempotency.ts'
 import { startAttempt } from '../progress/start.ts'
 import { submitAttempt } from '../progress/submit.ts'
 import { createRouter } from '../router.ts'
@@ -21,12 +18,6 @@ import { IdempotencyKeyHeader, SubmitHeaders, uuidParam } from '../schemas/commo
 import { presentSkillState, SubmitResultSchema } from '../schemas/progress.ts'
 import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
-
-/** What a replay of abandon answers: the attempt row as committed. */
-const attemptSnapshot = (attemptId: string) =>
-  sql`jsonb_build_object('attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}))`
-
-const attemptOf = (snapshot: Record<string, unknown>) => rowFromSnapshot(attempts, snapshot.attempt)
 
 export const attemptRoutes = createRouter()
   .openapi(
@@ -150,32 +141,17 @@ export const attemptRoutes = createRouter()
       },
       limitProgressWrites,
     ),
-    async function abandonAttempt(c) {
+    async function abandon(c) {
       const { attemptId } = c.req.valid('param')
       const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
-      const written = await learnerWrite(
-        learnerScope(c),
-        idempotency,
-        ({ db, learnerId, done }) => ({
-          before: db
-            .select({ status: attempts.status })
-            .from(attempts)
-            .where(ownAttempt(learnerId, attemptId)),
-          abandoned: db
-            .update(attempts)
-            .set({ status: 'abandoned' })
-            .where(and(ownAttempt(learnerId, attemptId), eq(attempts.status, 'in_progress')))
-            .returning({ ...getTableColumns(attempts), done }),
-        }),
-        { status: 200, snapshot: attemptSnapshot(attemptId), resource: `/v1/me/attempts/${attemptId}` },
-      )
-      if (written.replay) {
-        return c.json(presentAttempt(attemptOf(written.replay.snapshot)), 200, { ...PRIVATE, ...REPLAYED })
+      const abandoned = await abandonAttempt(learnerScope(c), attemptId, idempotency)
+      if (abandoned.outcome === 'not_found') throw new ApiError('not_found', 'No attempt with this id.')
+      if (abandoned.outcome === 'not_in_progress') {
+        throw new ApiError('conflict', `The attempt is already ${abandoned.status}.`)
       }
-      const [before] = written.results.before
-      const [abandoned] = written.results.abandoned
-      if (!before) throw new ApiError('not_found', 'No attempt with this id.')
-      if (!abandoned) throw new ApiError('conflict', `The attempt is already ${before.status}.`)
-      return c.json(presentAttempt(abandoned), 200, PRIVATE)
+      return c.json(presentAttempt(abandoned.attempt), 200, {
+        ...PRIVATE,
+        ...(abandoned.replayed && REPLAYED),
+      })
     },
   )

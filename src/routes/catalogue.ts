@@ -4,13 +4,9 @@
  * learnerView().
  */
 
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import * as z from 'zod'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
-import { prerequisitesJson } from '../catalogue/prerequisites.ts'
-import { activityPublished, inPublishedSkill, skillPublished } from '../catalogue/publication.ts'
-import { retryReads } from '../db/retry.ts'
-import { activities, skills, units } from '../db/schema.ts'
+import { publishedActivity, publishedSkillTree, publishedUnit, skillPage } from '../catalogue/reads.ts'
 import { ApiError } from '../errors.ts'
 import { CATALOGUE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
@@ -35,16 +31,6 @@ import {
 } from '../schemas/common.ts'
 import { catalogueRoute } from './define.ts'
 
-/** Summaries of a unit's activities, ordered, without shipping their content over the wire. */
-const activitySummaries = {
-  columns: { id: true, unitId: true, name: true, description: true, type: true, order: true } as const,
-  extras: {
-    questionCount: sql<number>`jsonb_array_length(${activities.content}->'questions')`.as('question_count'),
-  },
-  orderBy: [asc(activities.order), asc(activities.id)],
-  where: activityPublished,
-}
-
 const SkillCursor = z.tuple([wellFormedText, z.uuid()])
 
 export const catalogue = createRouter()
@@ -66,24 +52,10 @@ export const catalogue = createRouter()
     async function listSkills(c) {
       const { limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, SkillCursor)
-      const rows = await retryReads(() =>
-        c.var.db
-          .select({ skill: skills, prerequisites: prerequisitesJson(sql`${skills}.id`) })
-          .from(skills)
-          .where(
-            and(
-              skillPublished,
-              after && or(gt(skills.name, after[0]), and(eq(skills.name, after[0]), gt(skills.id, after[1]))),
-            ),
-          )
-          .orderBy(asc(skills.name), asc(skills.id))
-          .limit(limit + 1),
-      )
-      const items = rows.slice(0, limit)
-      const last = items.at(-1)
-      const nextCursor = rows.length > limit && last ? encodeCursor([last.skill.name, last.skill.id]) : null
+      const found = await skillPage(c.var.db, limit, after)
+      const nextCursor = found.next && encodeCursor(found.next)
       return c.json(
-        { items: items.map((row) => presentCatalogueSkill(row.skill, row.prerequisites)), nextCursor },
+        { items: found.items.map((row) => presentCatalogueSkill(row.skill, row.prerequisites)), nextCursor },
         200,
         CATALOGUE,
       )
@@ -103,15 +75,7 @@ export const catalogue = createRouter()
     ),
     async function skillTree(c) {
       const { skillId } = c.req.valid('param')
-      const skill = await retryReads(() =>
-        c.var.db.query.skills.findFirst({
-          where: and(eq(skills.id, skillId), skillPublished),
-          extras: (table) => ({ prerequisites: prerequisitesJson(table.id).as('prerequisites') }),
-          with: {
-            units: { orderBy: [asc(units.order), asc(units.id)], with: { activities: activitySummaries } },
-          },
-        }),
-      )
+      const skill = await publishedSkillTree(c.var.db, skillId)
       if (!skill) throw new ApiError('not_found', 'No skill with this id.')
       return c.json(
         {
@@ -137,12 +101,7 @@ export const catalogue = createRouter()
     ),
     async function unitWithActivities(c) {
       const { unitId } = c.req.valid('param')
-      const unit = await retryReads(() =>
-        c.var.db.query.units.findFirst({
-          where: (unit) => and(eq(unit.id, unitId), inPublishedSkill(unit.skillId)),
-          with: { activities: activitySummaries },
-        }),
-      )
+      const unit = await publishedUnit(c.var.db, unitId)
       if (!unit) throw new ApiError('not_found', 'No unit with this id.')
       return c.json(presentUnitWithActivities(unit), 200, CATALOGUE)
     },
@@ -161,15 +120,8 @@ export const catalogue = createRouter()
     ),
     async function activityForLearners(c) {
       const { activityId } = c.req.valid('param')
-      const [activity] = await retryReads(() =>
-        c.var.db
-          .select({ activity: activities })
-          .from(activities)
-          .innerJoin(units, eq(units.id, activities.unitId))
-          .innerJoin(skills, eq(skills.id, units.skillId))
-          .where(and(eq(activities.id, activityId), activityPublished, skillPublished)),
-      )
+      const activity = await publishedActivity(c.var.db, activityId)
       if (!activity) throw new ApiError('not_found', 'No activity with this id.')
-      return c.json(presentActivity(activity.activity), 200, CATALOGUE)
+      return c.json(presentActivity(activity.activity, activity), 200, CATALOGUE)
     },
   )

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm'
 import * as z from 'zod'
+import { ping } from '../db/client.ts'
 import { ApiError } from '../errors.ts'
 import { NO_STORE } from '../http/cache-control.ts'
 import { jsonResponse } from '../openapi.ts'
@@ -40,7 +40,7 @@ export const health = createRouter()
     async function databaseHealth(c) {
       const started = performance.now()
       try {
-        await c.var.db.execute(sql`select 1`)
+        await ping(c.var.db)
       } catch (cause) {
         throw new ApiError('database_unavailable', 'The database did not answer.', {
           cause,

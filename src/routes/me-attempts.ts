@@ -1,32 +1,26 @@
 /** The learner's attempt history: one round trip per page, newest first. */
 
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
 import * as z from 'zod'
-import { activityContent } from '../content/schema.ts'
-import { activityVersions, attempts } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
-import { ownAttempt, versionOf } from '../progress/queries.ts'
+import { attemptOf, attemptPage } from '../progress/learner-reads.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/attempts.ts'
 import {
   CursorTimestamp,
   cursorQuery,
-  cursorTimestampOf,
   decodeCursor,
   encodeCursor,
   limitQuery,
   page,
   uuidParam,
 } from '../schemas/common.ts'
-import { readLearner } from '../session/learner.ts'
 import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
 const AttemptCursor = z.tuple([CursorTimestamp, z.uuid()])
-const startedAtKey = cursorTimestampOf(attempts.startedAt)
 
 export const meAttempts = createRouter()
   .openapi(
@@ -54,29 +48,15 @@ export const meAttempts = createRouter()
     async function listMyAttempts(c) {
       const { activityId, status, limit, cursor } = c.req.valid('query')
       const after = decodeCursor(cursor, AttemptCursor)
-      const { rows } = await readLearner(learnerScope(c), (db, learnerId) => ({
-        rows: db
-          .select({ attempt: attempts, key: startedAtKey })
-          .from(attempts)
-          .where(
-            and(
-              eq(attempts.learnerId, learnerId),
-              activityId ? eq(attempts.activityId, activityId.toLowerCase()) : undefined,
-              status ? eq(attempts.status, status) : undefined,
-              after &&
-                or(
-                  lt(attempts.startedAt, sql`${after[0]}::timestamptz`),
-                  and(eq(attempts.startedAt, sql`${after[0]}::timestamptz`), lt(attempts.id, after[1])),
-                ),
-            ),
-          )
-          .orderBy(desc(attempts.startedAt), desc(attempts.id))
-          .limit(limit + 1),
-      }))
-      const items = rows.slice(0, limit)
-      const last = items.at(-1)
-      const nextCursor = rows.length > limit && last ? encodeCursor([last.key, last.attempt.id]) : null
-      return c.json({ items: items.map((row) => presentAttempt(row.attempt)), nextCursor }, 200, PRIVATE)
+      const found = await attemptPage(learnerScope(c), { activityId, status, limit, after })
+      return c.json(
+        {
+          items: found.attempts.map((attempt) => presentAttempt(attempt)),
+          nextCursor: found.next && encodeCursor(found.next),
+        },
+        200,
+        PRIVATE,
+      )
     },
   )
   .openapi(
@@ -90,15 +70,8 @@ export const meAttempts = createRouter()
     }),
     async function myAttempt(c) {
       const { attemptId } = c.req.valid('param')
-      const { attempt } = await readLearner(learnerScope(c), (db, learnerId) => ({
-        attempt: db
-          .select({ attempt: attempts, content: activityVersions.content })
-          .from(attempts)
-          .innerJoin(activityVersions, versionOf(attempts))
-          .where(ownAttempt(learnerId, attemptId)),
-      }))
-      const [row] = attempt
-      if (!row) throw new ApiError('not_found', 'No attempt with this id.')
-      return c.json(presentAttempt(row.attempt, activityContent.parse(row.content)), 200, PRIVATE)
+      const found = await attemptOf(learnerScope(c), attemptId)
+      if (!found) throw new ApiError('not_found', 'No attempt with this id.')
+      return c.json(presentAttempt(found.attempt, found.content), 200, PRIVATE)
     },
   )

@@ -4,22 +4,12 @@
  * answers and feedback, every skill state with its review card. One round trip.
  */
 
-import { asc, eq, getTableColumns, sql } from 'drizzle-orm'
 import * as z from 'zod'
-import {
-  attempts,
-  classes,
-  classMembers,
-  passkeys,
-  type SkillState,
-  sessions,
-  skillStates,
-  skills,
-} from '../db/schema.ts'
+import type { SkillState } from '../db/schema.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { jsonResponse } from '../openapi.ts'
-import { skillUnitIds } from '../progress/queries.ts'
+import { learnerData } from '../progress/learner-reads.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, presentAttempt } from '../schemas/attempts.ts'
 import { MyClassSchema } from '../schemas/classes.ts'
@@ -28,7 +18,7 @@ import { LearnerSchema } from '../schemas/learner.ts'
 import { PasskeySchema, presentPasskey } from '../schemas/passkeys.ts'
 import { presentSkillState, SkillStateSchema } from '../schemas/progress.ts'
 import { DeviceSchema, presentDevice } from '../schemas/sessions.ts'
-import { presentLearner, readLearner } from '../session/learner.ts'
+import { presentLearner } from '../session/learner.ts'
 import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
@@ -87,36 +77,7 @@ export const meExport = createRouter().openapi(
     responses: { 200: jsonResponse(ExportSchema, 'The learner’s data', ['Content-Disposition']) },
   }),
   async function exportLearner(c) {
-    const { hash } = learnerScope(c).session
-    const { learner, ...rows } = await readLearner(learnerScope(c), (db, learnerId) => ({
-      devices: db
-        .select({ ...getTableColumns(sessions), current: sql<boolean>`${sessions.tokenHash} = ${hash}` })
-        .from(sessions)
-        .where(eq(sessions.learnerId, learnerId))
-        .orderBy(asc(sessions.createdAt), asc(sessions.id)),
-      passkeys: db
-        .select()
-        .from(passkeys)
-        .where(eq(passkeys.learnerId, learnerId))
-        .orderBy(asc(passkeys.createdAt), asc(passkeys.id)),
-      attempts: db
-        .select()
-        .from(attempts)
-        .where(eq(attempts.learnerId, learnerId))
-        .orderBy(asc(attempts.startedAt), asc(attempts.id)),
-      skillStates: db
-        .select({ state: skillStates, metadata: skills.metadata, unitIds: skillUnitIds(skills.id) })
-        .from(skillStates)
-        .innerJoin(skills, eq(skills.id, skillStates.skillId))
-        .where(eq(skillStates.learnerId, learnerId))
-        .orderBy(asc(skillStates.createdAt), asc(skillStates.id)),
-      classes: db
-        .select({ id: classes.id, name: classes.name, joinedAt: classMembers.joinedAt })
-        .from(classMembers)
-        .innerJoin(classes, eq(classes.id, classMembers.classId))
-        .where(eq(classMembers.learnerId, learnerId))
-        .orderBy(asc(classMembers.joinedAt), asc(classes.id)),
-    }))
+    const { learner, ...rows } = await learnerData(learnerScope(c))
     const now = new Date()
     const body = {
       exportedAt: now.toISOString(),

@@ -7,8 +7,7 @@
 import type { Context } from 'hono'
 import * as z from 'zod'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
-import { searchBatch, segments } from '../catalogue/search.ts'
-import { retryReads } from '../db/retry.ts'
+import { searchCatalogue } from '../catalogue/search.ts'
 import { publicFor } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
@@ -83,19 +82,9 @@ export const search = createRouter().openapi(
     searchKey,
     { byQuery: true, maxTtlSeconds: SEARCH_TTL_SECONDS },
   ),
-  async function searchCatalogue(c) {
+  async function searchEverything(c) {
     const { q, limit } = c.req.valid('query')
-    const [, { rows }] = await retryReads(() => searchBatch(c.var.db, q, limit))
-    const items = rows.map((row) => ({
-      kind: row.kind,
-      id: row.id,
-      name: row.name,
-      skillId: row.skill_id,
-      unitId: row.unit_id,
-      match: row.match,
-      rank: Number(row.rank),
-      snippet: segments(row.snippet),
-    }))
+    const items = await searchCatalogue(c.var.db, q, limit)
     return c.json({ items }, 200, publicFor(SEARCH_TTL_SECONDS))
   },
 )

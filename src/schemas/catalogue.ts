@@ -57,9 +57,14 @@ const ActivitySummarySchema = z
 
 const activityDetails = { metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp }
 
+/** Where an activity sits, by name: what a page needs for its breadcrumbs without two more requests. */
+const Place = z.object({ id: z.uuid(), name: z.string() })
+
 export const ActivitySchema = ActivitySummarySchema.extend({
   content: LearnerContent,
   ...activityDetails,
+  unit: Place.meta({ description: 'The unit the activity belongs to.' }),
+  skill: Place.meta({ description: 'The skill of that unit.' }),
 }).meta({ id: 'Activity' })
 
 const updatedBy = z
@@ -162,16 +167,28 @@ const presentActivitySummary = ({
   questionCount,
 })
 
-export const presentActivity = (activity: Activity): z.infer<typeof ActivitySchema> => ({
+const presentActivityBody = (activity: Activity) => ({
   ...presentActivitySummary({ ...activity, questionCount: parseContent(activity.content).questions.length }),
-  content: learnerView(parseContent(activity.content), activity.type),
   metadata: activity.metadata,
   createdAt: iso(activity.createdAt),
   updatedAt: iso(activity.updatedAt),
 })
 
+type Place = z.infer<typeof Place>
+
+/** An activity as learners see it (no answer keys), with its unit and skill. */
+export const presentActivity = (
+  activity: Activity,
+  { unit, skill }: { unit: Place; skill: Place },
+): z.infer<typeof ActivitySchema> => ({
+  ...presentActivityBody(activity),
+  content: learnerView(parseContent(activity.content), activity.type),
+  unit,
+  skill,
+})
+
 export const presentAdminActivity = (activity: Activity): z.infer<typeof AdminActivitySchema> => ({
-  ...presentActivity(activity),
+  ...presentActivityBody(activity),
   content: parseContent(activity.content),
   updatedBy: activity.updatedBy,
   ...publicationOf(activity),

@@ -12,10 +12,14 @@ type Feedback = NonNullable<SubmitResult['attempt']['feedback']>[number]
 type Answer = string | number | string[]
 
 export const activityView: View = async ([activityId = '']) => {
+  // One request: the activity names its unit and skill.
   const activity = await read(api.v1.activities[':activityId'].$get({ param: { activityId } }))
-  const unit = await read(api.v1.units[':unitId'].$get({ param: { unitId: activity.unitId } }))
-  const skill = await read(api.v1.skills[':skillId'].$get({ param: { skillId: unit.skillId } }))
-  const unitNames = new Map(skill.units.map((u) => [u.id, u.name]))
+  const { unit, skill } = activity
+  // The names of the skill's other units, for the knowledge a submit reports: asked for meanwhile.
+  const unitNames = read(api.v1.skills[':skillId'].$get({ param: { skillId: skill.id } })).then(
+    (tree) => new Map(tree.units.map((u) => [u.id, u.name])),
+    () => new Map([[unit.id, unit.name]]),
+  )
   const stage = h('div', { class: 'stage' })
   const start = async () => {
     const attempt = await read(
@@ -47,7 +51,7 @@ export const activityView: View = async ([activityId = '']) => {
         { class: 'crumbs' },
         h('a', { href: '#/' }, 'Skills'),
         ' / ',
-        h('a', { href: `#/skills/${unit.skillId}` }, skill.name),
+        h('a', { href: `#/skills/${skill.id}` }, skill.name),
         ` / ${unit.name}`,
       ),
       h('h1', {}, activity.name),
@@ -74,7 +78,7 @@ function answerForm(
   attemptId: string,
   stage: HTMLElement,
   again: () => Promise<void>,
-  unitNames: Map<string, string>,
+  unitNames: Promise<Map<string, string>>,
 ) {
   const error = h('p', { class: 'error', role: 'alert' })
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Submit answers')
@@ -99,7 +103,7 @@ function answerForm(
           json: { response: { answers: answersOf(form, questions) } },
         }),
       )
-      stage.replaceChildren(resultPanel(questions, result, again, unitNames))
+      stage.replaceChildren(resultPanel(questions, result, again, await unitNames))
       stage.querySelector<HTMLElement>('h2')?.focus()
       announce(
         `Scored ${result.attempt.score} of ${result.attempt.maxScore}. ${result.passed ? 'Passed.' : 'Not passed yet.'}`,

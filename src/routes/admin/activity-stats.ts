@@ -1,7 +1,6 @@
 import * as z from 'zod'
-import { activityStats } from '../../analytics/item-stats.ts'
+import { readActivityStats } from '../../analytics/item-stats.ts'
 import { activityContent } from '../../content/schema.ts'
-import { retryReads } from '../../db/retry.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
@@ -59,12 +58,10 @@ export const adminActivityStats = createRouter().openapi(
   async function itemStatistics(c) {
     const { activityId } = c.req.valid('param')
     const { version: asked } = c.req.valid('query')
-    const [activity, [totals], perQuestion] = await retryReads(() =>
-      c.var.db.batch(activityStats(c.var.db, activityId, asked)),
-    )
-    const chosen = foundVersion(activity, asked)
-    const { content, version, current } = chosen
-    const byId = new Map(perQuestion.rows.map((row) => [row.question_id, row]))
+    const stats = await readActivityStats(c.var.db, activityId, asked)
+    const { content, version, current } = foundVersion(stats?.activity, asked)
+    const totals = stats?.totals
+    const byId = new Map((stats?.perQuestion ?? []).map((row) => [row.question_id, row]))
     const questions = activityContent.parse(content).questions.map((question) => {
       const row = byId.get(question.id)
       return {

@@ -5,20 +5,10 @@
  * members' rows (src/analytics/dashboards.ts).
  */
 
-import { eq, sql } from 'drizzle-orm'
 import * as z from 'zod'
-import {
-  activityDashboard,
-  activityRows,
-  type Source,
-  skillDashboard,
-  skillRows,
-} from '../../analytics/dashboards.ts'
+import { readActivityDashboard, readSkillDashboard } from '../../analytics/dashboards.ts'
 import { activityReport, MIN_RESPONSES, skillReport } from '../../analytics/report.ts'
 import { activityContent } from '../../content/schema.ts'
-import type { Db } from '../../db/client.ts'
-import { retryReads } from '../../db/retry.ts'
-import { classes } from '../../db/schema.ts'
 import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonResponse } from '../../openapi.ts'
@@ -116,20 +106,6 @@ const SkillAnalytics = z
   })
   .meta({ id: 'SkillAnalytics' })
 
-/** The class asked for, read in the same batch; a wrong id is a 404, not an empty dashboard. */
-const classCheck = (db: Db, classId: string | undefined) =>
-  db
-    .select({ id: classes.id })
-    .from(classes)
-    .where(classId ? eq(classes.id, classId) : sql`false`)
-
-const sourceFor = (classId: string | undefined): Source =>
-  classId ? { kind: 'live', classId } : { kind: 'aggregates' }
-
-function requireClass(classId: string | undefined, classRows: unknown[]) {
-  if (classId && classRows.length === 0) throw new ApiError('not_found', 'No class with this id.')
-}
-
 export const adminAnalytics = createRouter()
   .openapi(
     adminRoute({
@@ -150,17 +126,10 @@ export const adminAnalytics = createRouter()
     async function activityAnalytics(c) {
       const { activityId } = c.req.valid('param')
       const { version: asked, classId } = c.req.valid('query')
-      const db = c.var.db
-      const source = sourceFor(classId)
-      const [classRows, activity, daily, bands, questions, picks] = await retryReads(() =>
-        db.batch([classCheck(db, classId), ...activityDashboard(db, activityId, asked, source)]),
-      )
-      requireClass(classId, classRows)
-      const chosen = foundVersion(activity, asked)
-      const report = activityReport(
-        activityContent.parse(chosen.content),
-        activityRows(daily.rows, bands.rows, questions.rows, picks.rows),
-      )
+      const dashboard = await readActivityDashboard(c.var.db, activityId, asked, classId)
+      if (!dashboard.classFound) throw new ApiError('not_found', 'No class with this id.')
+      const chosen = foundVersion(dashboard.activity, asked)
+      const report = activityReport(activityContent.parse(chosen.content), dashboard.rows)
       return c.json(
         {
           activityId,
@@ -168,7 +137,7 @@ export const adminAnalytics = createRouter()
           version: chosen.version,
           currentVersion: chosen.current,
           classId: classId ?? null,
-          source: source.kind,
+          source: dashboard.source.kind,
           ...report,
         },
         200,
@@ -188,20 +157,16 @@ export const adminAnalytics = createRouter()
     async function skillAnalytics(c) {
       const { skillId } = c.req.valid('param')
       const { classId } = c.req.valid('query')
-      const db = c.var.db
-      const source = sourceFor(classId)
-      const [classRows, skill, bands] = await retryReads(() =>
-        db.batch([classCheck(db, classId), ...skillDashboard(db, skillId, source)]),
-      )
-      requireClass(classId, classRows)
-      const row = found(skill, 'skill')
+      const dashboard = await readSkillDashboard(c.var.db, skillId, classId)
+      if (!dashboard.classFound) throw new ApiError('not_found', 'No class with this id.')
+      const skill = found(dashboard.skill, 'skill')
       return c.json(
         {
           skillId,
-          name: row.name,
+          name: skill.name,
           classId: classId ?? null,
-          source: source.kind,
-          ...skillReport(skillRows(bands.rows)),
+          source: dashboard.source.kind,
+          ...skillReport(dashboard.rows),
         },
         200,
         NO_STORE,

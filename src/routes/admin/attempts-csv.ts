@@ -5,7 +5,6 @@
  * are read while the client downloads, one round trip each, and never held in memory together.
  */
 
-import { eq } from 'drizzle-orm'
 import * as z from 'zod'
 import {
   type AttemptsCursor,
@@ -13,14 +12,12 @@ import {
   CSV_MAX_ATTEMPTS,
   CSV_MAX_PAGES,
   CSV_PAGE_ATTEMPTS,
-  csvContinuation,
   csvLine,
-  csvPage,
   csvText,
+  firstCsvRead,
+  laterCsvPage,
   pseudonyms,
 } from '../../analytics/attempts-csv.ts'
-import { retryReads } from '../../db/retry.ts'
-import { activities } from '../../db/schema.ts'
 import { ApiError, logServerFault } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { utf8 } from '../../lib/encoding.ts'
@@ -78,22 +75,12 @@ export const adminAttemptsCsv = createRouter().openapi(
       )
     }
     const pseudonym = pseudonyms(keys.signing)
-    const db = c.var.db
-    const [activity, firstPage, beyond] = await retryReads(() =>
-      db.batch([
-        db.select({ id: activities.id }).from(activities).where(eq(activities.id, activityId)),
-        csvPage(db, activityId, version, after),
-        csvContinuation(db, activityId, version, after),
-      ]),
-    )
-    if (activity.length === 0) throw new ApiError('not_found', 'No activity with this id.')
+    const read = await firstCsvRead(c.var.db, activityId, version, after)
+    if (!read.found) throw new ApiError('not_found', 'No activity with this id.')
 
-    const first = await csvText(firstPage.rows, pseudonym)
-    // The last attempt this response carries, when more remain after it.
-    const [lastCarried, oneMore] = beyond
-    const next = lastCarried && oneMore ? new URL(c.req.url) : undefined
-    if (next && lastCarried)
-      next.searchParams.set('cursor', encodeCursor([lastCarried.completedAt, lastCarried.id]))
+    const first = await csvText(read.firstPage, pseudonym)
+    const next = read.continueAfter && new URL(c.req.url)
+    if (next && read.continueAfter) next.searchParams.set('cursor', encodeCursor(read.continueAfter))
 
     let position = first.cursor
     let pages = 1
@@ -105,8 +92,7 @@ export const adminAttemptsCsv = createRouter().openapi(
       },
       async pull(controller) {
         try {
-          const pageDb = databaseFor(c.env, c.var.dbStats)
-          const { rows } = await retryReads(() => csvPage(pageDb, activityId, version, position))
+          const rows = await laterCsvPage(databaseFor(c.env, c.var.dbStats), activityId, version, position)
           const page = await csvText(rows, pseudonym)
           pages++
           position = page.cursor ?? position

@@ -1,18 +1,9 @@
 /**
  * The whole catalogue, out and in: export as one document, import all or nothing (or as a dry run
- * that says what would change). Export and dry run cost one round trip; an import two (read and
- * compare, then one batch that writes everything in one transaction).
+ * that says what would change): src/catalogue/import-export.ts.
  */
 import * as z from 'zod'
-import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
-import {
-  catalogueReads,
-  compare,
-  importStatements,
-  pruneDestroys,
-  toDocument,
-} from '../../catalogue/transfer.ts'
-import { retryReads } from '../../db/retry.ts'
+import { exportCatalogue, importCatalogue } from '../../catalogue/import-export.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
@@ -22,9 +13,6 @@ import { failures, route } from './shared.ts'
 
 /** The largest import: under the database's 10 MiB request cap, with room for JSON escaping. */
 const IMPORT_BODY_LIMIT = 4 * 1024 * 1024
-
-/** Purging is one cache call per key; past this many, the rest expire within the TTL instead. */
-const MAX_PURGED_KEYS = 500
 
 const flag = (name: string, description: string) =>
   z
@@ -42,10 +30,10 @@ export const adminCatalogue = createRouter()
         'without timestamps: importing it into an empty database and exporting again gives the same bytes. One round trip.',
       responses: { 200: jsonResponse(CatalogueDocumentSchema, 'The catalogue', ['Content-Disposition']) },
     }),
-    async function exportCatalogue(c) {
-      const rows = await retryReads(() => c.var.db.batch(catalogueReads(c.var.db)))
+    async function exportAll(c) {
+      const document = await exportCatalogue(c.var.db)
       const filename = `catalogue-${new Date().toISOString().slice(0, 10)}.json`
-      return c.json(toDocument(rows), 200, {
+      return c.json(document, 200, {
         ...NO_STORE,
         'Content-Disposition': `attachment; filename="${filename}"`,
       })
@@ -77,40 +65,16 @@ export const adminCatalogue = createRouter()
       },
       { bodyLimit: IMPORT_BODY_LIMIT },
     ),
-    async function importCatalogue(c) {
+    async function importDocument(c) {
       const { dryRun, prune } = c.req.valid('query')
       const incoming = c.req.valid('json')
-      const { db } = c.var
-      const [skills, units, activities, edges, [destroys]] = await db.batch([
-        ...catalogueReads(db),
-        pruneDestroys(db, incoming),
-      ])
-      const plan = compare(toDocument([skills, units, activities, edges]), incoming, prune)
-      const pruneDestroysCounts = {
-        attempts: destroys?.attempts ?? 0,
-        skillStates: destroys?.skillStates ?? 0,
-      }
-      if (!dryRun) {
-        const [first, ...rest] = importStatements(db, incoming, prune, c.var.author)
-        if (first) await db.batch([first, ...rest])
-        const stale = {
-          skills: [...plan.created.skills, ...plan.updated.skills, ...plan.deleted.skills],
-          units: [...plan.created.units, ...plan.updated.units, ...plan.deleted.units],
-          activities: [...plan.created.activities, ...plan.updated.activities, ...plan.deleted.activities],
-        }
-        // A moved or changed unit or activity also changes its skill's tree: every skill of the document.
-        const skillsToPurge = [...new Set([...stale.skills, ...incoming.skills.map((s) => s.id)])]
-        const keys = skillsToPurge.length + stale.units.length + stale.activities.length
-        if (keys <= MAX_PURGED_KEYS)
-          await purgeCatalogue({ skillList: true, ...stale, skills: skillsToPurge })
-        else await purgeCatalogue({ skillList: true })
-      }
+      const imported = await importCatalogue(c.var.db, incoming, { dryRun, prune, author: c.var.author })
       return c.json(
         {
           dryRun,
           prune,
-          ...plan,
-          pruneDestroys: prune || dryRun ? pruneDestroysCounts : { attempts: 0, skillStates: 0 },
+          ...imported.plan,
+          pruneDestroys: imported.pruneDestroys,
         },
         200,
         NO_STORE,

@@ -10,16 +10,15 @@ export const deleted = { 204: emptyResponse('Deleted, with everything under it')
 /** Beyond what every admin route can answer (routes/define.ts). */
 export const failures = problemResponses(400, 404, 422)
 
-export function found<T>(rows: T[], what: string): T {
-  const [row] = rows
-  if (!row) throw new ApiError('not_found', `No ${what} with this id.`)
+/** The row a domain function found, or a 404 naming what was missing. */
+export function found<T>(row: T | null | undefined, what: string): T {
+  if (row === null || row === undefined) throw new ApiError('not_found', `No ${what} with this id.`)
   return row
 }
 
 /** The activity at the version read (`versionRead`): a 404 naming the version asked for, if any. */
-export function foundVersion<T>(rows: T[], asked: number | undefined): T {
-  const [row] = rows
-  if (!row) {
+export function foundVersion<T>(row: T | null | undefined, asked: number | undefined): T {
+  if (row === null || row === undefined) {
     throw new ApiError(
       'not_found',
       asked ? `This activity has no version ${asked}.` : 'No activity with this id.',

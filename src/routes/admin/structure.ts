@@ -3,10 +3,8 @@
  * skill's units and activities reordered in one atomic request. One round trip each.
  */
 import * as z from 'zod'
-import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
-import { type CascadeKind, cascadeCounts, reorderBatch } from '../../catalogue/structure.ts'
-import { AssertionFailed, asserting } from '../../db/assert.ts'
-import { retryReads } from '../../db/retry.ts'
+import { type CascadeKind, countCascade, reorderSkill } from '../../catalogue/structure.ts'
+import type { Db } from '../../db/client.ts'
 import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../../openapi.ts'
@@ -66,31 +64,23 @@ const cascadeRoute = <P extends string, K extends string>(
     responses: { 200: jsonResponse(CascadeSchema, 'The counts'), ...failures },
   })
 
-async function countCascade(db: Parameters<typeof cascadeCounts>[0], kind: CascadeKind, targetId: string) {
-  const { rows } = await retryReads(() => cascadeCounts(db, kind, targetId))
-  const [row] = rows
-  if (!row?.found) throw new ApiError('not_found', `No ${kind} with this id.`)
-  return {
-    units: Number(row.units),
-    activities: Number(row.activities),
-    attempts: Number(row.attempts),
-    learners: Number(row.learners),
-    skillStates: Number(row.skill_states),
-    prerequisites: Number(row.prerequisites),
-  }
+async function cascadeOf(db: Db, kind: CascadeKind, targetId: string) {
+  const counts = await countCascade(db, kind, targetId)
+  if (!counts) throw new ApiError('not_found', `No ${kind} with this id.`)
+  return counts
 }
 
 export const adminStructure = createRouter()
   .openapi(cascadeRoute('skill', '/v1/admin/skills/{skillId}/cascade', 'skillId', 'skills'), async (c) =>
-    c.json(await countCascade(c.var.db, 'skill', c.req.valid('param').skillId), 200, NO_STORE),
+    c.json(await cascadeOf(c.var.db, 'skill', c.req.valid('param').skillId), 200, NO_STORE),
   )
   .openapi(cascadeRoute('unit', '/v1/admin/units/{unitId}/cascade', 'unitId', 'units'), async (c) =>
-    c.json(await countCascade(c.var.db, 'unit', c.req.valid('param').unitId), 200, NO_STORE),
+    c.json(await cascadeOf(c.var.db, 'unit', c.req.valid('param').unitId), 200, NO_STORE),
   )
   .openapi(
     cascadeRoute('activity', '/v1/admin/activities/{activityId}/cascade', 'activityId', 'activities'),
     async (c) =>
-      c.json(await countCascade(c.var.db, 'activity', c.req.valid('param').activityId), 200, NO_STORE),
+      c.json(await cascadeOf(c.var.db, 'activity', c.req.valid('param').activityId), 200, NO_STORE),
   )
   .openapi(
     adminRoute({
@@ -102,25 +92,17 @@ export const adminStructure = createRouter()
       request: { params: uuidParam('skillId'), ...jsonBody(ReorderSchema) },
       responses: { 204: { description: 'Reordered' }, ...failures, ...problemResponses(409) },
     }),
-    async function reorderSkill(c) {
+    async function reorder(c) {
       const { skillId } = c.req.valid('param')
       const { units: order } = c.req.valid('json')
-      const [, , , exists] = await asserting(() =>
-        reorderBatch(c.var.db, skillId, order, c.var.author),
-      ).catch((error: unknown) => {
-        if (error instanceof AssertionFailed && error.assertion === 'order_lists_everything') {
-          throw new ApiError(
-            'conflict',
-            'The order must list every unit of the skill, and every activity of each unit, exactly once.',
-          )
-        }
-        throw error
-      })
-      if (!exists.rows[0]?.found) throw new ApiError('not_found', 'No skill with this id.')
-      await purgeCatalogue({
-        skills: [skillId],
-        units: order.map((u) => u.id),
-      })
+      const outcome = await reorderSkill(c.var.db, skillId, order, c.var.author)
+      if (outcome === 'incomplete') {
+        throw new ApiError(
+          'conflict',
+          'The order must list every unit of the skill, and every activity of each unit, exactly once.',
+        )
+      }
+      if (outcome === 'no_skill') throw new ApiError('not_found', 'No skill with this id.')
       return c.body(null, 204)
     },
   )

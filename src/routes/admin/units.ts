@@ -1,6 +1,5 @@
-import { eq, getTableColumns, sql } from 'drizzle-orm'
-import { purgeCatalogue } from '../../catalogue/edge-cache.ts'
-import { activities, units } from '../../db/schema.ts'
+import { createUnit, deleteUnit, updateUnit } from '../../catalogue/unit-writes.ts'
+import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { jsonBody, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
@@ -10,16 +9,6 @@ import { uuidParam } from '../../schemas/common.ts'
 import { adminRoute } from '../define.ts'
 import { deleted, failures, found, route } from './shared.ts'
 
-/**
- * The updated unit and the skill it was in before: a statement does not see its own changes, so
- * this subquery of RETURNING reads the row as it was. (Drizzle leaves a column of the returned table
- * unqualified inside RETURNING, hence `${units}.id`.)
- */
-const withPreviousSkill = {
-  ...getTableColumns(units),
-  previousSkillId: sql<string>`(SELECT u.skill_id FROM ${units} u WHERE u.id = ${units}.id)`,
-}
-
 export const adminUnits = createRouter()
   .openapi(
     adminRoute({
@@ -27,15 +16,8 @@ export const adminUnits = createRouter()
       request: jsonBody(CreateUnitSchema),
       responses: { 201: jsonResponse(AdminUnitSchema, 'Created'), ...failures },
     }),
-    async function createUnit(c) {
-      const unit = found(
-        await c.var.db
-          .insert(units)
-          .values({ ...c.req.valid('json'), updatedBy: c.var.author })
-          .returning(),
-        'unit',
-      )
-      await purgeCatalogue({ skills: [unit.skillId] })
+    async function create(c) {
+      const unit = await createUnit(c.var.db, c.var.author, c.req.valid('json'))
       return c.json(presentAdminUnit(unit), 201, NO_STORE)
     },
   )
@@ -45,14 +27,9 @@ export const adminUnits = createRouter()
       request: { params: uuidParam('unitId'), ...jsonBody(UpdateUnitSchema) },
       responses: { 200: jsonResponse(AdminUnitSchema, 'The resource'), ...failures },
     }),
-    async function updateUnit(c) {
-      const rows = await c.var.db
-        .update(units)
-        .set({ ...c.req.valid('json'), updatedBy: c.var.author })
-        .where(eq(units.id, c.req.valid('param').unitId))
-        .returning(withPreviousSkill)
-      const { previousSkillId, ...unit } = found(rows, 'unit')
-      await purgeCatalogue({ units: [unit.id], skills: [unit.skillId, previousSkillId] })
+    async function update(c) {
+      const { unitId } = c.req.valid('param')
+      const unit = found(await updateUnit(c.var.db, c.var.author, unitId, c.req.valid('json')), 'unit')
       return c.json(presentAdminUnit(unit), 200, NO_STORE)
     },
   )
@@ -62,22 +39,9 @@ export const adminUnits = createRouter()
       request: { params: uuidParam('unitId') },
       responses: { ...deleted, ...failures },
     }),
-    async function deleteUnit(c) {
-      const { id, skillId, activityIds } = found(
-        await c.var.db
-          .delete(units)
-          .where(eq(units.id, c.req.valid('param').unitId))
-          .returning({
-            id: units.id,
-            skillId: units.skillId,
-            // The cascaded activities, still visible to the statement's own snapshot.
-            activityIds: sql<
-              string[]
-            >`(SELECT coalesce(json_agg(a.id), '[]') FROM ${activities} a WHERE a.unit_id = ${units}.id)`,
-          }),
-        'unit',
-      )
-      await purgeCatalogue({ units: [id], skills: [skillId], activities: activityIds })
+    async function remove(c) {
+      if (!(await deleteUnit(c.var.db, c.req.valid('param').unitId)))
+        throw new ApiError('not_found', 'No unit with this id.')
       return c.body(null, 204)
     },
   )
