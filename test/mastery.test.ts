@@ -257,7 +257,7 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
     activityId: 'a1',
     content,
     questions: ['q1', 'q2', 'q3'],
-    review: always,
+    feedbackPolicy: always,
     shown: [],
     parameters: DEFAULT_BKT,
     state: null,
@@ -279,7 +279,7 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
       { unitId: 'u1', before: 0.2, after: decision.state.unitKnowledge.u1 },
       { unitId: 'u2', before: 0.2, after: 0.2 },
     ])
-    expect(decision).toMatchObject({ review: null, state: { status: 'in_progress', progress: 0 } })
+    expect(decision).toMatchObject({ rating: null, state: { status: 'in_progress', progress: 0 } })
   })
 
   it('grades only the attempt’s own questions, in its order', () => {
@@ -307,18 +307,18 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
 
   it('reveals by the review policy: after a pass only the answered ones, never under never, correctness as set', () => {
     const afterPass = { correctness: true, answers: 'after_pass' } as const
-    const failed = decide(snapshot({ review: afterPass }), { q1: 2 }, now)
+    const failed = decide(snapshot({ feedbackPolicy: afterPass }), { q1: 2 }, now)
     expect(failed.grade.feedback.map((f) => f.revealed)).toEqual([false, false, false])
     // Two of three right passes at 0.6: the two answered questions are revealed, the unanswered one is not.
     const passed = decide(
-      snapshot({ review: afterPass, content: { ...content, passingScore: 0.6 } }),
+      snapshot({ feedbackPolicy: afterPass, content: { ...content, passingScore: 0.6 } }),
       { q1: 2, q2: 'b' },
       now,
     )
     expect(passed.grade.passed).toBe(true)
     expect(passed.grade.feedback.map((f) => f.revealed)).toEqual([true, true, false])
     const never = decide(
-      snapshot({ review: { correctness: false, answers: 'never' } }),
+      snapshot({ feedbackPolicy: { correctness: false, answers: 'never' } }),
       { q1: 2, q2: 'b' },
       now,
     )
@@ -335,7 +335,7 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
       { q1: 2, q2: 'b', q3: 'yes' },
       now,
     )
-    expect(decision).toMatchObject({ review: 'easy', state: { status: 'mastered', reps: 1 } })
+    expect(decision).toMatchObject({ rating: 'easy', state: { status: 'mastered', reps: 1 } })
   })
 
   it('is pure: the same inputs give the same decision, and the snapshot is left as it was', () => {
@@ -355,7 +355,7 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
     // A review policy that shows nothing: every attempt is credited.
     const never = { correctness: true, answers: 'never' } as const
     for (const answers of submissions) {
-      current = decide(snapshot({ state: current, review: never }), answers, now).state
+      current = decide(snapshot({ state: current, feedbackPolicy: never }), answers, now).state
     }
     const observations = [right, wrong, wrong, right, right, wrong, right, right, right].map((o, i) =>
       i % 3 === 1 ? { ...o, pGuess: 0.5 } : o,

@@ -9,7 +9,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
-import { reviewPolicy } from '../src/content/review.ts'
+import { feedbackPolicy } from '../src/content/feedback-policy.ts'
 import { activityContent } from '../src/content/schema.ts'
 import { attempts, idempotencyKeys, skillStates } from '../src/db/schema.ts'
 import { DEFAULT_BKT } from '../src/mastery/bkt.ts'
@@ -356,7 +356,7 @@ describe('twenty simultaneous submits: ten attempts, each sent twice with one Id
           activityId: started[i]?.activityId as string,
           content: parsed,
           questions: ['q1', 'q2', 'q3'],
-          review: reviewPolicy('practice', parsed),
+          feedbackPolicy: feedbackPolicy('practice', parsed),
           answers: answers(i),
           completedAt: new Date(T0),
           revealed: [],

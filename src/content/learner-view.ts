@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import type { ActivityType, DrawnQuestion } from '../db/schema.ts'
-import { reviewPolicy } from './review.ts'
+import { feedbackPolicy } from './feedback-policy.ts'
 import { type ActivityContent, type Question, REVEAL } from './schema.ts'
 
 const choice = z.object({ id: z.string(), text: z.string() })
@@ -64,7 +64,7 @@ export function learnerView(content: ActivityContent, type: ActivityType): z.inf
     questions: content.questions.map(learnerQuestion),
     draw: content.draw ?? null,
     shuffle: content.shuffle ?? false,
-    review: reviewPolicy(type, content),
+    review: feedbackPolicy(type, content),
   }
 }
 

@@ -9,11 +9,11 @@
  * toward the score and the pass, but it is not evidence of knowledge, so it is not a BKT observation.
  */
 
-import { type ReviewPolicy, reveals } from '../content/review.ts'
+import { type FeedbackPolicy, reveals } from '../content/feedback-policy.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import { type AnswerValue, type GradedQuestion, type GradeResult, grade } from '../grading/grade.ts'
 import { type BktParameters, observationsFor } from './bkt.ts'
-import { type ReviewRating, reviewRating } from './fsrs.ts'
+import { type RatingName, ratingName } from './fsrs.ts'
 import { nextSkillState, type SkillActivity, unitsOf } from './next-state.ts'
 import type { MasteryState } from './state.ts'
 
@@ -24,8 +24,8 @@ export type SubmitSnapshot = {
   content: ActivityContent
   /** The attempt's questions, as drawn and ordered at its start. */
   questions: readonly string[]
-  /** The activity's review policy (content/review.ts). */
-  review: ReviewPolicy
+  /** What the learner is shown after the submit (content/feedback-policy.ts). */
+  feedbackPolicy: FeedbackPolicy
   /** Questions of this activity whose expected answer this learner was shown before. */
   shown: readonly string[]
   /** The skill's BKT parameters. */
@@ -51,13 +51,13 @@ export type Decision = {
   /** The skill state to store. */
   state: MasteryState
   /** The FSRS rating when this submission reviewed a mastered skill (or first mastered it). */
-  review: ReviewRating | null
+  rating: RatingName | null
   /** Each unit of the skill (with activities), its P(L) before and after this submission. */
   knowledge: { unitId: string; before: number; after: number }[]
 }
 
 export function decide(snapshot: SubmitSnapshot, answers: Record<string, AnswerValue>, now: Date): Decision {
-  const { content, parameters, review: policy } = snapshot
+  const { content, parameters, feedbackPolicy: policy } = snapshot
   const result = grade(content, snapshot.questions, answers)
   const shown = new Set(snapshot.shown)
   const feedback = result.feedback.map(
@@ -90,7 +90,7 @@ export function decide(snapshot: SubmitSnapshot, answers: Record<string, AnswerV
   return {
     grade: { ...result, feedback },
     state,
-    review: rating === null ? null : reviewRating(rating),
+    rating: rating === null ? null : ratingName(rating),
     knowledge: unitsOf(snapshot.activities).map((unitId) => ({
       unitId,
       before: unitKnowledgeOf(snapshot.state, unitId),

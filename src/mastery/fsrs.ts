@@ -21,9 +21,9 @@ export function ratingFor(ratio: number, passingScore: number): FsrsRating {
 /** The ratings as the API names them, in ts-fsrs order (Again = 1). */
 export const REVIEW_RATINGS = ['again', 'hard', 'good', 'easy'] as const
 
-export type ReviewRating = (typeof REVIEW_RATINGS)[number]
+export type RatingName = (typeof REVIEW_RATINGS)[number]
 
-export const reviewRating = (rating: FsrsRating): ReviewRating => REVIEW_RATINGS[rating - 1] as ReviewRating
+export const ratingName = (rating: FsrsRating): RatingName => REVIEW_RATINGS[rating - 1] as RatingName
 
 /** The stored card, or a new one when the skill has never been scheduled. */
 function cardFrom(stored: ReviewCard | undefined, now: Date): Card {

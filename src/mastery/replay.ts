@@ -8,7 +8,7 @@
  * What each attempt showed is read from its stored flags, never recomputed: an answer shown once is
  * shown, whatever the policy says today.
  */
-import type { ReviewPolicy } from '../content/review.ts'
+import type { FeedbackPolicy } from '../content/feedback-policy.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
 import type { BktParameters } from './bkt.ts'
@@ -28,7 +28,7 @@ export type CompletedAttempt = {
   /** The content of the version it was graded against, its questions and its activity's policy. */
   content: ActivityContent
   questions: readonly string[]
-  review: ReviewPolicy
+  feedbackPolicy: FeedbackPolicy
   answers: Record<string, AnswerValue>
   completedAt: Date
   /** The questions whose answers it showed (its stored feedback's `revealed` flags). */
@@ -62,7 +62,7 @@ export function replaySkill(skill: ReplayedSkill, attempts: CompletedAttempt[]):
         activityId: attempt.activityId,
         content: attempt.content,
         questions: attempt.questions,
-        review: attempt.review,
+        feedbackPolicy: attempt.feedbackPolicy,
         shown: [...seen],
         parameters: skill.parameters,
         state,

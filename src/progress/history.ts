@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import { activityPublished } from '../catalogue/publication.ts'
-import { reviewPolicy } from '../content/review.ts'
+import { feedbackPolicy } from '../content/feedback-policy.ts'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
 import { activities, activityVersions, attempts, skills, units } from '../db/schema.ts'
@@ -90,7 +90,7 @@ export function replayable(
         activityId: row.activityId,
         content,
         questions: row.questions.map((question) => question.id),
-        review: reviewPolicy(row.type, content),
+        feedbackPolicy: feedbackPolicy(row.type, content),
         answers: answersOf(row.response),
         completedAt: row.completedAt,
         revealed: revealedBy(row.feedback),

@@ -203,12 +203,12 @@ export function completion(
 /** What a replay of this submit answers: the rows as committed, and the decision's outcome. */
 export const submitSnapshot = (
   { learnerId, skillId, attemptId }: Place,
-  { grade, review, knowledge }: Decision,
+  { grade, rating, knowledge }: Decision,
   pInit: number,
 ) => sql`jsonb_build_object(
   'pInit', ${pInit}::float8,
   'attempt', (SELECT to_jsonb(t) FROM ${attempts} t WHERE t.id = ${attemptId}),
   'skillState', (SELECT to_jsonb(s) FROM ${skillStates} s WHERE s.learner_id = ${learnerId} AND s.skill_id = ${skillId}),
   'passed', ${grade.passed}::boolean,
-  'review', ${review}::text,
+  'review', ${rating}::text,
   'knowledge', ${JSON.stringify(knowledge)}::jsonb)`

@@ -21,7 +21,7 @@
  * Both paths decide with the same `decide` from the same facts, so they answer and store the same.
  */
 import { sql } from 'drizzle-orm'
-import { reviewPolicy } from '../content/review.ts'
+import { feedbackPolicy } from '../content/feedback-policy.ts'
 import { activityContent } from '../content/schema.ts'
 import { AssertionFailed } from '../db/assert.ts'
 import type { Results } from '../db/batch.ts'
@@ -31,7 +31,7 @@ import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
 import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
 import { bktParameters } from '../mastery/bkt.ts'
 import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
-import type { ReviewRating } from '../mastery/fsrs.ts'
+import type { RatingName } from '../mastery/fsrs.ts'
 import type { LearnerScope } from '../types.ts'
 import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
 import { guardedWrite, learnerWrite, readForWrite } from './learner-write.ts'
@@ -55,7 +55,8 @@ export type Submitted = {
   attempt: Attempt
   state: SkillState
   passed: boolean
-  review: ReviewRating | null
+  /** The FSRS rating of this submission, when it reviewed the skill (the response's `review`). */
+  rating: RatingName | null
   knowledge: Decision['knowledge']
   /** The skill's prior P(L0): what a unit never practised reads as. */
   pInit: number
@@ -187,7 +188,7 @@ function cachedSnapshot(claims: SubmitTokenClaims): SubmitSnapshot | null {
     activityId: claims.activityId,
     content,
     questions: claims.questions,
-    review: reviewPolicy(activity.type, content),
+    feedbackPolicy: feedbackPolicy(activity.type, content),
     shown: claims.shown,
     parameters: skill.parameters,
     state: claims.state,
@@ -238,7 +239,7 @@ async function submitOnce(
     activityId: target.activityId,
     content,
     questions: target.questions.map((question) => question.id),
-    review: reviewPolicy(target.type, content),
+    feedbackPolicy: feedbackPolicy(target.type, content),
     shown: target.shown,
     parameters,
     state: read.state[0] ?? null,
@@ -283,7 +284,7 @@ function submittedOf(
     attempt,
     state,
     passed: decision.grade.passed,
-    review: decision.review,
+    rating: decision.rating,
     knowledge: decision.knowledge,
     pInit,
     replayed: false,
@@ -296,7 +297,8 @@ function submittedFrom({ snapshot }: Replay): Submitted {
     attempt: rowFromSnapshot(attempts, snapshot.attempt),
     state: rowFromSnapshot(skillStates, snapshot.skillState),
     passed: snapshot.passed === true,
-    review: (snapshot.review ?? null) as ReviewRating | null,
+    // Stored under the response's name for it.
+    rating: (snapshot.review ?? null) as RatingName | null,
     knowledge: (snapshot.knowledge ?? []) as Decision['knowledge'],
     pInit: Number(snapshot.pInit),
     replayed: true,

@@ -110,7 +110,7 @@ export const attemptRoutes = createRouter()
         {
           attempt: presentAttempt(submitted.attempt),
           passed: submitted.passed,
-          review: submitted.review,
+          review: submitted.rating,
           skillState: presentSkillState(submitted.state.skillId, submitted.state, {
             unitIds: submitted.knowledge.map((unit) => unit.unitId),
             pInit: submitted.pInit,

@@ -15,22 +15,25 @@
 import type { ActivityType } from '../db/schema.ts'
 import type { ActivityContent, REVEAL } from './schema.ts'
 
-export type ReviewPolicy = { correctness: boolean; answers: (typeof REVEAL)[number] }
+export type FeedbackPolicy = { correctness: boolean; answers: (typeof REVEAL)[number] }
 
-const DEFAULTS: Record<ActivityType, ReviewPolicy> = {
+const DEFAULTS: Record<ActivityType, FeedbackPolicy> = {
   practice: { correctness: true, answers: 'always' },
   quiz: { correctness: true, answers: 'after_pass' },
   test: { correctness: false, answers: 'never' },
   challenge: { correctness: false, answers: 'never' },
 }
 
-export const reviewPolicy = (type: ActivityType, content: Pick<ActivityContent, 'review'>): ReviewPolicy => ({
+export const feedbackPolicy = (
+  type: ActivityType,
+  content: Pick<ActivityContent, 'review'>,
+): FeedbackPolicy => ({
   ...DEFAULTS[type],
   ...content.review,
 })
 
 /** Whether the expected answer and the explanation of a question are shown, under `policy`. */
-export function reveals(policy: ReviewPolicy, answered: boolean, passed: boolean): boolean {
+export function reveals(policy: FeedbackPolicy, answered: boolean, passed: boolean): boolean {
   switch (policy.answers) {
     case 'always':
       return true
