@@ -5,9 +5,9 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
-import { flipDueReviews } from './progress/due-reviews.ts'
-import { deleteExpiredKeys } from './progress/idempotency.ts'
 import { abandonStaleAttempts } from './progress/queries.ts'
+import { flipDueReviews } from './progress/reads/due-reviews.ts'
+import { deleteExpiredKeys } from './progress/write/idempotency.ts'
 import { deleteAbandonedLearners, deleteExpiredChallenges, deleteIdleSessions } from './session/retention.ts'
 
 /** How long an attempt may stay in progress before the cron abandons it, unless OPEN_ATTEMPT_HOURS says. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type ActivityContentInput, activityContent } from '../src/content/schema.ts'
 import { grade, invalidAnswers } from '../src/grading/grade.ts'
-import { answerErrors } from '../src/progress/submit.ts'
+import { answerErrors } from '../src/progress/attempts/submit.ts'
 
 const content = activityContent.parse({
   passingScore: 0.75,

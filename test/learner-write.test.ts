@@ -1,5 +1,5 @@
 /**
- * The learner-write protocol (src/progress/learner-write.ts), each named assertion made to fail on
+ * The learner-write protocol (src/progress/write/learner-write.ts), each named assertion made to fail on
  * purpose: a fault-injecting fetchFunction lets the real write batch reach the real database only
  * after something else has changed what the submit read.
  */

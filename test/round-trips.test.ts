@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { SEED_IDS, seed } from '../scripts/seed.ts'
-import { submitCache } from '../src/progress/submit-cache.ts'
-import { SUBMIT_TOKEN_TTL_MS } from '../src/progress/submit-token.ts'
+import { submitCache } from '../src/progress/attempts/submit-snapshot.ts'
+import { SUBMIT_TOKEN_TTL_MS } from '../src/progress/attempts/submit-token.ts'
 import { api, countRoundTrips, json, newLearner, send, submitPath, submitTokenOf, testDb } from './helpers.ts'
 import { type Options, SoftwareAuthenticator } from './webauthn.ts'
 

@@ -8,7 +8,12 @@ import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.ts'
 import { attempts, skillStates, units } from '../../src/db/schema.ts'
 import { replaySkill } from '../../src/mastery/replay.ts'
-import { completedHistory, replayable, replayedSkill, skillActivities } from '../../src/progress/history.ts'
+import {
+  completedHistory,
+  replayable,
+  replayedSkill,
+  skillActivities,
+} from '../../src/progress/merge/history.ts'
 
 export type DataMigration = { name: string; after: string; run: (db: Db) => Promise<string> }
 

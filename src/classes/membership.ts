@@ -1,13 +1,13 @@
 /**
  * The classes a learner joined: join with a code, list, leave. The list is one read through
- * `readLearner`; joining and leaving are learner writes (progress/learner-write.ts), one round trip
+ * `readLearner`; joining and leaving are learner writes (progress/write/learner-write.ts), one round trip
  * each, with an optional Idempotency-Key.
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { classes, classMembers } from '../db/schema.ts'
-import type { IdempotencyRequest } from '../progress/idempotency.ts'
-import { learnerWrite } from '../progress/learner-write.ts'
+import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
+import { learnerWrite } from '../progress/write/learner-write.ts'
 import { readLearner } from '../session/learner.ts'
 import type { LearnerScope } from '../types.ts'
 

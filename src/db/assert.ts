@@ -8,7 +8,7 @@ import type { Db } from './client.ts'
 import { failedAssertionOf } from './errors.ts'
 
 export type Assertion =
-  // every learner write (progress/learner-write.ts)
+  // every learner write (progress/write/learner-write.ts)
   | 'session_active'
   | 'key_claimed'
   // submit and abandon
@@ -19,7 +19,7 @@ export type Assertion =
   | 'passkey_limit'
   | 'credential_new'
   | 'passkey_counter'
-  // merging a learner into another at sign-in (progress/merge.ts)
+  // merging a learner into another at sign-in (progress/merge/merge.ts)
   | 'merge_unchanged'
   // adding a prerequisite (catalogue/prerequisites.ts)
   | 'prerequisite_acyclic'

@@ -207,7 +207,7 @@ export const skills = pgTable(
 /**
  * A counter per skill, bumped by triggers (drizzle/0016) whenever the skill, one of its units or one
  * of its activities is written: structure, publication and BKT parameters decide what a submit
- * computes, so a submit token (src/progress/submit-token.ts) that names the version it was read at
+ * computes, so a submit token (src/progress/attempts/submit-token.ts) that names the version it was read at
  * can be checked with one comparison. A table of its own, so bumping it touches no catalogue row.
  */
 export const skillCatalogueVersions = pgTable('skill_catalogue_versions', {
@@ -399,7 +399,7 @@ export const skillStates = pgTable(
     masteryScore: doublePrecision().notNull().default(0),
     /** Bayesian Knowledge Tracing P(L) per unit practised: `{ unitId: P(L) }`; see src/mastery/bkt.ts. */
     unitKnowledge: jsonb().$type<Record<string, number>>().notNull().default({}),
-    /** Incremented by every write: submits check it (optimistic concurrency, src/progress/submit.ts). */
+    /** Incremented by every write: submits check it (optimistic concurrency, src/progress/attempts/submit.ts). */
     version: integer().notNull().default(0),
     // The FSRS review card (ts-fsrs), once the skill has been mastered; null before.
     due: timestamp({ withTimezone: true }),
@@ -434,7 +434,7 @@ export const skillStates = pgTable(
 /**
  * Idempotency-Key records of progress POSTs, per learner: the claim and the stored response, written
  * in the same transaction as the operation itself. Kept 24 hours (the cron deletes older ones).
- * @see src/progress/idempotency.ts
+ * @see src/progress/write/idempotency.ts
  */
 export const idempotencyKeys = pgTable(
   'idempotency_keys',

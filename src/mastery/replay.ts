@@ -2,7 +2,7 @@
  * A skill state rebuilt from history: every completed attempt of the skill, in completion order,
  * folded through `decide` — the one entry point a live submit goes through — each at the time it was
  * completed, against the content version it was graded on. Merging two learners replays both
- * histories together (progress/merge.ts), and a new model is brought to stored states the same way
+ * histories together (progress/merge/merge.ts), and a new model is brought to stored states the same way
  * (scripts/lib/data-migrations.ts), so the result is what one learner doing all of it would have.
  *
  * What each attempt showed is read from its stored flags, never recomputed: an answer shown once is

@@ -3,7 +3,7 @@
  * batch). The write uses the challenge once, moves the passkey's counter under the counter rule, and
  * gives this device a new session of the passkey's learner — a new id, never the old cookie's. With
  * `merge`, this device's anonymous learner is merged into that learner in the same batch
- * (progress/merge.ts); without it, this device's previous session ends and its learner is left as it
+ * (progress/merge/merge.ts); without it, this device's previous session ends and its learner is left as it
  * is. A merge whose reads changed before the write runs again from the start.
  */
 
@@ -13,7 +13,7 @@ import { batchByName } from '../db/batch.ts'
 import { retryReads, withRetries } from '../db/retry.ts'
 import { type Learner, learners, passkeys, sessions } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
-import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf } from '../progress/merge.ts'
+import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf } from '../progress/merge/merge.ts'
 import type { AuthenticationCredential } from '../schemas/passkeys.ts'
 import { learnerIdOf, newSession } from '../session/learner.ts'
 import type { SessionScope } from '../types.ts'

@@ -1,17 +1,17 @@
 /**
  * Attempts: start, submit (graded on the server) and abandon, each a learner write
- * (progress/learner-write.ts); the learner's reads of them are in me-attempts.ts.
+ * (progress/write/learner-write.ts); the learner's reads of them are in me-attempts.ts.
  * Budget: one round trip each — submit too, with the Submit-Token its start answered and a Worker
- * that has the catalogue cached; otherwise two (progress/submit.ts).
+ * that has the catalogue cached; otherwise two (progress/attempts/submit.ts).
  */
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { limitProgressWrites } from '../middleware/rate-limit.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { abandonAttempt } from '../progress/abandon.ts'
-import { idempotencyOf, REPLAYED } from '../progress/idempotency.ts'
-import { startAttempt } from '../progress/start.ts'
-import { submitAttempt } from '../progress/submit.ts'
+import { abandonAttempt } from '../progress/attempts/abandon.ts'
+import { startAttempt } from '../progress/attempts/start.ts'
+import { submitAttempt } from '../progress/attempts/submit.ts'
+import { idempotencyOf, REPLAYED } from '../progress/write/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, presentAttempt, SubmitAttemptSchema } from '../schemas/attempts.ts'
 import { IdempotencyKeyHeader, SubmitHeaders, uuidParam } from '../schemas/common.ts'

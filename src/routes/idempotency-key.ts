@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { type IdempotencyRequest, idempotencyOf } from '../progress/idempotency.ts'
+import { type IdempotencyRequest, idempotencyOf } from '../progress/write/idempotency.ts'
 import type { AppEnv } from '../types.ts'
 
 /**

@@ -4,7 +4,7 @@ import * as z from 'zod'
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
-import { attemptOf, attemptPage } from '../progress/learner-reads.ts'
+import { attemptOf, attemptPage } from '../progress/reads/learner-reads.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, AttemptStatus, presentAttempt } from '../schemas/attempts.ts'
 import {

@@ -6,7 +6,7 @@ import { joinClass, leaveClass, type MyClass, myClasses } from '../classes/membe
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
 import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { REPLAYED } from '../progress/idempotency.ts'
+import { REPLAYED } from '../progress/write/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { JoinClassSchema, MyClassSchema } from '../schemas/classes.ts'
 import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'

@@ -15,7 +15,7 @@ import {
   removePasskey,
   renamePasskey,
 } from '../passkeys/manage.ts'
-import { REPLAYED } from '../progress/idempotency.ts'
+import { REPLAYED } from '../progress/write/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { IdempotencyKeyHeader, uuidParam } from '../schemas/common.ts'
 import {

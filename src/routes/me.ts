@@ -1,7 +1,7 @@
 /** The learner behind the session: their profile, and their deletion. One round trip each. */
 import { PRIVATE } from '../http/cache-control.ts'
 import { emptyResponse, jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
-import { REPLAYED } from '../progress/idempotency.ts'
+import { REPLAYED } from '../progress/write/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { IdempotencyKeyHeader } from '../schemas/common.ts'
 import { LearnerSchema, UpdateLearnerSchema } from '../schemas/learner.ts'

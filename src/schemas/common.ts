@@ -122,7 +122,7 @@ export const MetadataInput = z
 
 /**
  * The Idempotency-Key request header of progress writes, as documented; `idempotencyOf`
- * (progress/idempotency.ts) parses it, so a malformed key is a 400 naming the header.
+ * (progress/write/idempotency.ts) parses it, so a malformed key is a 400 naming the header.
  */
 export const IdempotencyKeyHeader = z.object({
   // Declared for the document only: its optional string never fails, and idempotencyOf() parses it.
@@ -143,7 +143,7 @@ export const IdempotencyKeyHeader = z.object({
 
 /** Submit's headers: the Idempotency-Key, and the token its start answered. */
 export const SubmitHeaders = IdempotencyKeyHeader.extend({
-  // Like the key, parsed by the route (progress/submit-token.ts): one that does not verify is ignored.
+  // Like the key, parsed by the route (progress/attempts/submit-token.ts): one that does not verify is ignored.
   'Submit-Token': z
     .string()
     .optional()

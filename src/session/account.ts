@@ -1,14 +1,14 @@
 /**
  * The learner's account: their profile and their devices (one session each). Reads are one round
- * trip through `readLearner`; every write is a learner write (progress/learner-write.ts): one
+ * trip through `readLearner`; every write is a learner write (progress/write/learner-write.ts): one
  * round trip under the learner's lock, with an optional Idempotency-Key whose replay answers what
  * the first request did.
  */
 import { and, desc, eq, getTableColumns, ne, type SQL, sql } from 'drizzle-orm'
 import { type Learner, learners, sessions } from '../db/schema.ts'
-import type { IdempotencyRequest } from '../progress/idempotency.ts'
-import { rowFromSnapshot } from '../progress/idempotency.ts'
-import { learnerWrite } from '../progress/learner-write.ts'
+import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
+import { rowFromSnapshot } from '../progress/write/idempotency.ts'
+import { learnerWrite } from '../progress/write/learner-write.ts'
 import type { LearnerScope } from '../types.ts'
 import { IDLE_LIMIT, readLearner } from './learner.ts'
 

@@ -3,7 +3,7 @@
  *
  * - `resumeOrCreateLearner(scope)`: what POST /v1/session does (one round trip);
  * - `readLearner(scope, statements)`: the learner and the route's own reads in one batch, or a 401
- *   (never a new learner); writes go through progress/learner-write.ts;
+ *   (never a new learner); writes go through progress/write/learner-write.ts;
  * - `endDeviceSession(scope)`: end this device's session (one round trip).
  *
  * They take the route's scope (plain values, types.ts) and tell the device what happened to its
@@ -94,7 +94,7 @@ const learnerOf = (db: Db, hash: string) =>
 /**
  * Reads the learner of the scope's session with the results of `statements`, all in one round trip
  * (retried on a transient failure: it only reads, and touches the session); a 401 when the session
- * is no longer live. A learner's writes go through progress/learner-write.ts instead.
+ * is no longer live. A learner's writes go through progress/write/learner-write.ts instead.
  */
 export async function readLearner<S extends Statements>(
   scope: LearnerScope,

@@ -13,10 +13,10 @@
  */
 import { and, eq, getTableColumns, gt, type SQL, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
-import type { Db } from '../db/client.ts'
-import { type IdempotencyKey, idempotencyKeys } from '../db/schema.ts'
-import { ApiError } from '../errors.ts'
-import { sha256Hex } from '../lib/encoding.ts'
+import type { Db } from '../../db/client.ts'
+import { type IdempotencyKey, idempotencyKeys } from '../../db/schema.ts'
+import { ApiError } from '../../errors.ts'
+import { sha256Hex } from '../../lib/encoding.ts'
 
 const KEY_RETENTION = sql`interval '24 hours'`
 

@@ -1,19 +1,19 @@
 /**
  * A learner's completed attempts as the mastery model replays them (mastery/replay.ts): each with
  * the content version it was graded against, its own questions, its activity's review policy, its
- * answers and what it showed. Read by merges (progress/merge.ts) and by the data migration that
+ * answers and what it showed. Read by merges (progress/merge/merge.ts) and by the data migration that
  * brings stored states to a new model (scripts/lib/data-migrations.ts).
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
-import { activityPublished } from '../catalogue/publication.ts'
-import { feedbackPolicy } from '../content/feedback-policy.ts'
-import { activityContent } from '../content/schema.ts'
-import type { Db } from '../db/client.ts'
-import { activities, activityVersions, attempts, skills, units } from '../db/schema.ts'
-import type { AnswerValue } from '../grading/grade.ts'
-import { bktParameters } from '../mastery/bkt.ts'
-import type { CompletedAttempt, ReplayedSkill } from '../mastery/replay.ts'
-import { versionOf } from './queries.ts'
+import { activityPublished } from '../../catalogue/publication.ts'
+import { feedbackPolicy } from '../../content/feedback-policy.ts'
+import { activityContent } from '../../content/schema.ts'
+import type { Db } from '../../db/client.ts'
+import { activities, activityVersions, attempts, skills, units } from '../../db/schema.ts'
+import type { AnswerValue } from '../../grading/grade.ts'
+import { bktParameters } from '../../mastery/bkt.ts'
+import type { CompletedAttempt, ReplayedSkill } from '../../mastery/replay.ts'
+import { versionOf } from '../queries.ts'
 
 /** Completed attempts matching `where` (over attempts and units), with what a replay needs. */
 export const completedHistory = (db: Db, where: SQL | undefined) =>

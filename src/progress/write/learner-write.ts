@@ -26,14 +26,14 @@
  * write whose key another request holds.
  */
 import { eq, type SQL, sql } from 'drizzle-orm'
-import { type Assertion, AssertionFailed, batchAssert, failedAssertion, marker } from '../db/assert.ts'
-import { batchByName, type Results, type Statements } from '../db/batch.ts'
-import type { Db } from '../db/client.ts'
-import { classifyDatabaseError, isRetryableConflict } from '../db/errors.ts'
-import { type IdempotencyKey, type Learner, learners } from '../db/schema.ts'
-import { ApiError, noSession } from '../errors.ts'
-import { learnerIdOf, noteCookieRenewal, readLearner, touchSession } from '../session/learner.ts'
-import type { LearnerScope } from '../types.ts'
+import { type Assertion, AssertionFailed, batchAssert, failedAssertion, marker } from '../../db/assert.ts'
+import { batchByName, type Results, type Statements } from '../../db/batch.ts'
+import type { Db } from '../../db/client.ts'
+import { classifyDatabaseError, isRetryableConflict } from '../../db/errors.ts'
+import { type IdempotencyKey, type Learner, learners } from '../../db/schema.ts'
+import { ApiError, noSession } from '../../errors.ts'
+import { learnerIdOf, noteCookieRenewal, readLearner, touchSession } from '../../session/learner.ts'
+import type { LearnerScope } from '../../types.ts'
 import {
   claim,
   holdsClaim,

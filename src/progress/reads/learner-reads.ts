@@ -4,7 +4,7 @@
  * for the export. Each is one round trip through `readLearner`.
  */
 import { and, asc, desc, eq, getTableColumns, lt, or, sql } from 'drizzle-orm'
-import { activityContent } from '../content/schema.ts'
+import { activityContent } from '../../content/schema.ts'
 import {
   type Attempt,
   activityVersions,
@@ -15,11 +15,11 @@ import {
   sessions,
   skillStates,
   skills,
-} from '../db/schema.ts'
-import { cursorTimestampOf } from '../schemas/common.ts'
-import { readLearner } from '../session/learner.ts'
-import type { LearnerScope } from '../types.ts'
-import { ownAttempt, skillUnitIds, versionOf } from './queries.ts'
+} from '../../db/schema.ts'
+import { cursorTimestampOf } from '../../schemas/common.ts'
+import { readLearner } from '../../session/learner.ts'
+import type { LearnerScope } from '../../types.ts'
+import { ownAttempt, skillUnitIds, versionOf } from '../queries.ts'
 
 export type AttemptFilter = {
   activityId?: string

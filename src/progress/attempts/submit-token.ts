@@ -8,12 +8,12 @@
  * with them, and nothing signed for another purpose verifies as a token. The claims are the
  * learner's own progress (never an answer key: content comes from the catalogue, cached in the
  * Worker), so the token is signed, not encrypted. A token is only ever a shortcut: the write checks
- * in SQL that every version it names is still current (progress/submit.ts), and an expired, forged
+ * in SQL that every version it names is still current (progress/attempts/submit.ts), and an expired, forged
  * or stale token costs the fallback's extra round trip, never a wrong result.
  */
-import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
-import type { MasteryState } from '../mastery/state.ts'
-import { derivedKeys, verifiedByAny } from '../session/derived-keys.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding.ts'
+import type { MasteryState } from '../../mastery/state.ts'
+import { derivedKeys, verifiedByAny } from '../../session/derived-keys.ts'
 
 /**
  * Long enough for an activity started before lunch and submitted after; short enough that a token

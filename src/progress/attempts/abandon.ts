@@ -3,11 +3,11 @@
  * attempt as committed.
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
-import { type Attempt, attempts } from '../db/schema.ts'
-import type { LearnerScope } from '../types.ts'
-import { type IdempotencyRequest, rowFromSnapshot } from './idempotency.ts'
-import { learnerWrite } from './learner-write.ts'
-import { ownAttempt } from './queries.ts'
+import { type Attempt, attempts } from '../../db/schema.ts'
+import type { LearnerScope } from '../../types.ts'
+import { ownAttempt } from '../queries.ts'
+import { type IdempotencyRequest, rowFromSnapshot } from '../write/idempotency.ts'
+import { learnerWrite } from '../write/learner-write.ts'
 
 export type Abandoned =
   | { outcome: 'abandoned'; attempt: Attempt; replayed: boolean }

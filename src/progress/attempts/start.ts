@@ -4,20 +4,20 @@
  * SQL (attempt_questions, drizzle/0009) — and, in the same batch, what its submit will need to read:
  * the learner's state on the skill and what they did on each of its activities, what they were shown
  * of this one, the skill's catalogue version. That goes into the submit token (submit-token.ts); the
- * catalogue parts (the content, the skill's structure) into this Worker's cache (submit-cache.ts).
+ * catalogue parts (the content, the skill's structure) into this Worker's cache (submit-snapshot.ts).
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
-import { activityPublished, inPublishedSkill } from '../catalogue/publication.ts'
-import { type ActivityContent, activityContent } from '../content/schema.ts'
-import { type Attempt, activities, activityVersions, attempts, units } from '../db/schema.ts'
-import { ApiError } from '../errors.ts'
-import { bktParameters } from '../mastery/bkt.ts'
-import { masteryStateOf } from '../mastery/state.ts'
-import type { LearnerScope } from '../types.ts'
-import { type IdempotencyRequest, rowFromSnapshot } from './idempotency.ts'
-import { learnerWrite } from './learner-write.ts'
-import { versionOf } from './queries.ts'
-import { rememberCatalogue } from './submit-cache.ts'
+import { activityPublished, inPublishedSkill } from '../../catalogue/publication.ts'
+import { type ActivityContent, activityContent } from '../../content/schema.ts'
+import { type Attempt, activities, activityVersions, attempts, units } from '../../db/schema.ts'
+import { ApiError } from '../../errors.ts'
+import { bktParameters } from '../../mastery/bkt.ts'
+import { masteryStateOf } from '../../mastery/state.ts'
+import type { LearnerScope } from '../../types.ts'
+import { versionOf } from '../queries.ts'
+import { type IdempotencyRequest, rowFromSnapshot } from '../write/idempotency.ts'
+import { learnerWrite } from '../write/learner-write.ts'
+import { rememberCatalogue } from './submit-snapshot.ts'
 import { tokenQueries } from './submit-statements.ts'
 import { SUBMIT_TOKEN_TTL_MS, signSubmitToken } from './submit-token.ts'
 

@@ -3,9 +3,9 @@
  * token and the guard that checks it), what it writes, and the snapshot a replay of it answers with.
  */
 import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
-import { activityPublished } from '../catalogue/publication.ts'
-import type { Db } from '../db/client.ts'
-import { insertWhere } from '../db/insert-where.ts'
+import { activityPublished } from '../../catalogue/publication.ts'
+import type { Db } from '../../db/client.ts'
+import { insertWhere } from '../../db/insert-where.ts'
 import {
   activities,
   activityVersions,
@@ -14,11 +14,11 @@ import {
   skillStates,
   skills,
   units,
-} from '../db/schema.ts'
-import type { AnswerValue } from '../grading/grade.ts'
-import type { Decision } from '../mastery/decide.ts'
-import type { WriteContext } from './learner-write.ts'
-import { learnerCompleted, ownAttempt, versionOf } from './queries.ts'
+} from '../../db/schema.ts'
+import type { AnswerValue } from '../../grading/grade.ts'
+import type { Decision } from '../../mastery/decide.ts'
+import { learnerCompleted, ownAttempt, versionOf } from '../queries.ts'
+import type { WriteContext } from '../write/learner-write.ts'
 import type { SubmitTokenClaims } from './submit-token.ts'
 
 /** The skill of an attempt, as a subquery for statements of the same batch. */

@@ -4,7 +4,7 @@
  *
  * One trip (submitFromToken): the token (submit-token.ts) carries the learner's state with its
  * version, what they did on the skill and were shown, the attempt's questions; this Worker's cache
- * (submit-cache.ts) the content and the skill's structure at the versions the token names. Decide,
+ * (submit-snapshot.ts) the content and the skill's structure at the versions the token names. Decide,
  * then one guarded batch (learner-write.ts, guardedWrite): the writes run only if every version the
  * token names is still current (tokenStillCurrent), and if one is not, the same batch reads afresh.
  *
@@ -21,21 +21,20 @@
  * Both paths decide with the same `decide` from the same facts, so they answer and store the same.
  */
 import { sql } from 'drizzle-orm'
-import { feedbackPolicy } from '../content/feedback-policy.ts'
-import { activityContent } from '../content/schema.ts'
-import { AssertionFailed } from '../db/assert.ts'
-import type { Results } from '../db/batch.ts'
-import { withRetries } from '../db/retry.ts'
-import { type Attempt, attempts, type SkillState, skillStates } from '../db/schema.ts'
-import { ApiError, type InvalidParam, jsonPointer } from '../errors.ts'
-import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../grading/grade.ts'
-import { bktParameters } from '../mastery/bkt.ts'
-import { type Decision, decide, type SubmitSnapshot } from '../mastery/decide.ts'
-import type { RatingName } from '../mastery/fsrs.ts'
-import type { LearnerScope } from '../types.ts'
-import { type IdempotencyRequest, type Replay, rowFromSnapshot } from './idempotency.ts'
-import { guardedWrite, learnerWrite, readForWrite } from './learner-write.ts'
-import { contentKey, rememberCatalogue, skillKey, submitCache } from './submit-cache.ts'
+import { activityContent } from '../../content/schema.ts'
+import { AssertionFailed } from '../../db/assert.ts'
+import type { Results } from '../../db/batch.ts'
+import { withRetries } from '../../db/retry.ts'
+import { type Attempt, attempts, type SkillState, skillStates } from '../../db/schema.ts'
+import { ApiError, type InvalidParam, jsonPointer } from '../../errors.ts'
+import { type AnswerValue, type InvalidAnswer, invalidAnswers } from '../../grading/grade.ts'
+import { bktParameters } from '../../mastery/bkt.ts'
+import { type Decision, decide } from '../../mastery/decide.ts'
+import type { RatingName } from '../../mastery/fsrs.ts'
+import type { LearnerScope } from '../../types.ts'
+import { type IdempotencyRequest, type Replay, rowFromSnapshot } from '../write/idempotency.ts'
+import { guardedWrite, learnerWrite, readForWrite } from '../write/learner-write.ts'
+import { snapshotFromRead, snapshotFromToken } from './submit-snapshot.ts'
 import {
   completeAttempt,
   completion,
@@ -142,7 +141,7 @@ async function submitFromToken(
   }
   const { claims } = check
   if (claims.attemptId !== attemptId) return { cause: 'token_of_another_attempt' }
-  const snapshot = cachedSnapshot(claims)
+  const snapshot = snapshotFromToken(claims)
   if (!snapshot) return { cause: 'cache_miss' }
   // The two-trip path answers these (after a 401, 404 or 409 that would come first).
   if (invalidAnswers(snapshot.content, snapshot.questions, answers).length > 0) {
@@ -176,32 +175,6 @@ async function submitFromToken(
   }
 }
 
-/** The snapshot a token and this Worker's cache make, or null when the cache lacks a part of it. */
-function cachedSnapshot(claims: SubmitTokenClaims): SubmitSnapshot | null {
-  const content = submitCache.content.get(contentKey(claims.activityId, claims.contentVersion))
-  const skill = submitCache.skills.get(skillKey(claims.skillId, claims.catalogueVersion))
-  const activity = skill?.activities.find((a) => a.id === claims.activityId)
-  if (!content || !skill || !activity) return null
-  const completed = new Set(claims.completed)
-  const passed = new Set(claims.passed)
-  return {
-    activityId: claims.activityId,
-    content,
-    questions: claims.questions,
-    feedbackPolicy: feedbackPolicy(activity.type, content),
-    shown: claims.shown,
-    parameters: skill.parameters,
-    state: claims.state,
-    activities: skill.activities.map(({ id, unitId, published }) => ({
-      id,
-      unitId,
-      published,
-      completed: completed.has(id),
-      passed: passed.has(id),
-    })),
-  }
-}
-
 /** Which of the token's claims the fresh read contradicts. */
 function guardFailure(claims: SubmitTokenClaims, read: SnapshotRead): FallbackCause {
   const [target] = read.target
@@ -232,19 +205,15 @@ async function submitOnce(
   if (!target) throw new ApiError('not_found', 'No attempt with this id.')
   if (target.status !== 'in_progress')
     throw new ApiError('conflict', `The attempt is already ${target.status}.`)
-  const content = activityContent.parse(target.content)
-  const parameters = bktParameters(target.skillMetadata)
-  rememberCatalogue(target, content, parameters, read.activities)
-  const snapshot: SubmitSnapshot = {
-    activityId: target.activityId,
-    content,
-    questions: target.questions.map((question) => question.id),
-    feedbackPolicy: feedbackPolicy(target.type, content),
-    shown: target.shown,
-    parameters,
-    state: read.state[0] ?? null,
-    activities: read.activities,
-  }
+  const snapshot = snapshotFromRead(
+    target,
+    {
+      content: activityContent.parse(target.content),
+      parameters: bktParameters(target.skillMetadata),
+      state: read.state[0] ?? null,
+    },
+    read.activities,
+  )
   const invalid = invalidAnswers(snapshot.content, snapshot.questions, answers)
   if (invalid.length > 0) {
     throw new ApiError('validation_failed', 'Some answers cannot be graded.', {

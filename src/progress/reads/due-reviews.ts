@@ -1,9 +1,9 @@
 /** Review scheduling in SQL: what is due, for the cron and for the learner's review list. */
 import { and, asc, eq, lte, or, type SQL, sql } from 'drizzle-orm'
-import { skillPublished } from '../catalogue/publication.ts'
-import type { Db } from '../db/client.ts'
-import { type ActivityType, activities, attempts, skillStates, skills, units } from '../db/schema.ts'
-import { skillUnitIds } from './queries.ts'
+import { skillPublished } from '../../catalogue/publication.ts'
+import type { Db } from '../../db/client.ts'
+import { type ActivityType, activities, attempts, skillStates, skills, units } from '../../db/schema.ts'
+import { skillUnitIds } from '../queries.ts'
 
 /** Activities suggested per due skill: those this learner attempted longest ago (never first). */
 export const SUGGESTIONS_PER_SKILL = 3

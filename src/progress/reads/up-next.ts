@@ -14,11 +14,11 @@
  * deterministically.
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
-import { activityPublished, inPublishedSkill } from '../catalogue/publication.ts'
-import type { Db } from '../db/client.ts'
-import { activities, type activityType, skillStates, units } from '../db/schema.ts'
+import { activityPublished, inPublishedSkill } from '../../catalogue/publication.ts'
+import type { Db } from '../../db/client.ts'
+import { activities, type activityType, skillStates, units } from '../../db/schema.ts'
+import { learnerCompleted, mySkills, prerequisiteEdges } from '../queries.ts'
 import { type LearnerSkill, recommendedAfter, refOf } from './learner-skills.ts'
-import { learnerCompleted, mySkills, prerequisiteEdges } from './queries.ts'
 
 const unitActivity = {
   skillId: units.skillId,

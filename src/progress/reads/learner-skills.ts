@@ -4,10 +4,10 @@
  * Shared by /v1/me/skills and /v1/me/next, so both say the same thing about the same learner.
  */
 import type * as z from 'zod'
-import type { Skill, SkillState } from '../db/schema.ts'
-import { bktParameters } from '../mastery/bkt.ts'
-import type { SkillRefSchema } from '../schemas/catalogue.ts'
-import { presentSkillState, type SkillStateSchema } from '../schemas/progress.ts'
+import type { Skill, SkillState } from '../../db/schema.ts'
+import { bktParameters } from '../../mastery/bkt.ts'
+import type { SkillRefSchema } from '../../schemas/catalogue.ts'
+import { presentSkillState, type SkillStateSchema } from '../../schemas/progress.ts'
 
 export type SkillRow = { skill: Skill; state: SkillState | null; unitIds: string[] }
 export type Edge = { skillId: string; requiredSkillId: string }

@@ -12,12 +12,12 @@
  *    both; delete the source (its keys, states and sessions go with it).
  */
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
-import { batchAssert } from '../db/assert.ts'
-import type { Db } from '../db/client.ts'
-import { activities, attempts, learners, passkeys, sessions, skillStates, units } from '../db/schema.ts'
-import { replaySkill } from '../mastery/replay.ts'
-import type { MasteryState } from '../mastery/state.ts'
-import { IDLE_LIMIT, learnerIdOf, liveSession } from '../session/learner.ts'
+import { batchAssert } from '../../db/assert.ts'
+import type { Db } from '../../db/client.ts'
+import { activities, attempts, learners, passkeys, sessions, skillStates, units } from '../../db/schema.ts'
+import { replaySkill } from '../../mastery/replay.ts'
+import type { MasteryState } from '../../mastery/state.ts'
+import { IDLE_LIMIT, learnerIdOf, liveSession } from '../../session/learner.ts'
 import { completedHistory, replayable, replayedSkill, skillActivities } from './history.ts'
 
 const count = (query: SQL) => sql<number>`(${query})`.mapWith(Number)
