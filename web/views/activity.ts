@@ -4,6 +4,7 @@ import { action } from '../action.ts'
 import { api, describeError, read } from '../api.ts'
 import { bar, h, plural, statusBadge } from '../dom.ts'
 import { announce, type View } from '../router.ts'
+import { questionField } from '../widgets/question-field.ts'
 
 type Activity = InferResponseType<(typeof api.v1.activities)[':activityId']['$get'], 200>
 type Question = Activity['content']['questions'][number]
@@ -115,55 +116,6 @@ function answerForm(
     }
   })
   return form
-}
-
-/** One question as learners see it: the learner page's form, and the studio's preview. */
-export function questionField(question: Question, index: number) {
-  const id = `question-${question.id}`
-  const heading = `${index + 1}. ${question.prompt}`
-  const points = h('span', { class: 'meta' }, ` (${plural(question.points, 'point')})`)
-  switch (question.kind) {
-    case 'single_choice':
-    case 'multiple_choice':
-      return h(
-        'fieldset',
-        { class: 'question' },
-        h(
-          'legend',
-          { class: 'prompt' },
-          heading,
-          points,
-          question.kind === 'multiple_choice' && h('span', { class: 'hint' }, ' Choose all that apply.'),
-        ),
-        question.choices.map((choice) =>
-          h(
-            'label',
-            { class: 'choice' },
-            h('input', {
-              type: question.kind === 'single_choice' ? 'radio' : 'checkbox',
-              name: question.id,
-              value: choice.id,
-            }),
-            ` ${choice.text}`,
-          ),
-        ),
-      )
-    case 'numeric':
-    case 'short_text':
-      return h(
-        'div',
-        { class: 'question' },
-        h('label', { for: id, class: 'prompt' }, heading, points),
-        h('input', {
-          id,
-          name: question.id,
-          autocomplete: 'off',
-          ...(question.kind === 'numeric'
-            ? { type: 'number', step: 'any', inputmode: 'decimal' }
-            : { type: 'text', maxlength: 500, spellcheck: false }),
-        }),
-      )
-  }
 }
 
 /** Only what was answered: an unanswered question is graded as such, not as a wrong empty answer. */
