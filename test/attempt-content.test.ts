@@ -5,12 +5,12 @@
  */
 import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts } from '../src/db/schema.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const activity = SEED_IDS.activities
+const activity = PRACTICE.activities
 
 type Question = { id: string; prompt: string; kind: string; choices?: { id: string; text: string }[] }
 type Feedback = {
@@ -53,7 +53,7 @@ const patchContent = (activityId: string, content: unknown) =>
   send('PATCH', `/v1/admin/activities/${activityId}`, { admin: true, body: { content } })
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 describe('question pools and shuffling', () => {

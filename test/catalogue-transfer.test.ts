@@ -1,7 +1,6 @@
 /** Moving a catalogue: export, import all or nothing, dry runs, prune, and the byte-for-byte round trip. */
 import { sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { activities, attempts, skillStates, skills } from '../src/db/schema.ts'
 import {
   ADMIN_TOKEN,
@@ -14,6 +13,7 @@ import {
   send,
   testDb,
 } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
 
@@ -66,7 +66,7 @@ const count = async (table: typeof skills | typeof activities | typeof attempts 
   Number((await db.select({ n: sql<number>`count(*)` }).from(table))[0]?.n)
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 describe('GET /v1/admin/catalogue/export', () => {
@@ -81,7 +81,7 @@ describe('GET /v1/admin/catalogue/export', () => {
     const document = await json<Document>(result, 200)
     expect(document).toMatchObject({ format: 'learning-progress-catalogue', version: 1 })
     expect(document.skills.map((s) => s.name)).toEqual(['Basic Mathematics', 'Multiplication', 'Science'])
-    expect(document.skills[1]?.prerequisites).toEqual([SEED_IDS.skills.math])
+    expect(document.skills[1]?.prerequisites).toEqual([PRACTICE.skills.math])
     const addition = document.skills[0]?.units[0]?.activities[0]
     expect(addition?.content.questions[0]).toMatchObject({ id: 'q1', answer: 5 })
     expect(JSON.stringify(document)).not.toMatch(/createdAt|updatedAt/)
@@ -108,7 +108,7 @@ describe('POST /v1/admin/catalogue/import', () => {
   it('answers a dry run with what would change, in one round trip, writing nothing', async () => {
     const document = JSON.parse(await exportText()) as Document
     const { cookie } = await newLearner()
-    const takeAway = SEED_IDS.activities.takeAway
+    const takeAway = PRACTICE.activities.takeAway
     await completeActivity(cookie, takeAway)
     const math = document.skills[0] as Document['skills'][number]
     math.name = 'Arithmetic'
@@ -128,7 +128,7 @@ describe('POST /v1/admin/catalogue/import', () => {
       dryRun: true,
       prune: true,
       created: { skills: [], units: [], activities: [fresh.id], prerequisites: 0 },
-      updated: { skills: [SEED_IDS.skills.math], units: [], activities: [] },
+      updated: { skills: [PRACTICE.skills.math], units: [], activities: [] },
       deleted: { skills: [], units: [], activities: [takeAway] },
       pruneDestroys: { attempts: 1, skillStates: 0 },
     })
@@ -143,9 +143,9 @@ describe('POST /v1/admin/catalogue/import', () => {
   it('imports in two round trips; deletes only with prune, taking the progress on it along', async () => {
     const document = JSON.parse(await exportText()) as Document
     const { cookie } = await newLearner()
-    const science = SEED_IDS.activities.scientificMethod
+    const science = PRACTICE.activities.scientificMethod
     await completeActivity(cookie, science)
-    document.skills = document.skills.filter((s) => s.id !== SEED_IDS.skills.science)
+    document.skills = document.skills.filter((s) => s.id !== PRACTICE.skills.science)
 
     const { result, roundTrips } = await countRoundTrips(() => importDocument(document))
     expect(roundTrips).toBe(2)
@@ -153,7 +153,7 @@ describe('POST /v1/admin/catalogue/import', () => {
     expect(await count(skills)).toBe(3)
 
     const pruned = await json<Result>(await importDocument(document, '?prune=true'), 200)
-    expect(pruned.deleted.skills).toEqual([SEED_IDS.skills.science])
+    expect(pruned.deleted.skills).toEqual([PRACTICE.skills.science])
     expect(pruned.pruneDestroys).toEqual({ attempts: 1, skillStates: 1 })
     expect(await count(skills)).toBe(2)
     expect(await count(attempts)).toBe(0)
@@ -182,7 +182,7 @@ describe('POST /v1/admin/catalogue/import', () => {
     ])
 
     const cyclic = JSON.parse(await exportText()) as Document
-    at(cyclic.skills, 0).prerequisites = [SEED_IDS.skills.multiplication]
+    at(cyclic.skills, 0).prerequisites = [PRACTICE.skills.multiplication]
     const cycle = await expectProblem(await importDocument(cyclic), 400)
     expect(cycle.errors?.[0]?.detail).toMatch(/close a cycle: .*Basic Mathematics.*Multiplication/)
   })

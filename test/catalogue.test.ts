@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
 
@@ -68,7 +68,7 @@ describe('GET /v1/skills', () => {
   })
 
   it('reads no cookie: the same body with or without one, and no Set-Cookie', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const anonymous = await api('/v1/skills')
     const withCookie = await send('GET', '/v1/skills', { cookie: `${cookie}; other=1` })
@@ -134,8 +134,8 @@ describe('GET /v1/units/{unitId}', () => {
 
 describe('GET /v1/activities/{activityId}', () => {
   it('shows learners the questions but never answer keys, tolerances or explanations', async () => {
-    await seed(db)
-    const id = SEED_IDS.activities.challenge // has numeric tolerance, explanations and choices
+    await buildPracticeCatalogue(db)
+    const id = PRACTICE.activities.challenge // has numeric tolerance, explanations and choices
     const { result: res, roundTrips } = await countRoundTrips(() => api(`/v1/activities/${id}`))
     const activity = await json<{
       content: { passingScore: number; questions: Record<string, unknown>[]; review: unknown }

@@ -6,9 +6,9 @@
  */
 import type { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { openApiDocument } from '../src/openapi-document.ts'
 import { api, callWorker, expectProblem, newLearner, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 type Operation = { security?: Record<string, string[]>[] }
 const document = openApiDocument() as unknown as { paths: Record<string, Record<string, Operation>> }
@@ -51,7 +51,7 @@ describe('credentials declared in the OpenAPI document', () => {
   })
 
   it('are checked before anything else: no credential, a bad one, or the other kind is a 401', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const { cookie } = await newLearner()
     const forged = `sid=${'a'.repeat(64)}.${'A'.repeat(43)}`
     let checked = 0
@@ -90,12 +90,12 @@ describe('credentials declared in the OpenAPI document', () => {
 
 describe('route middleware', () => {
   it('runs once per request: a progress write counts once against the learner’s rate limit', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const { cookie } = await newLearner()
     let limited = 0
     const counting = { limit: async () => ({ success: ++limited > 0 }) }
     const res = await callWorker(
-      new Request(`http://api.test/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
+      new Request(`http://api.test/v1/activities/${PRACTICE.activities.addition}/attempts`, {
         method: 'POST',
         headers: { Cookie: cookie },
       }),

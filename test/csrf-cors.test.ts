@@ -1,16 +1,16 @@
 /** CSRF (fetch metadata and Origin) and CORS (an exact allowlist, with credentials). */
 import { count } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts } from '../src/db/schema.ts'
 import { api, expectProblem, json, newLearner, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 const attemptCount = async () => (await db.select({ n: count() }).from(attempts))[0]?.n
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 function startAttempt(cookie: string, headers: Record<string, string>) {

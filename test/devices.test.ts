@@ -7,11 +7,11 @@ import { createScheduledController } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { eq, sql } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { learners, passkeys, sessions } from '../src/db/schema.ts'
 import worker from '../src/index.ts'
 import { deviceLabel } from '../src/session/device-label.ts'
 import { api, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 import { registerPasskey, SoftwareAuthenticator, signIn } from './webauthn.ts'
 
 const db = testDb()
@@ -50,7 +50,7 @@ async function runCron(at = new Date()) {
 }
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 describe('device labels', () => {
@@ -167,7 +167,7 @@ describe('GET /v1/me/export', () => {
   it('is everything stored about the learner, as an attachment, without hashes or keys', async () => {
     const { laptop, id } = await learnerOnTwoDevices()
     const started = await json<{ id: string }>(
-      await send('POST', `/v1/activities/${SEED_IDS.activities.addition}/attempts`, { cookie: laptop }),
+      await send('POST', `/v1/activities/${PRACTICE.activities.addition}/attempts`, { cookie: laptop }),
       201,
     )
     await json(
@@ -200,7 +200,7 @@ describe('GET /v1/me/export', () => {
       ],
       skillStates: [
         {
-          skillId: SEED_IDS.skills.math,
+          skillId: PRACTICE.skills.math,
           status: 'in_progress',
           reviewCard: expect.objectContaining({ reps: 0 }),
         },

@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 import { ADMIN_TOKEN, api, newLearner, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
-const SKILL = SEED_IDS.skills.math
-const ACTIVITY = SEED_IDS.activities.addition
+const SKILL = PRACTICE.skills.math
+const ACTIVITY = PRACTICE.activities.addition
 
 /** Every route, with `:id` where a path parameter goes. */
 const ROUTES: [string, string][] = [
@@ -105,12 +105,12 @@ const idempotencyKey = fc.oneof(
 const authorization = fc.oneof(fc.constant(undefined), fc.constant(`Bearer ${ADMIN_TOKEN}`), ascii(60))
 
 beforeAll(async () => {
-  await seed(testDb())
+  await buildPracticeCatalogue(testDb())
 })
 
 describe('arbitrary requests to every route', () => {
   it('never produce a 5xx, and every 4xx is a problem document', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     validCookie = (await newLearner()).cookie
     let runs = 0
     for (const [method, template] of ROUTES) {

@@ -5,13 +5,13 @@ import { env } from 'cloudflare:workers'
 import { neonConfig } from '@neondatabase/serverless'
 import { count, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, idempotencyKeys } from '../src/db/schema.ts'
 import worker from '../src/index.ts'
 import { api, expectProblem, json, newLearner, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 const attemptCount = async () => (await db.select({ n: count() }).from(attempts))[0]?.n
 
 function post(path: string, cookie: string, key?: string, body?: unknown) {
@@ -23,7 +23,7 @@ function post(path: string, cookie: string, key?: string, body?: unknown) {
 const start = (cookie: string, key?: string) => post(`/v1/activities/${ACTIVITY}/attempts`, cookie, key)
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 afterEach(() => {

@@ -1,11 +1,11 @@
 /** The input cases of SECURITY.md: sizes, prototype keys, numbers, arrays, methods. All refused before any query. */
 import { describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { LEARNER_BODY_LIMIT } from '../src/middleware/body.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 
 async function attemptFor(cookie: string) {
   return (
@@ -21,7 +21,7 @@ function bodyOfSize(size: number) {
 
 describe('body size', () => {
   it('is capped with and without Content-Length; a body exactly at the limit reaches validation', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
     const headers = { Cookie: cookie, 'Content-Type': 'application/json' }
@@ -56,7 +56,7 @@ describe('body size', () => {
 
 describe('prototype keys', () => {
   it('__proto__ and constructor are refused, and Object.prototype stays clean', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
     for (const body of [
@@ -155,7 +155,7 @@ describe('methods', () => {
 describe('strings that are not well-formed Unicode', () => {
   const lone = '\ud800'
   it('are refused with a pointer wherever they appear: answers, metadata values and keys, content', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
     const submitted = await expectProblem(
@@ -173,7 +173,7 @@ describe('strings that are not well-formed Unicode', () => {
       const problem = await expectProblem(await send('POST', '/v1/admin/skills', { admin: true, body }), 400)
       expect(problem.errors?.[0]?.pointer).toBe(pointer)
     }
-    const unitId = SEED_IDS.units.addition
+    const unitId = PRACTICE.units.addition
     const content = { questions: [{ id: 'q1', kind: 'numeric', prompt: `Two ${lone}`, answer: 2 }] }
     const problem = await expectProblem(
       await send('POST', '/v1/admin/activities', { admin: true, body: { unitId, name: 'A', content } }),
@@ -185,7 +185,7 @@ describe('strings that are not well-formed Unicode', () => {
 
 describe('deeply nested bodies', () => {
   it('are refused, whatever they hide at the bottom, without running out of stack', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const path = `/v1/attempts/${await attemptFor(cookie)}/submit`
     const deep = (depth: number, bottom: string) => `${'{"a":'.repeat(depth)}${bottom}${'}'.repeat(depth)}`

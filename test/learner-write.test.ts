@@ -6,12 +6,12 @@
 import { neonConfig } from '@neondatabase/serverless'
 import { and, count, eq, sql } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, sessions, skillStates } from '../src/db/schema.ts'
 import { api, beforeBatchWith, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 const answers = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }
 
 const submit = (cookie: string, attemptId: string, key?: string) =>
@@ -28,7 +28,7 @@ async function startAttempt(cookie: string) {
 }
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 afterEach(() => {

@@ -6,14 +6,14 @@
 import { neonConfig } from '@neondatabase/serverless'
 import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, idempotencyKeys, learners, skillStates } from '../src/db/schema.ts'
 import { insertAttempt } from './fixtures.ts'
 import { api, beforeBatchWith, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 import { registerPasskey, SoftwareAuthenticator, signIn, signInOptions } from './webauthn.ts'
 
 const db = testDb()
-const { activities: ACTIVITY, skills: SKILL } = SEED_IDS
+const { activities: ACTIVITY, skills: SKILL } = PRACTICE
 
 type Answers = Record<string, string | number | string[]>
 const RIGHT: Record<string, Answers> = {
@@ -71,7 +71,7 @@ const copyOf = (phone: SoftwareAuthenticator) => {
 }
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 afterEach(() => {

@@ -5,20 +5,20 @@
  */
 import fc from 'fast-check'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed, seedActivities, seedUnits } from '../scripts/seed.ts'
 import { api, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE, practiceActivities, practiceUnits } from './practice-catalogue.ts'
 
 const PERFECT: Record<string, Record<string, unknown>> = {
-  [SEED_IDS.activities.addition]: { q1: 5, q2: 8, q3: 9 },
-  [SEED_IDS.activities.additionQuiz]: { q1: 'b', q2: ['a', 'c'], q3: 42 },
-  [SEED_IDS.activities.takeAway]: { q1: 5, q2: 7, q3: 'zero' },
-  [SEED_IDS.activities.challenge]: { q1: 63, q2: 4.5, q3: 'b' },
-  [SEED_IDS.activities.scientificMethod]: { q1: 'a', q2: ['a', 'b'], q3: 'hypothesis' },
+  [PRACTICE.activities.addition]: { q1: 5, q2: 8, q3: 9 },
+  [PRACTICE.activities.additionQuiz]: { q1: 'b', q2: ['a', 'c'], q3: 42 },
+  [PRACTICE.activities.takeAway]: { q1: 5, q2: 7, q3: 'zero' },
+  [PRACTICE.activities.challenge]: { q1: 63, q2: 4.5, q3: 'b' },
+  [PRACTICE.activities.scientificMethod]: { q1: 'a', q2: ['a', 'b'], q3: 'hypothesis' },
 }
 const ACTIVITIES = Object.keys(PERFECT)
 const skillOf = (activityId: string) => {
-  const unitId = seedActivities.find((a) => a.id === activityId)?.unitId
-  return seedUnits.find((u) => u.id === unitId)?.skillId as string
+  const unitId = practiceActivities.find((a) => a.id === activityId)?.unitId
+  return practiceUnits.find((u) => u.id === unitId)?.skillId as string
 }
 
 type ModelAttempt = {
@@ -143,7 +143,7 @@ class Read implements fc.AsyncCommand<Model, Real> {
 }
 
 beforeEach(async () => {
-  await seed(testDb())
+  await buildPracticeCatalogue(testDb())
 })
 
 describe('the API agrees with a model of learners, attempts and idempotent retries', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { api, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const lineFor = (spy: { mock: { calls: unknown[][] } }, requestId: string | null) =>
   spy.mock.calls
@@ -10,10 +10,10 @@ const lineFor = (spy: { mock: { calls: unknown[][] } }, requestId: string | null
 
 describe('the request log', () => {
   it('has one structured line per request: route pattern, status, duration, database round trips and time', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const { cookie } = await newLearner()
     const log = vi.spyOn(console, 'log')
-    const res = await send('GET', `/v1/me/skills/${SEED_IDS.skills.math}`, { cookie })
+    const res = await send('GET', `/v1/me/skills/${PRACTICE.skills.math}`, { cookie })
     const lines = lineFor(log, res.headers.get('x-request-id'))
     expect(lines).toHaveLength(1)
     expect(lines[0]).toEqual({
@@ -26,7 +26,7 @@ describe('the request log', () => {
       dbRoundTrips: 1,
       dbMs: expect.any(Number),
     })
-    expect(JSON.stringify(lines[0])).not.toContain(SEED_IDS.skills.math)
+    expect(JSON.stringify(lines[0])).not.toContain(PRACTICE.skills.math)
   })
 
   it('echoes a sane client X-Request-Id and replaces anything else', async () => {

@@ -7,10 +7,10 @@
  */
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { openApiDocument } from '../src/openapi-document.ts'
 import { arbitraryFor, type Schema } from './arbitraries.ts'
 import { ADMIN_TOKEN, api, newLearner, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Schema }
 type Operation = {
@@ -45,9 +45,9 @@ const REFUSES_BEYOND_THE_SCHEMA = new Set([
 
 /** Path ids: now and then one that exists, so that requests get past the 404s too. */
 const knownIds: Record<string, string[]> = {
-  skillId: Object.values(SEED_IDS.skills),
-  unitId: Object.values(SEED_IDS.units),
-  activityId: Object.values(SEED_IDS.activities),
+  skillId: Object.values(PRACTICE.skills),
+  unitId: Object.values(PRACTICE.units),
+  activityId: Object.values(PRACTICE.activities),
 }
 const pathValue = (name: string) =>
   fc.oneof(fc.uuid(), fc.constantFrom(...(knownIds[name] ?? [crypto.randomUUID()])))
@@ -171,7 +171,7 @@ const RUNS = 12
 const tally = { valid: 0, refusedBeyondSchema: 0, broken: 0 }
 
 beforeAll(async () => {
-  await seed(testDb())
+  await buildPracticeCatalogue(testDb())
 })
 
 describe('every operation of the OpenAPI document, driven by its own schemas', () => {

@@ -6,7 +6,6 @@
 import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { seed } from '../scripts/seed.ts'
 import { learners, passkeys, sessions } from '../src/db/schema.ts'
 import { toBase64Url } from '../src/lib/encoding.ts'
 import { issueChallenge } from '../src/passkeys/challenge.ts'
@@ -22,6 +21,7 @@ import {
   send,
   testDb,
 } from './helpers.ts'
+import { buildPracticeCatalogue } from './practice-catalogue.ts'
 import { type Options, registerPasskey, SoftwareAuthenticator, signIn, signInOptions } from './webauthn.ts'
 
 const db = testDb()
@@ -35,7 +35,7 @@ type Passkey = {
 }
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 describe('registering a passkey', () => {

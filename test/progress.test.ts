@@ -2,17 +2,19 @@ import { createScheduledController } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { and, eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { attempts, skillStates } from '../src/db/schema.ts'
 import worker from '../src/index.ts'
 import { bktUpdate, DEFAULT_BKT, type Observation } from '../src/mastery/bkt.ts'
 import { api, countRoundTrips, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE, PRACTICE_SHAPE } from './practice-catalogue.ts'
 
 const db = testDb()
 
-const MATH = SEED_IDS.skills.math
-const SCIENCE = SEED_IDS.skills.science
-const activity = SEED_IDS.activities
+const MATH = PRACTICE.skills.math
+/** A Basic Mathematics progress: the share of its published activities passed. */
+const MATH_PASSED = (passed: number) => passed / PRACTICE_SHAPE.math.activities
+const SCIENCE = PRACTICE.skills.science
+const activity = PRACTICE.activities
 /** All-correct answers for the seeded activities. */
 const perfect: Record<string, Record<string, unknown>> = {
   [activity.addition]: { q1: 5, q2: 8, q3: 9 },
@@ -77,7 +79,7 @@ const stateRow = async (learnerId: string, skillId: string) =>
   )[0]
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 function permutations<T>(items: T[]): T[][] {
@@ -179,8 +181,8 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
       [true, true],
     ])
     expect(result.knowledge).toEqual([
-      { unitId: SEED_IDS.units.addition, before: 0.2, after: unit(obs('cwc', [1 / 3])) },
-      { unitId: SEED_IDS.units.subtraction, before: 0.2, after: 0.2 },
+      { unitId: PRACTICE.units.addition, before: 0.2, after: unit(obs('cwc', [1 / 3])) },
+      { unitId: PRACTICE.units.subtraction, before: 0.2, after: 0.2 },
     ])
     // Basic Mathematics has 4 activities, one passed; the Addition unit's P(L) saw right (1 in 3
     // guessable), wrong, right; Subtraction is untouched, at the prior.
@@ -188,7 +190,7 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     expect(result.skillState).toEqual({
       skillId: MATH,
       status: 'in_progress',
-      progress: 0.25,
+      progress: MATH_PASSED(1),
       masteryScore: expected,
       nextReviewAt: null,
       updatedAt: expect.any(String),
@@ -199,7 +201,7 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     expect(row?.response).toEqual({ answers: { q1: 'b', q2: ['a'], q3: 42 } })
     expect(row?.completedAt).toBeInstanceOf(Date)
     expect(await stateRow(learnerId, MATH)).toMatchObject({
-      progress: 0.25,
+      progress: MATH_PASSED(1),
       masteryScore: expected,
       version: 1,
     })
@@ -214,7 +216,10 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     })
     // Practice shows every expected answer: the retake passes, and proves nothing about knowledge.
     const passed = await complete(cookie, activity.addition)
-    expect(passed.skillState).toMatchObject({ progress: 0.25, masteryScore: twoUnits(unit(obs('cww'))) })
+    expect(passed.skillState).toMatchObject({
+      progress: MATH_PASSED(1),
+      masteryScore: twoUnits(unit(obs('cww'))),
+    })
     expect(passed.attempt.feedback.map((f) => f.credited)).toEqual([false, false, false])
     // The quiz's questions were never shown: they count.
     const quiz = await complete(cookie, activity.additionQuiz)
@@ -254,7 +259,7 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     expect(addition.skillState.masteryScore).toBeCloseTo(twoUnits(unit(obs('ccc'))), 14)
     expect(addition.skillState).toMatchObject({ status: 'in_progress', nextReviewAt: null })
     const takeAway = await complete(cookie, activity.takeAway)
-    expect(takeAway.skillState).toMatchObject({ status: 'mastered', progress: 0.5 })
+    expect(takeAway.skillState).toMatchObject({ status: 'mastered', progress: MATH_PASSED(2) })
     expect(takeAway.review).toBe('easy')
     expect(Date.parse(takeAway.skillState.nextReviewAt ?? '')).toBeGreaterThan(Date.now() + 86_400_000)
     const science = await complete(cookie, activity.scientificMethod)
@@ -280,7 +285,7 @@ describe('POST /v1/attempts/{attemptId}/submit', () => {
     )
     expect(responses.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)])
     expect(await stateRow(id, MATH)).toMatchObject({
-      progress: 0.25,
+      progress: MATH_PASSED(1),
       masteryScore: twoUnits(unit(obs('ccc'))),
       version: 1,
     })
@@ -493,7 +498,7 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
       },
       // Recommended after Basic Mathematics, which this learner has not mastered.
       expect.objectContaining({
-        skillId: SEED_IDS.skills.multiplication,
+        skillId: PRACTICE.skills.multiplication,
         status: 'not_started',
         recommendedAfter: [{ id: MATH, name: 'Basic Mathematics', level: 1 }],
       }),
@@ -511,7 +516,7 @@ describe('GET /v1/me/skills and /v1/me/skills/{skillId}', () => {
     )
     const detail = await json<{ units: Record<string, unknown>[]; progress: number }>(res, 200)
     expect(roundTrips).toBe(1)
-    expect(detail.progress).toBe(0.25)
+    expect(detail.progress).toBe(MATH_PASSED(1))
     expect(detail.units).toEqual([
       {
         unitId: expect.any(String),

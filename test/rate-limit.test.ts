@@ -7,12 +7,12 @@
 import type { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { sessions } from '../src/db/schema.ts'
 import { api, callWorker, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 
 async function untilLimited(request: () => Promise<Response>, max: number) {
   for (let sent = 1; sent <= max; sent++) {
@@ -25,7 +25,7 @@ async function untilLimited(request: () => Promise<Response>, max: number) {
 
 describe('progress writes, per learner', () => {
   it('are limited to the configured rate with a 429 problem and Retry-After; other learners are unaffected', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const start = () => send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie })
     const { sent, res } = await untilLimited(start, 101)

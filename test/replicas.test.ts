@@ -5,8 +5,8 @@
  */
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { ADMIN_TOKEN, callWorker, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const withReplica = { DATABASE_URL_REPLICA: 'postgres://test:test@replica.localtest.me/test' }
 
@@ -32,18 +32,18 @@ const call = (path: string, init: RequestInit = {}) =>
 
 describe('with DATABASE_URL_REPLICA', () => {
   it('catalogue reads go to the replica only', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     for (const path of [
       '/v1/skills',
-      `/v1/skills/${SEED_IDS.skills.math}`,
-      `/v1/activities/${SEED_IDS.activities.addition}`,
+      `/v1/skills/${PRACTICE.skills.math}`,
+      `/v1/activities/${PRACTICE.activities.addition}`,
     ]) {
       expect(await trips(() => call(path)), path).toMatchObject({ primary: 0, replica: 1 })
     }
   })
 
   it('writes, and learner batches right after them, go to the primary only', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const created = await trips(() =>
       call('/v1/admin/skills', {
         method: 'POST',
@@ -57,7 +57,7 @@ describe('with DATABASE_URL_REPLICA', () => {
     expect(session).toMatchObject({ primary: 1, replica: 0 })
     const cookie = (session.res.headers.get('set-cookie') ?? '').split(';')[0] as string
     const start = await trips(() =>
-      call(`/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
+      call(`/v1/activities/${PRACTICE.activities.addition}/attempts`, {
         method: 'POST',
         headers: { Cookie: cookie },
       }),

@@ -6,15 +6,15 @@
  * options without a session). The measured table is printed for the record.
  */
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { submitCache } from '../src/progress/attempts/submit-snapshot.ts'
 import { SUBMIT_TOKEN_TTL_MS } from '../src/progress/attempts/submit-token.ts'
 import { api, countRoundTrips, json, newLearner, send, submitPath, submitTokenOf, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 import { type Options, SoftwareAuthenticator } from './webauthn.ts'
 
-const SKILL = SEED_IDS.skills.math
-const UNIT = SEED_IDS.units.addition
-const ACTIVITY = SEED_IDS.activities.addition
+const SKILL = PRACTICE.skills.math
+const UNIT = PRACTICE.units.addition
+const ACTIVITY = PRACTICE.activities.addition
 const measured: [string, number][] = []
 
 async function expectTrips(route: string, budget: number, call: () => Promise<Response>) {
@@ -26,7 +26,7 @@ async function expectTrips(route: string, budget: number, call: () => Promise<Re
 }
 
 beforeEach(async () => {
-  await seed(testDb())
+  await buildPracticeCatalogue(testDb())
 })
 
 afterAll(() => {
@@ -190,7 +190,7 @@ async function passkeyRoutes() {
 
 describe('submit', () => {
   const ANSWERS = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }
-  const OTHER = SEED_IDS.activities.takeAway
+  const OTHER = PRACTICE.activities.takeAway
 
   /** A started attempt and its start's token. */
   async function start(cookie: string, activityId: string = ACTIVITY) {

@@ -3,8 +3,8 @@
  * client address — never the address, the cookie or the token.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { api, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 type Event = { event: string; reason: string; status: number; route: string; client: string | null }
 
@@ -21,12 +21,12 @@ const from = (ip: string, headers: Record<string, string> = {}) => ({ 'cf-connec
 
 describe('security events', () => {
   it('name the reason of every refusal and tag the client by a keyed hash, never its address or credential', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const { cookie } = await newLearner()
     const revoked = await newLearner()
     await send('DELETE', '/v1/session', { cookie: revoked.cookie })
     const tampered = `${cookie.slice(0, -5)}AAAAA`
-    const start = `/v1/activities/${SEED_IDS.activities.addition}/attempts`
+    const start = `/v1/activities/${PRACTICE.activities.addition}/attempts`
 
     const events = await eventsOf(async () => {
       await api('/v1/me', { headers: from('203.0.113.10') })

@@ -1,10 +1,10 @@
 /** The session cases of SECURITY.md not covered in sessions.test.ts. */
 import { and, eq, sql } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { learners, sessions } from '../src/db/schema.ts'
 import { newSessionId } from '../src/session/cookie.ts'
 import { api, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
 
@@ -22,10 +22,10 @@ describe('session ids', () => {
 
 describe('a tampered cookie', () => {
   it('cannot write progress either (401, nothing created), and the catalogue ignores it', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const tampered = `${cookie.slice(0, 20)}${cookie[20] === 'a' ? 'b' : 'a'}${cookie.slice(21)}`
-    const res = await send('POST', `/v1/activities/${SEED_IDS.activities.addition}/attempts`, {
+    const res = await send('POST', `/v1/activities/${PRACTICE.activities.addition}/attempts`, {
       cookie: tampered,
     })
     await expectProblem(res, 401)
@@ -68,11 +68,11 @@ describe('idle timeout', () => {
 
 describe('catalogue reads', () => {
   it('write nothing, with or without a cookie', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie, id } = await newLearner()
     const [before] = await db.select().from(learners).where(eq(learners.id, id))
     await api('/v1/skills', { headers: { Cookie: cookie } })
-    await api(`/v1/skills/${SEED_IDS.skills.math}`, { headers: { Cookie: cookie } })
+    await api(`/v1/skills/${PRACTICE.skills.math}`, { headers: { Cookie: cookie } })
     const [after] = await db.select().from(learners).where(eq(learners.id, id))
     expect(after).toEqual(before)
   })

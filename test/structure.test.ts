@@ -1,7 +1,6 @@
 /** What a delete would cascade to, and a skill reordered in one atomic request. */
 import { asc, eq } from 'drizzle-orm'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { activities, units } from '../src/db/schema.ts'
 import { insertActivity, insertUnit } from './fixtures.ts'
 import {
@@ -13,12 +12,13 @@ import {
   send,
   testDb,
 } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const { skills: skill, units: unit, activities: activity } = SEED_IDS
+const { skills: skill, units: unit, activities: activity } = PRACTICE
 
 beforeEach(async () => {
-  await seed(db)
+  await buildPracticeCatalogue(db)
 })
 
 describe('GET /v1/admin/{skills|units|activities}/{id}/cascade', () => {

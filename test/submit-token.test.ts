@@ -6,14 +6,14 @@
 import { env } from 'cloudflare:workers'
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { SEED_IDS, seed } from '../scripts/seed.ts'
 import { skillCatalogueVersions } from '../src/db/schema.ts'
 import { fromBase64Url } from '../src/lib/encoding.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { callWorker, json, newLearner, send, submitPath, submitTokenOf, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 
 const db = testDb()
-const ACTIVITY = SEED_IDS.activities.addition
+const ACTIVITY = PRACTICE.activities.addition
 const ANSWERS = { response: { answers: { q1: 5, q2: 8, q3: 9 } } }
 const [CURRENT = '', PREVIOUS = ''] = env.SESSION_SECRETS.split(',')
 const NEXT = 'the-secret-rotated-in-next-0123456789'
@@ -31,7 +31,7 @@ const request = (path: string, cookie: string, headers: Record<string, string> =
 
 describe('the submit token', () => {
   it('still verifies once a new secret is rotated in; one signed with a secret no longer listed is ignored and logged', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const start = await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie })
     const { id } = await json<{ id: string }>(start, 201)
@@ -46,7 +46,7 @@ describe('the submit token', () => {
 
     // Signed by a secret this deployment does not list (the cookie still verifies with CURRENT).
     const elsewhere = await callWorker(
-      request(`/v1/activities/${SEED_IDS.activities.takeAway}/attempts`, cookie),
+      request(`/v1/activities/${PRACTICE.activities.takeAway}/attempts`, cookie),
       {
         SESSION_SECRETS: `${NEXT},${CURRENT}`,
       },
@@ -72,7 +72,7 @@ describe('the submit token', () => {
   })
 
   it('is not part of the Idempotency-Key fingerprint: a retry with a refreshed token replays', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const first = await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie })
     const { id } = await json<{ id: string }>(first, 201)
@@ -100,7 +100,7 @@ describe('the submit token', () => {
   })
 
   it('carries the learner’s own progress, never an answer key', async () => {
-    await seed(db)
+    await buildPracticeCatalogue(db)
     const { cookie } = await newLearner()
     const start = await send('POST', `/v1/activities/${ACTIVITY}/attempts`, { cookie })
     const [payload = ''] = (submitTokenOf(start)['Submit-Token'] as string).split('.')

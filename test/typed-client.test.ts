@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { cookieKeepingFetch, learningApi, practise } from '../examples/practise.ts'
 import example from '../examples/practise.ts?raw'
 import readme from '../README.md?raw'
-import { seed, seedActivities } from '../scripts/seed.ts'
 import type { AppType } from '../src/index.ts'
 import { countRoundTrips, testDb } from './helpers.ts'
+import { buildPracticeCatalogue, practiceActivities } from './practice-catalogue.ts'
 
 const client = hc<AppType>('http://api.test', {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init)),
@@ -15,7 +15,7 @@ const client = hc<AppType>('http://api.test', {
 
 describe('hc<AppType>', () => {
   it('types requests and responses end to end', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     const res = await client.v1.skills.$get({ query: { limit: '1' } })
     expect(res.status).toBe(200)
     if (!res.ok) throw new Error('unreachable')
@@ -37,12 +37,12 @@ describe('README: "Use it from your app"', () => {
   })
 
   it('runs: a session, an attempt and a graded submission through the typed client', async () => {
-    await seed(testDb())
+    await buildPracticeCatalogue(testDb())
     // The example's own cookie-keeping fetch, over the Worker instead of the network.
     const api = learningApi('http://api.test', {
       fetch: cookieKeepingFetch((input, init) => exports.default.fetch(new Request(input, init))),
     })
-    const activity = seedActivities[0]
+    const activity = practiceActivities[0]
     const { result, roundTrips } = await countRoundTrips(() =>
       practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 }),
     )
