@@ -25,7 +25,7 @@ const CHECKS = {
   'queries-in-routes': { ceiling: 0, goal: 0 },
   'zod-openapi-values': { ceiling: 0, goal: 0 },
   'longest-function': { ceiling: 100, goal: 100 },
-  'readme-lines': { ceiling: 256, goal: 350 },
+  'readme-lines': { ceiling: 258, goal: 350 },
 } satisfies Record<string, Check>
 
 type Name = keyof typeof CHECKS

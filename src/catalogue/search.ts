@@ -58,7 +58,7 @@ function typoCandidates(q: string) {
 /** The query's excluded words (`-word`, `-"a phrase"`), which no tier may return. */
 const excluded = (q: string) => (q.match(/(?:^|\s)-("[^"]*"|\S+)/g) ?? []).map((term) => term.trim().slice(1))
 
-/** The search statement (the similarity threshold must be set in its transaction: `searchBatch`). */
+/** The search statement (the similarity threshold must be set in its transaction: `searchCatalogue`). */
 export function searchStatement(q: string, limit: number) {
   const words = typoCandidates(q)
   const exclusions = excluded(q)

@@ -110,7 +110,7 @@ export const sessionRoute = <P extends string, R extends Definition<P>>(
 
 /**
  * The learner behind the session cookie. A missing or badly signed cookie is a 401 before the body
- * is read; a session that is no longer live is a 401 from `getCurrentLearner`. `limit` counts the
+ * is read; a session that is no longer live is a 401 from `readLearner` or `learnerWrite`. `limit` counts the
  * request against the learner's rate (everything a learner does, unless the route says otherwise).
  */
 export const learnerRoute = <P extends string, R extends Definition<P>>(
