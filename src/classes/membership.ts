@@ -7,7 +7,7 @@ import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { classes, classMembers } from '../db/schema.ts'
 import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
-import { learnerWrite } from '../progress/write/learner-write.ts'
+import { learnerWrite, removeOwn } from '../progress/write/learner-write.ts'
 import { readLearner } from '../session/learner.ts'
 import type { LearnerScope } from '../types.ts'
 
@@ -97,17 +97,11 @@ export async function leaveClass(
   classId: string,
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
-  const written = await learnerWrite(
-    scope,
-    idempotency,
-    ({ db, learnerId, done }) => ({
-      left: db
-        .delete(classMembers)
-        .where(and(eq(classMembers.classId, classId), eq(classMembers.learnerId, learnerId)))
-        .returning({ done }),
-    }),
-    { resource: '/v1/me/classes', status: 204, snapshot: sql`'{}'::jsonb` },
+  const left = await removeOwn(scope, idempotency, '/v1/me/classes', ({ db, learnerId, done }) =>
+    db
+      .delete(classMembers)
+      .where(and(eq(classMembers.classId, classId), eq(classMembers.learnerId, learnerId)))
+      .returning({ done }),
   )
-  if (written.replay) return { found: true, replayed: true }
-  return { found: written.results.left.length > 0, replayed: false }
+  return left === null ? { found: true, replayed: true } : { found: left.length > 0, replayed: false }
 }

@@ -9,7 +9,7 @@ import type * as z from 'zod'
 import { type Passkey, passkeys } from '../db/schema.ts'
 import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
 import { rowFromSnapshot } from '../progress/write/idempotency.ts'
-import { learnerWrite } from '../progress/write/learner-write.ts'
+import { learnerWrite, removeOwn } from '../progress/write/learner-write.ts'
 import type { RegisterPasskeySchema } from '../schemas/passkeys.ts'
 import { deviceLabel } from '../session/device-label.ts'
 import { readLearner } from '../session/learner.ts'
@@ -112,14 +112,8 @@ export async function removePasskey(
   passkeyId: string,
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
-  const written = await learnerWrite(
-    scope,
-    idempotency,
-    ({ db, learnerId, done }) => ({
-      removed: db.delete(passkeys).where(ownPasskey(learnerId, passkeyId)).returning({ done }),
-    }),
-    { resource: '/v1/me/passkeys', status: 204, snapshot: sql`'{}'::jsonb` },
+  const removed = await removeOwn(scope, idempotency, '/v1/me/passkeys', ({ db, learnerId, done }) =>
+    db.delete(passkeys).where(ownPasskey(learnerId, passkeyId)).returning({ done }),
   )
-  if (written.replay) return { found: true, replayed: true }
-  return { found: written.results.removed.length > 0, replayed: false }
+  return removed === null ? { found: true, replayed: true } : { found: removed.length > 0, replayed: false }
 }

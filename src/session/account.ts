@@ -8,7 +8,7 @@ import { and, desc, eq, getTableColumns, ne, type SQL, sql } from 'drizzle-orm'
 import { type Learner, learners, sessions } from '../db/schema.ts'
 import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
 import { rowFromSnapshot } from '../progress/write/idempotency.ts'
-import { learnerWrite } from '../progress/write/learner-write.ts'
+import { learnerWrite, removeOwn } from '../progress/write/learner-write.ts'
 import type { LearnerScope } from '../types.ts'
 import { IDLE_LIMIT, readLearner } from './learner.ts'
 
@@ -83,19 +83,14 @@ export async function signDeviceOut(
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
   const { hash } = scope.session
-  const written = await learnerWrite(
-    scope,
-    idempotency,
-    ({ db, learnerId, done }) => ({
-      removed: db
-        .delete(sessions)
-        .where(and(eq(sessions.id, sessionId), eq(sessions.learnerId, learnerId)))
-        .returning({ current: sql<boolean>`${sessions.tokenHash} = ${hash}`, done }),
-    }),
-    { resource: '/v1/me/sessions', ...NOTHING },
+  const removed = await removeOwn(scope, idempotency, '/v1/me/sessions', ({ db, learnerId, done }) =>
+    db
+      .delete(sessions)
+      .where(and(eq(sessions.id, sessionId), eq(sessions.learnerId, learnerId)))
+      .returning({ current: sql<boolean>`${sessions.tokenHash} = ${hash}`, done }),
   )
-  if (written.replay) return { found: true, replayed: true }
-  const [device] = written.results.removed
+  if (removed === null) return { found: true, replayed: true }
+  const [device] = removed
   if (device?.current) scope.device.ended()
   return { found: device !== undefined, replayed: false }
 }

@@ -110,6 +110,27 @@ export async function learnerWrite<S extends Statements>(
   }
 }
 
+type Removal = Statements[string]
+
+/**
+ * A learner write that removes one of the learner's rows and answers 204: the rows `removal`
+ * RETURNed (it returns `w.done`, so the answer is recorded only when a row went), or null when this
+ * is the replay of an earlier request with the same Idempotency-Key.
+ */
+export async function removeOwn<R extends Removal>(
+  scope: LearnerScope,
+  idempotency: IdempotencyRequest | null,
+  resource: string,
+  removal: (w: WriteContext) => R,
+): Promise<Results<{ removed: R }>['removed'] | null> {
+  const written = await learnerWrite(scope, idempotency, (w) => ({ removed: removal(w) }), {
+    resource,
+    status: 204,
+    snapshot: sql`'{}'::jsonb`,
+  })
+  return written.replay ? null : written.results.removed
+}
+
 export type GuardedContext = WriteContext & {
   /** True when the guard held (and this request holds its Idempotency-Key): the writes may run. */
   held: SQL
