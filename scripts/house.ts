@@ -86,10 +86,10 @@ function positional(node: ts.Node, source: ts.SourceFile): boolean {
   if (ts.isElementAccessExpression(node) && ts.isNumericLiteral(node.argumentExpression)) {
     const object = node.expression
     if (batchPart(object)) return true
-    if (!ts.isCallExpression(object) || node.questionDotToken) return false
-    const callee = object.expression
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : text(callee)
-    return !INDEXED_BY_NATURE.has(name)
+    // A plain function's result (a statement pair's), not a method's (`text.trim()[0]`).
+    if (!ts.isCallExpression(object) || node.questionDotToken || !ts.isIdentifier(object.expression))
+      return false
+    return !INDEXED_BY_NATURE.has(object.expression.text)
   }
   if (
     ts.isCallExpression(node) &&

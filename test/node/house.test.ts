@@ -26,6 +26,7 @@ describe('npm run house', () => {
       'const at = gt(skills.name, after[0])',
       'const id = PATTERN.exec(path)?.[1]',
       "const head = text.split('>')[0]",
+      'const first = source.slice(at).trim()[0]',
     ]
     for (const line of fine) expect(counts('src/a.ts', line)['positional-results'], line).toBe(0)
   })
