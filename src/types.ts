@@ -46,8 +46,6 @@ export type AppEnv = {
     requestId: string
     /** Set by the session middleware of routes that read the cookie: the verified session, or null. */
     session: Session | null
-    /** Whether the request carried a session cookie at all (a bad one is cleared on 401). */
-    sessionCookiePresent: boolean
     /** Set by the session middleware: what the domain needs of a session route's request. */
     scope: SessionScope
     /** Set by the admin credential (middleware/admin-auth.ts): the author of the token. */

@@ -44,7 +44,6 @@ async function withSession(c: Context<AppEnv>, next: Next, required: boolean) {
   const keys = await requireKeys(c)
   const value = getCookie(c, cookieName(c.req.url))
   const verified = value === undefined ? null : await verifySessionCookie(value, keys)
-  c.set('sessionCookiePresent', value !== undefined)
   if (required && value === undefined) throw noSession('missing_session')
   if (required && !verified)
     throw noSession('bad_signature', { 'Set-Cookie': clearedSessionCookie(c.req.url) })
