@@ -97,11 +97,15 @@ export async function leaveClass(
   classId: string,
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
-  const left = await removeOwn(scope, idempotency, '/v1/me/classes', ({ db, learnerId, done }) =>
-    db
-      .delete(classMembers)
-      .where(and(eq(classMembers.classId, classId), eq(classMembers.learnerId, learnerId)))
-      .returning({ done }),
+  const { found, replayed } = await removeOwn(
+    scope,
+    idempotency,
+    '/v1/me/classes',
+    ({ db, learnerId, done }) =>
+      db
+        .delete(classMembers)
+        .where(and(eq(classMembers.classId, classId), eq(classMembers.learnerId, learnerId)))
+        .returning({ done }),
   )
-  return left === null ? { found: true, replayed: true } : { found: left.length > 0, replayed: false }
+  return { found, replayed }
 }

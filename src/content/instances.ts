@@ -44,16 +44,20 @@ export function valuesOf(spec: VariableSpec): (number | string)[] {
   return Array.from({ length: count }, (_, k) => roundHalfAway(min + k * step, decimalsOf(step)))
 }
 
+/** Each variable's values, in the declared order. */
+const optionsOf = (spec: InstanceSpec) =>
+  spec.variables.map(([name, variable]) => [name, valuesOf(variable)] as const)
+type Options = ReturnType<typeof optionsOf>
+
 /** How many combinations the variables make (refused past MAX_SPACE). */
-export function spaceSize(spec: InstanceSpec): number {
-  const size = spec.variables.reduce((product, [, variable]) => product * valuesOf(variable).length, 1)
+export function spaceSize(spec: InstanceSpec, options: Options = optionsOf(spec)): number {
+  const size = options.reduce((product, [, values]) => product * values.length, 1)
   if (size > MAX_SPACE) throw new ExpressionError('too_long', `At most ${MAX_SPACE} combinations of values.`)
   return size
 }
 
 /** Decodes combination numbers (mixed radix, the first variable varying slowest). */
-function decoder(spec: InstanceSpec) {
-  const options = spec.variables.map(([name, variable]) => [name, valuesOf(variable)] as const)
+function decoder(options: Options) {
   return (index: number): Values => {
     const values = new Map<string, number | string>()
     let rest = index
@@ -111,8 +115,9 @@ export function drawInstance(
   seed: number,
   ordinal: number,
 ): { index: number; values: Values } | null {
-  const size = spaceSize(spec)
-  const decode = decoder(spec)
+  const options = optionsOf(spec)
+  const size = spaceSize(spec, options)
+  const decode = decoder(options)
   const valid = new Set<number>()
   const first = permutation(size, seed, 0)
   for (let i = 0; i < size; i++) {

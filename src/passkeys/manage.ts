@@ -7,8 +7,7 @@
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm'
 import type * as z from 'zod'
 import { type Passkey, passkeys } from '../db/schema.ts'
-import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
-import { rowFromSnapshot } from '../progress/write/idempotency.ts'
+import { type IdempotencyRequest, rowFromSnapshot } from '../progress/write/idempotency.ts'
 import { learnerWrite, removeOwn } from '../progress/write/learner-write.ts'
 import type { RegisterPasskeySchema } from '../schemas/passkeys.ts'
 import { deviceLabel } from '../session/device-label.ts'
@@ -112,8 +111,12 @@ export async function removePasskey(
   passkeyId: string,
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
-  const removed = await removeOwn(scope, idempotency, '/v1/me/passkeys', ({ db, learnerId, done }) =>
-    db.delete(passkeys).where(ownPasskey(learnerId, passkeyId)).returning({ done }),
+  const { found, replayed } = await removeOwn(
+    scope,
+    idempotency,
+    '/v1/me/passkeys',
+    ({ db, learnerId, done }) =>
+      db.delete(passkeys).where(ownPasskey(learnerId, passkeyId)).returning({ done }),
   )
-  return removed === null ? { found: true, replayed: true } : { found: removed.length > 0, replayed: false }
+  return { found, replayed }
 }

@@ -11,13 +11,14 @@ import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
 import { abandonAttempt } from '../progress/attempts/abandon.ts'
 import { startAttempt } from '../progress/attempts/start.ts'
 import { submitAttempt } from '../progress/attempts/submit.ts'
-import { idempotencyOf, REPLAYED } from '../progress/write/idempotency.ts'
+import { REPLAYED } from '../progress/write/idempotency.ts'
 import { createRouter } from '../router.ts'
 import { AttemptSchema, presentAttempt, SubmitAttemptSchema } from '../schemas/attempts.ts'
 import { IdempotencyKeyHeader, SubmitHeaders, uuidParam } from '../schemas/common.ts'
 import { presentSkillState, SubmitResultSchema } from '../schemas/progress.ts'
 import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
+import { idempotencyKeyOf } from './idempotency-key.ts'
 
 export const attemptRoutes = createRouter()
   .openapi(
@@ -54,7 +55,7 @@ export const attemptRoutes = createRouter()
     ),
     async function start(c) {
       const { activityId } = c.req.valid('param')
-      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
+      const idempotency = await idempotencyKeyOf(c, { body: false })
       const started = await startAttempt(learnerScope(c), activityId, idempotency)
       const headers = {
         ...PRIVATE,
@@ -102,8 +103,7 @@ export const attemptRoutes = createRouter()
     async function submit(c) {
       const { attemptId } = c.req.valid('param')
       const { answers } = c.req.valid('json').response
-      const body = await c.req.text()
-      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, body)
+      const idempotency = await idempotencyKeyOf(c, { body: true })
       const token = c.req.header('submit-token')
       const submitted = await submitAttempt(learnerScope(c), attemptId, answers, idempotency, token)
       return c.json(
@@ -143,7 +143,7 @@ export const attemptRoutes = createRouter()
     ),
     async function abandon(c) {
       const { attemptId } = c.req.valid('param')
-      const idempotency = await idempotencyOf(c.req.header('idempotency-key'), 'POST', c.req.path, '')
+      const idempotency = await idempotencyKeyOf(c, { body: false })
       const abandoned = await abandonAttempt(learnerScope(c), attemptId, idempotency)
       if (abandoned.outcome === 'not_found') throw new ApiError('not_found', 'No attempt with this id.')
       if (abandoned.outcome === 'not_in_progress') {

@@ -4,10 +4,14 @@ import type { AppEnv } from '../types.ts'
 
 /**
  * The request's Idempotency-Key (declared by `IdempotencyKeyHeader`), fingerprinted with its method,
- * path and body as sent, or null without one; a malformed key is a 400.
+ * path and, for a route that takes one (`body: true`), its body as sent; null without a key. A
+ * malformed key is a 400.
  */
-export async function idempotencyKeyOf(c: Context<AppEnv>): Promise<IdempotencyRequest | null> {
+export async function idempotencyKeyOf(
+  c: Context<AppEnv>,
+  { body }: { body: boolean },
+): Promise<IdempotencyRequest | null> {
   const header = c.req.header('idempotency-key')
   if (header === undefined) return null
-  return idempotencyOf(header, c.req.method, c.req.path, await c.req.text())
+  return idempotencyOf(header, c.req.method, c.req.path, body ? await c.req.text() : '')
 }

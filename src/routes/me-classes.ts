@@ -35,7 +35,7 @@ export const meClasses = createRouter()
     }),
     async function join(c) {
       const code = normaliseJoinCode(c.req.valid('json').code)
-      const result = await joinClass(learnerScope(c), code, await idempotencyKeyOf(c))
+      const result = await joinClass(learnerScope(c), code, await idempotencyKeyOf(c, { body: true }))
       if (!result) throw new ApiError('not_found', 'No class has this code.')
       const headers = { ...PRIVATE, ...(result.replayed && REPLAYED) }
       const body = present(result.joined)
@@ -69,7 +69,7 @@ export const meClasses = createRouter()
     }),
     async function leave(c) {
       const { classId } = c.req.valid('param')
-      const left = await leaveClass(learnerScope(c), classId, await idempotencyKeyOf(c))
+      const left = await leaveClass(learnerScope(c), classId, await idempotencyKeyOf(c, { body: false }))
       if (!left.found) throw new ApiError('not_found', 'This learner is not in that class.')
       return c.body(null, 204, { ...PRIVATE, ...(left.replayed && REPLAYED) })
     },

@@ -103,7 +103,12 @@ export const mePasskeys = createRouter()
     async function rename(c) {
       const { passkeyId } = c.req.valid('param')
       const { name } = c.req.valid('json')
-      const renamed = await renamePasskey(learnerScope(c), passkeyId, name, await idempotencyKeyOf(c))
+      const renamed = await renamePasskey(
+        learnerScope(c),
+        passkeyId,
+        name,
+        await idempotencyKeyOf(c, { body: true }),
+      )
       if (!renamed) throw notFound()
       return c.json(presentPasskey(renamed.passkey), 200, { ...PRIVATE, ...(renamed.replayed && REPLAYED) })
     },
@@ -125,7 +130,11 @@ export const mePasskeys = createRouter()
     }),
     async function remove(c) {
       const { passkeyId } = c.req.valid('param')
-      const removed = await removePasskey(learnerScope(c), passkeyId, await idempotencyKeyOf(c))
+      const removed = await removePasskey(
+        learnerScope(c),
+        passkeyId,
+        await idempotencyKeyOf(c, { body: false }),
+      )
       if (!removed.found) throw notFound()
       return c.body(null, 204, { ...PRIVATE, ...(removed.replayed && REPLAYED) })
     },

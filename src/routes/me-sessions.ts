@@ -50,7 +50,7 @@ export const meSessions = createRouter()
     }),
     async function deviceOut(c) {
       const { sessionId } = c.req.valid('param')
-      const out = await signDeviceOut(learnerScope(c), sessionId, await idempotencyKeyOf(c))
+      const out = await signDeviceOut(learnerScope(c), sessionId, await idempotencyKeyOf(c, { body: false }))
       if (!out.found) throw new ApiError('not_found', 'No device of this learner with this id.')
       return c.body(null, 204, { ...PRIVATE, ...(out.replayed && REPLAYED) })
     },
@@ -69,7 +69,7 @@ export const meSessions = createRouter()
       },
     }),
     async function otherDevicesOut(c) {
-      const out = await signOtherDevicesOut(learnerScope(c), await idempotencyKeyOf(c))
+      const out = await signOtherDevicesOut(learnerScope(c), await idempotencyKeyOf(c, { body: false }))
       return c.body(null, 204, { ...PRIVATE, ...(out.replayed && REPLAYED) })
     },
   )

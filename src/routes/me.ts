@@ -42,7 +42,11 @@ export const me = createRouter()
     }),
     async function renameMe(c) {
       const { displayName } = c.req.valid('json')
-      const renamed = await renameLearner(learnerScope(c), displayName, await idempotencyKeyOf(c))
+      const renamed = await renameLearner(
+        learnerScope(c),
+        displayName,
+        await idempotencyKeyOf(c, { body: true }),
+      )
       return c.json(presentLearner(renamed.learner), 200, { ...PRIVATE, ...(renamed.replayed && REPLAYED) })
     },
   )
@@ -58,7 +62,7 @@ export const me = createRouter()
       responses: { 204: emptyResponse('Deleted; cookie cleared'), ...problemResponses(409, 422) },
     }),
     async function deleteMe(c) {
-      await deleteLearner(learnerScope(c), await idempotencyKeyOf(c))
+      await deleteLearner(learnerScope(c), await idempotencyKeyOf(c, { body: false }))
       return c.body(null, 204, PRIVATE)
     },
   )

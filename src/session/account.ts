@@ -6,14 +6,10 @@
  */
 import { and, desc, eq, getTableColumns, ne, type SQL, sql } from 'drizzle-orm'
 import { type Learner, learners, sessions } from '../db/schema.ts'
-import type { IdempotencyRequest } from '../progress/write/idempotency.ts'
-import { rowFromSnapshot } from '../progress/write/idempotency.ts'
-import { learnerWrite, removeOwn } from '../progress/write/learner-write.ts'
+import { type IdempotencyRequest, rowFromSnapshot } from '../progress/write/idempotency.ts'
+import { learnerWrite, NO_CONTENT, removeOwn } from '../progress/write/learner-write.ts'
 import type { LearnerScope } from '../types.ts'
 import { IDLE_LIMIT, readLearner } from './learner.ts'
-
-/** What a write with nothing to show answers, and replays: a 204. */
-const NOTHING = { status: 204, snapshot: sql`'{}'::jsonb` }
 
 /** The learner as the write left it, for its replay. */
 const learnerSnapshot = (learnerId: SQL) =>
@@ -55,7 +51,7 @@ export async function deleteLearner(scope: LearnerScope, idempotency: Idempotenc
     ({ db, learnerId, done }) => ({
       deleted: db.delete(learners).where(eq(learners.id, learnerId)).returning({ done }),
     }),
-    { resource: '/v1/me', ...NOTHING },
+    { resource: '/v1/me', ...NO_CONTENT },
   )
   scope.device.ended()
 }
@@ -83,16 +79,18 @@ export async function signDeviceOut(
   idempotency: IdempotencyRequest | null,
 ): Promise<{ found: boolean; replayed: boolean }> {
   const { hash } = scope.session
-  const removed = await removeOwn(scope, idempotency, '/v1/me/sessions', ({ db, learnerId, done }) =>
-    db
-      .delete(sessions)
-      .where(and(eq(sessions.id, sessionId), eq(sessions.learnerId, learnerId)))
-      .returning({ current: sql<boolean>`${sessions.tokenHash} = ${hash}`, done }),
+  const { found, replayed, removed } = await removeOwn(
+    scope,
+    idempotency,
+    '/v1/me/sessions',
+    ({ db, learnerId, done }) =>
+      db
+        .delete(sessions)
+        .where(and(eq(sessions.id, sessionId), eq(sessions.learnerId, learnerId)))
+        .returning({ current: sql<boolean>`${sessions.tokenHash} = ${hash}`, done }),
   )
-  if (removed === null) return { found: true, replayed: true }
-  const [device] = removed
-  if (device?.current) scope.device.ended()
-  return { found: device !== undefined, replayed: false }
+  if (removed.some((device) => device.current)) scope.device.ended()
+  return { found, replayed }
 }
 
 /** Ends every session of the learner but this device's. */
@@ -108,7 +106,7 @@ export async function signOtherDevicesOut(scope: LearnerScope, idempotency: Idem
         .delete(sessions)
         .where(and(eq(sessions.learnerId, learnerId), ne(sessions.tokenHash, hash))),
     }),
-    { resource: '/v1/me/sessions', ...NOTHING },
+    { resource: '/v1/me/sessions', ...NO_CONTENT },
   )
   return { replayed: written.replay !== null }
 }

@@ -141,21 +141,15 @@ export async function resumeOrCreateLearner(
 ): Promise<{ learner: Learner; created: boolean }> {
   const { db, session } = scope
   if (session) {
-    const { before } = await batchByName(
-      db,
-      {},
-      {
-        before: {
-          resume: db
-            .update(sessions)
-            .set({ lastUsedAt: sql`now()`, cookieRenewedAt: sql`now()` })
-            .where(liveSession(session.hash)),
-          touchLearner: touchSession(db, session.hash).touchLearner,
-          learner: learnerOf(db, session.hash),
-        },
-      },
-    )
-    const [learner] = before.learner
+    const { named } = await batchByName(db, {
+      resume: db
+        .update(sessions)
+        .set({ lastUsedAt: sql`now()`, cookieRenewedAt: sql`now()` })
+        .where(liveSession(session.hash)),
+      touchLearner: touchSession(db, session.hash).touchLearner,
+      learner: learnerOf(db, session.hash),
+    })
+    const [learner] = named.learner
     if (learner) {
       scope.device.renewDue()
       return { learner, created: false }

@@ -112,23 +112,27 @@ export async function learnerWrite<S extends Statements>(
 
 type Removal = Statements[string]
 
+/** What a write with nothing to show answers, and replays: a 204. */
+export const NO_CONTENT = { status: 204, snapshot: sql`'{}'::jsonb` }
+
 /**
- * A learner write that removes one of the learner's rows and answers 204: the rows `removal`
- * RETURNed (it returns `w.done`, so the answer is recorded only when a row went), or null when this
- * is the replay of an earlier request with the same Idempotency-Key.
+ * A learner write that removes one of the learner's rows and answers 204. `removal` RETURNs
+ * `w.done`, so the answer is recorded only when a row went; `removed` is what it returned (nothing on
+ * the replay of an earlier request with the same Idempotency-Key, which did find its row).
  */
 export async function removeOwn<R extends Removal>(
   scope: LearnerScope,
   idempotency: IdempotencyRequest | null,
   resource: string,
   removal: (w: WriteContext) => R,
-): Promise<Results<{ removed: R }>['removed'] | null> {
+): Promise<{ found: boolean; replayed: boolean; removed: Results<{ removed: R }>['removed'] | [] }> {
   const written = await learnerWrite(scope, idempotency, (w) => ({ removed: removal(w) }), {
     resource,
-    status: 204,
-    snapshot: sql`'{}'::jsonb`,
+    ...NO_CONTENT,
   })
-  return written.replay ? null : written.results.removed
+  if (written.replay) return { found: true, replayed: true, removed: [] }
+  const { removed } = written.results
+  return { found: (removed as unknown[]).length > 0, replayed: false, removed }
 }
 
 export type GuardedContext = WriteContext & {
