@@ -10,8 +10,6 @@ import { prerequisitesSection } from './skill/prerequisites.ts'
 import { skillSettings } from './skill/settings.ts'
 import { structureSection } from './skill/structure.ts'
 
-export { confirmDelete } from './skill/settings.ts'
-
 export async function skillView([skillId = '']: string[]) {
   const catalogue = await readCatalogue()
   const skill = catalogue.skills.find((s) => s.id === skillId.toLowerCase())

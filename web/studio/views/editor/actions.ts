@@ -2,7 +2,7 @@
 import { action, invalidFields, UserError } from '../../../action.ts'
 import { announce } from '../../../router.ts'
 import { admin, read } from '../../api.ts'
-import { confirmDelete } from '../skill.ts'
+import { confirmDelete } from '../skill/settings.ts'
 
 export const TYPES = ['practice', 'quiz', 'test', 'challenge'] as const
 
