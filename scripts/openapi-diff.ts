@@ -44,8 +44,46 @@ export function lastRelease(): OpenApi {
   return JSON.parse(readFileSync(`${RELEASES}/${latest}`, 'utf8')) as OpenApi
 }
 
-const typesOf = (schema: Schema) =>
-  new Set(schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type])
+/** A schema's alternatives: the members of its anyOf/oneOf, or itself. */
+const variantsOf = (doc: OpenApi, schema: Schema): Schema[] => {
+  const members = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined
+  return members ? members.map((member) => resolved(doc, member)) : [schema]
+}
+
+/** The JSON types a schema allows, through its alternatives. */
+const typesOf = (doc: OpenApi, schema: Schema) =>
+  new Set(
+    variantsOf(doc, schema).flatMap((variant) =>
+      variant.type === undefined ? [] : Array.isArray(variant.type) ? variant.type : [variant.type],
+    ),
+  )
+
+/** A variant's discriminating value: the one-value enum (or const) of its `kind` or `type` property. */
+function tagOf(variant: Schema): string | undefined {
+  const properties = (variant.properties ?? {}) as Record<string, Schema>
+  for (const name of ['kind', 'type', 'status']) {
+    const property = properties[name]
+    if (property?.const !== undefined) return `${name}=${property.const}`
+    if (Array.isArray(property?.enum) && property.enum.length === 1) return `${name}=${property.enum[0]}`
+  }
+  return undefined
+}
+
+/**
+ * The alternatives of two versions of a schema that correspond: by their discriminating value, or by
+ * position when neither side is discriminated and both have as many; nothing for a plain schema.
+ */
+function pairedVariants(oldDoc: OpenApi, newDoc: OpenApi, a: Schema, b: Schema): [Schema, Schema][] {
+  const [before, after] = [variantsOf(oldDoc, a), variantsOf(newDoc, b)]
+  if (before.length === 1 && after.length === 1) return []
+  const tags = after.map(tagOf)
+  if (tags.every((tag) => tag !== undefined))
+    return before.flatMap((variant) => {
+      const match = after[tags.indexOf(tagOf(variant) as string)]
+      return match ? [[variant, match] as [Schema, Schema]] : []
+    })
+  return before.length === after.length ? before.map((variant, i) => [variant, after[i] as Schema]) : []
+}
 
 const flattened = new WeakMap<object, Schema>()
 
@@ -92,7 +130,8 @@ function narrowed(
   const b = resolved(newDoc, after)
   if (seen.has(a)) return
   seen.add(a)
-  const [oldTypes, newTypes] = [typesOf(a), typesOf(b)]
+  const [oldTypes, newTypes] = [typesOf(oldDoc, a), typesOf(newDoc, b)]
+  for (const [x, y] of pairedVariants(oldDoc, newDoc, a, b)) narrowed(oldDoc, newDoc, x, y, at, out, seen)
   if (
     newTypes.size > 0 &&
     [...oldTypes].some((type) => !newTypes.has(type) && !(type === 'integer' && newTypes.has('number')))
@@ -148,7 +187,9 @@ function changedResponse(
   const b = resolved(newDoc, after)
   if (seen.has(a)) return
   seen.add(a)
-  const [oldTypes, newTypes] = [typesOf(a), typesOf(b)]
+  const [oldTypes, newTypes] = [typesOf(oldDoc, a), typesOf(newDoc, b)]
+  for (const [x, y] of pairedVariants(oldDoc, newDoc, a, b))
+    changedResponse(oldDoc, newDoc, x, y, at, out, seen)
   const added = [...newTypes].filter((type) => !oldTypes.has(type))
   if (oldTypes.size > 0 && added.length) out.push(`${at}: may now be ${added.join('|')}`)
   if (Array.isArray(a.enum) && Array.isArray(b.enum)) {

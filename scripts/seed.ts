@@ -74,11 +74,29 @@ export const seedUnits: NewUnit[] = [
   { id: unitIds.timesTables, skillId: skillIds.multiplication, name: 'Times tables', order: 1 },
 ]
 
-const product = (id: string, a: number, b: number) => ({
+/** A parameterised sum or difference of two ranges: each attempt answers values of its own. */
+const arithmetic = (
+  id: string,
+  op: '+' | '−',
+  a: [number, number],
+  b: [number, number],
+  extra: { constraints?: string[]; explanation?: string } = {},
+) => ({
   id,
   kind: 'numeric' as const,
-  prompt: `What is ${a} × ${b}?`,
-  answer: a * b,
+  prompt: `What is {a} ${op} {b}?`,
+  variables: { a: { min: a[0], max: a[1], step: 1 }, b: { min: b[0], max: b[1], step: 1 } },
+  answer: op === '+' ? 'a + b' : 'a - b',
+  ...extra,
+})
+
+/** One times table: `table` × 2 to 10, a new factor each attempt. */
+const product = (id: string, table: number) => ({
+  id,
+  kind: 'numeric' as const,
+  prompt: 'What is {a} × {b}?',
+  variables: { a: { choices: [table] }, b: { min: 2, max: 10, step: 1 } },
+  answer: 'a * b',
 })
 
 const content = (input: ActivityContentInput) => activityContent.parse(input)
@@ -91,11 +109,14 @@ export const seedActivities: NewActivity[] = [
     type: 'practice',
     order: 1,
     content: content({
-      instructions: 'Add the numbers.',
+      instructions: 'Add the numbers. Each attempt brings new ones.',
       questions: [
-        { id: 'q1', kind: 'numeric', prompt: 'What is 2 + 3?', answer: 5 },
-        { id: 'q2', kind: 'numeric', prompt: 'What is 4 + 4?', answer: 8 },
-        { id: 'q3', kind: 'numeric', prompt: 'What is 7 + 2?', answer: 9, explanation: '7 and 2 more is 9.' },
+        arithmetic('q1', '+', [1, 5], [1, 4]),
+        arithmetic('q2', '+', [2, 9], [2, 9], { constraints: ['a + b <= 10', 'a != b'] }),
+        arithmetic('q3', '+', [3, 9], [2, 9], {
+          constraints: ['a + b > 10'],
+          explanation: '{a} and {b} more is {= a + b}: ten, and {= a + b - 10} more.',
+        }),
       ],
     }),
   },
@@ -143,8 +164,11 @@ export const seedActivities: NewActivity[] = [
     order: 1,
     content: content({
       questions: [
-        { id: 'q1', kind: 'numeric', prompt: 'What is 9 − 4?', answer: 5 },
-        { id: 'q2', kind: 'numeric', prompt: 'What is 15 − 8?', answer: 7 },
+        arithmetic('q1', '−', [5, 9], [1, 4]),
+        arithmetic('q2', '−', [11, 18], [3, 9], {
+          constraints: ['a - b < 10'],
+          explanation: '{a} − {b} = {= a - b}: take {= a - 10} to reach ten, then {= b - (a - 10)} more.',
+        }),
         {
           id: 'q3',
           kind: 'short_text',
@@ -229,7 +253,8 @@ export const seedActivities: NewActivity[] = [
     id: activityIds.timesTables,
     unitId: unitIds.timesTables,
     name: 'Times tables quiz',
-    description: 'Four questions drawn from a pool of eight, in an order of their own each time.',
+    description:
+      'Four questions drawn from a pool of eight, with new factors and in an order of their own each time.',
     type: 'quiz',
     order: 1,
     content: content({
@@ -240,13 +265,13 @@ export const seedActivities: NewActivity[] = [
       shuffle: true,
       review: { correctness: true, answers: 'never' },
       questions: [
-        product('q1', 2, 3),
-        product('q2', 3, 4),
-        product('q3', 4, 5),
-        product('q4', 5, 6),
-        product('q5', 6, 7),
-        product('q6', 7, 8),
-        product('q7', 8, 9),
+        product('q1', 2),
+        product('q2', 3),
+        product('q3', 4),
+        product('q4', 5),
+        product('q5', 6),
+        product('q6', 7),
+        product('q7', 8),
         {
           id: 'q8',
           kind: 'single_choice',

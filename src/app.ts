@@ -22,6 +22,7 @@ import { health } from './routes/health.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
 import { meClasses } from './routes/me-classes.ts'
+import { meCredit } from './routes/me-credit.ts'
 import { meExport } from './routes/me-export.ts'
 import { meNext } from './routes/me-next.ts'
 import { mePasskeys } from './routes/me-passkeys.ts'
@@ -68,6 +69,7 @@ export function createApp() {
     .route('/', meExport)
     .route('/', meSkills)
     .route('/', meAttempts)
+    .route('/', meCredit)
     .route('/', meReview)
     .route('/', meNext)
     .route('/', meClasses)

@@ -146,9 +146,9 @@ describe('GET /v1/activities/{activityId}', () => {
     expect(roundTrips).toBe(1)
     expect(activity.content.passingScore).toBe(0.8)
     expect(activity.content.questions.map((q) => Object.keys(q).sort())).toEqual([
-      ['id', 'kind', 'points', 'prompt'],
-      ['id', 'kind', 'points', 'prompt'],
-      ['choices', 'id', 'kind', 'points', 'prompt'],
+      ['id', 'kind', 'points', 'prompt', 'renews'],
+      ['id', 'kind', 'points', 'prompt', 'renews'],
+      ['choices', 'id', 'kind', 'points', 'prompt', 'renews'],
     ])
     for (const secret of [
       '"answer"',

@@ -12,6 +12,7 @@ import {
   DEFAULT_BKT,
   observationsFor,
 } from '../src/mastery/bkt.ts'
+import { recordSubmission } from '../src/mastery/credit.ts'
 import { decide, type SubmitSnapshot } from '../src/mastery/decide.ts'
 import { ratingFor } from '../src/mastery/fsrs.ts'
 import { skillKnowledge } from '../src/mastery/knowledge.ts'
@@ -128,6 +129,8 @@ function submission(overrides: Partial<Submission>): Submission {
     ],
     now,
     ...overrides,
+    // Every question credited, unless the test says otherwise.
+    creditedRatio: 'creditedRatio' in overrides ? (overrides.creditedRatio ?? null) : (overrides.ratio ?? 1),
   }
 }
 
@@ -258,7 +261,9 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
     content,
     questions: ['q1', 'q2', 'q3'],
     feedbackPolicy: always,
-    shown: [],
+    bindings: {},
+    history: {},
+    creditWindowHours: 20,
     parameters: DEFAULT_BKT,
     state: null,
     activities: [
@@ -289,7 +294,12 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
   })
 
   it('gives no mastery credit for a question whose answer was already shown', () => {
-    const decision = decide(snapshot({ shown: ['q2'] }), { q1: 2, q2: 'b', q3: 'yes' }, now)
+    const shownAnHourAgo = recordSubmission(
+      {},
+      [{ questionId: 'q2', answered: false, revealed: true, credited: true }],
+      now.getTime() - 3_600_000,
+    )
+    const decision = decide(snapshot({ history: shownAnHourAgo }), { q1: 2, q2: 'b', q3: 'yes' }, now)
     expect(decision.grade.feedback.map((f) => f.credited)).toEqual([true, false, true])
     expect(decision.grade.score).toBe(3) // it still counts toward the score
     expect(decision.state.unitKnowledge.u1).toBeCloseTo(bktUpdate(0.2, [right, right], DEFAULT_BKT), 14)
@@ -298,8 +308,8 @@ describe('decide(snapshot, answers, now): the one entry point', () => {
   it('an empty submit then a retake with the keys it showed: no knowledge gained', () => {
     const first = decide(snapshot(), {}, now)
     expect(first.grade.feedback.every((f) => f.revealed)).toBe(true) // practice: answers always shown
-    const shown = first.grade.feedback.filter((f) => f.revealed).map((f) => f.questionId)
-    const retake = decide(snapshot({ state: first.state, shown }), { q1: 2, q2: 'b', q3: 'yes' }, now)
+    const history = recordSubmission({}, first.grade.feedback, now.getTime())
+    const retake = decide(snapshot({ state: first.state, history }), { q1: 2, q2: 'b', q3: 'yes' }, now)
     expect(retake.grade.passed).toBe(true)
     expect(retake.state.unitKnowledge.u1).toBe(first.state.unitKnowledge.u1)
     expect(retake.state.masteryScore).toBe(first.state.masteryScore)

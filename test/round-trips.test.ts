@@ -76,6 +76,9 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/me/attempts/{id}', 1, () =>
       send('GET', `/v1/me/attempts/${attempt.id}`, { cookie }),
     )
+    await expectTrips('GET /v1/me/activities/{id}/credit', 1, () =>
+      send('GET', `/v1/me/activities/${ACTIVITY}/credit`, { cookie }),
+    )
     await expectTrips('GET /v1/me/skills', 1, () => send('GET', '/v1/me/skills', { cookie }))
     await expectTrips('GET /v1/me/skills/{id}', 1, () => send('GET', `/v1/me/skills/${SKILL}`, { cookie }))
     await expectTrips('GET /v1/me/review', 1, () => send('GET', '/v1/me/review', { cookie }))

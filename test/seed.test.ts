@@ -1,6 +1,8 @@
 import { count } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { SEED_IDS, seed, seedActivities } from '../scripts/seed.ts'
+import { instanceProblems } from '../src/content/authoring-check.ts'
+import { isParameterised } from '../src/content/parameterised.ts'
 import { activityContent } from '../src/content/schema.ts'
 import { activities, skillPrerequisites, skills, units } from '../src/db/schema.ts'
 import { testDb } from './helpers.ts'
@@ -58,6 +60,13 @@ describe('db:seed', () => {
         expect(key, `${activity.name} ${question.id}`).toBeDefined()
       }
     }
+    // What an author's save checks: the parameterised arithmetic draws instances that work.
+    for (const activity of seedActivities)
+      expect(instanceProblems(activityContent.parse(activity.content)), activity.name).toEqual([])
+    const renewing = seedActivities.filter((a) =>
+      activityContent.parse(a.content).questions.some((q) => isParameterised(q)),
+    )
+    expect(renewing.map((a) => a.name)).toEqual(['Single-digit addition', 'Take away', 'Times tables quiz'])
     const kinds = new Set(
       seedActivities.flatMap((a) => activityContent.parse(a.content).questions.map((q) => q.kind)),
     )

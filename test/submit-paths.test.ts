@@ -13,6 +13,7 @@ import { feedbackPolicy } from '../src/content/feedback-policy.ts'
 import { activityContent } from '../src/content/schema.ts'
 import { attempts, idempotencyKeys, skillStates } from '../src/db/schema.ts'
 import { DEFAULT_BKT } from '../src/mastery/bkt.ts'
+import { creditWindowHours } from '../src/mastery/credit.ts'
 import { replaySkill } from '../src/mastery/replay.ts'
 import { masteryStateOf } from '../src/mastery/state.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
@@ -356,7 +357,9 @@ describe('twenty simultaneous submits: ten attempts, each sent twice with one Id
           activityId: started[i]?.activityId as string,
           content: parsed,
           questions: ['q1', 'q2', 'q3'],
+          bindings: {},
           feedbackPolicy: feedbackPolicy('practice', parsed),
+          creditWindowHours: creditWindowHours('practice', parsed.review),
           answers: answers(i),
           completedAt: new Date(T0),
           revealed: [],

@@ -1,15 +1,17 @@
 /**
  * Data migrations: what SQL cannot do, run once by `migrate()` right after the SQL migration they
  * follow, each recorded in drizzle.__data_migrations. Today: bringing every stored skill state to the
- * model of per-unit knowledge and honest credit (drizzle/0009) by replaying its attempts through
- * `decide` — the same fold a merge uses (src/mastery/replay.ts).
+ * model of per-unit knowledge and honest credit (drizzle/0009), then to the credit window
+ * (drizzle/0017), by replaying its attempts through `decide` — the same fold a merge uses
+ * (src/mastery/replay.ts).
  */
 import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.ts'
 import { attempts, skillStates, units } from '../../src/db/schema.ts'
-import { replaySkill } from '../../src/mastery/replay.ts'
+import { type Replayed, replaySkill } from '../../src/mastery/replay.ts'
 import {
   completedHistory,
+  creditRewrite,
   replayable,
   replayedSkill,
   skillActivities,
@@ -78,14 +80,14 @@ async function replayPage(db: Db, page: Key[]) {
   ])
   const writes = []
   const written: Key[] = []
-  const credited: { id: string; credited: string[] }[] = []
+  const credit: Replayed['credit'] = new Map()
   for (const state of states) {
     const result = replaySkill(
       replayedSkill(activitiesOfSkills, state.skillId),
       replayable(history, state.skillId, [state.learnerId]),
     )
     if (!result.state) continue
-    for (const [id, questions] of result.credited) credited.push({ id, credited: questions })
+    for (const [id, questions] of result.credit) credit.set(id, questions)
     written.push({ learnerId: state.learnerId, skillId: state.skillId })
     writes.push(
       db
@@ -97,16 +99,7 @@ async function replayPage(db: Db, page: Key[]) {
   }
   if (writes.length === 0) return { done: 0, moved: [] }
   const [first, ...rest] = writes
-  const results = await db.batch([
-    first as NonNullable<typeof first>,
-    ...rest,
-    db.execute(sql`
-      UPDATE ${attempts} t SET feedback = (
-        SELECT jsonb_agg(f || jsonb_build_object('credited', x.credited ? (f->>'questionId')) ORDER BY n)
-        FROM jsonb_array_elements(t.feedback) WITH ORDINALITY AS q(f, n))
-      FROM jsonb_to_recordset(${JSON.stringify(credited)}::jsonb) AS x(id uuid, credited jsonb)
-      WHERE t.id = x.id`),
-  ])
+  const results = await db.batch([first as NonNullable<typeof first>, ...rest, creditRewrite(db, credit)])
   const updated = results.slice(0, writes.length) as { learnerId: string; skillId: string }[][]
   const done = new Set(updated.flat().map((key) => `${key.learnerId}:${key.skillId}`))
   const moved = written.filter((key) => !done.has(`${key.learnerId}:${key.skillId}`))
@@ -117,6 +110,12 @@ export const dataMigrations: DataMigration[] = [
   {
     name: 'replay_skill_states_per_unit',
     after: '0009_knowledge_versions_prerequisites_search',
+    run: replaySkillStates,
+  },
+  {
+    // The credit window (src/mastery/credit.ts): the same replay, under the new rule.
+    name: 'replay_skill_states_credit_window',
+    after: '0017_renewing_questions',
     run: replaySkillStates,
   },
 ]

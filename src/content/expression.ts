@@ -89,6 +89,7 @@ const BINARY = new Map([
 
 /** Words of the language: never a variable's name. */
 const RESERVED: ReadonlySet<string> = new Set(['and', 'or', 'not', ...Object.keys(FUNCTIONS)])
+export const isReservedName = (name: string) => RESERVED.has(name)
 const NOT_POWER = 3
 const UNARY_MINUS_POWER = 7
 

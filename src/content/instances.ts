@@ -84,7 +84,7 @@ export function satisfies(spec: InstanceSpec, values: Values): boolean {
 }
 
 /** splitmix32: a small, well-mixed PRNG, enough to key a permutation. */
-function prng(seed: number) {
+export function prng(seed: number) {
   let state = seed >>> 0
   return () => {
     state = (state + 0x9e3779b9) >>> 0
@@ -107,14 +107,16 @@ function permutation(size: number, seed: number, cycle: number) {
 }
 
 /**
- * The ordinal-th valid instance for `seed`, with its number in the space; null when no combination
- * satisfies the constraints.
+ * The ordinal-th valid instance for `seed`, with its number in the space and the cycle it belongs to
+ * (0 until every valid instance has been drawn once); null when no combination is valid. Valid means
+ * the constraints hold and `accept` (the question's own check: its texts and answer compute) agrees.
  */
 export function drawInstance(
   spec: InstanceSpec,
   seed: number,
   ordinal: number,
-): { index: number; values: Values } | null {
+  accept: (values: Values) => boolean = () => true,
+): { index: number; values: Values; cycle: number } | null {
   const options = optionsOf(spec)
   const size = spaceSize(spec, options)
   const decode = decoder(options)
@@ -123,18 +125,19 @@ export function drawInstance(
   for (let i = 0; i < size; i++) {
     const index = first(i)
     const values = decode(index)
-    if (!satisfies(spec, values)) continue
-    if (valid.size === ordinal) return { index, values }
+    if (!satisfies(spec, values) || !accept(values)) continue
+    if (valid.size === ordinal) return { index, values, cycle: 0 }
     valid.add(index)
   }
   if (valid.size === 0) return null
   // Every valid instance has been drawn: cycle c visits them again, in its own order.
-  const order = permutation(size, seed, Math.floor(ordinal / valid.size))
+  const cycle = Math.floor(ordinal / valid.size)
+  const order = permutation(size, seed, cycle)
   let position = ordinal % valid.size
   for (let i = 0; ; i++) {
     const index = order(i)
     if (!valid.has(index)) continue
-    if (position === 0) return { index, values: decode(index) }
+    if (position === 0) return { index, values: decode(index), cycle }
     position--
   }
 }

@@ -1,12 +1,22 @@
 import * as z from 'zod'
 import type { ActivityType, DrawnQuestion } from '../db/schema.ts'
 import { feedbackPolicy } from './feedback-policy.ts'
+import { attemptBindings, instantiate, isParameterised, masked } from './parameterised.ts'
 import { type ActivityContent, type Question, REVEAL } from './schema.ts'
 
 const choice = z.object({ id: z.string(), text: z.string() })
-const base = { id: z.string(), prompt: z.string(), points: z.int() }
+const base = {
+  id: z.string(),
+  prompt: z.string(),
+  points: z.int(),
+  renews: z.boolean().meta({
+    description:
+      'A parameterised question: each attempt answers an instance of its own, with its own values and choice ' +
+      'ids. Outside an attempt its placeholders read “…” and its choices are not listed.',
+  }),
+}
 
-/** A question as learners see it: no answer key, no tolerance, no explanation. */
+/** A question as learners see it: no answer key, no tolerance, no explanation, no template. */
 export const LearnerQuestion = z
   .discriminatedUnion('kind', [
     z.object({ ...base, kind: z.literal('single_choice'), choices: z.array(choice) }),
@@ -44,15 +54,21 @@ export const LearnerContent = z
   })
   .meta({ id: 'LearnerContent' })
 
-function learnerQuestion(question: Question): z.infer<typeof LearnerQuestion> {
-  const { id, prompt, points } = question
+/** A question as learners see it; a template (not instantiated) shows no value, expression or choice text. */
+function learnerQuestion(
+  question: Question,
+  renews = isParameterised(question),
+): z.infer<typeof LearnerQuestion> {
+  const { id, points } = question
+  const template = isParameterised(question)
+  const prompt = template ? masked(question, question.prompt) : question.prompt
   switch (question.kind) {
     case 'single_choice':
     case 'multiple_choice':
-      return { id, prompt, points, kind: question.kind, choices: question.choices }
+      return { id, prompt, points, renews, kind: question.kind, choices: template ? [] : question.choices }
     case 'numeric':
     case 'short_text':
-      return { id, prompt, points, kind: question.kind }
+      return { id, prompt, points, renews, kind: question.kind }
   }
 }
 
@@ -61,20 +77,28 @@ export function learnerView(content: ActivityContent, type: ActivityType): z.inf
   return {
     ...(content.instructions !== undefined && { instructions: content.instructions }),
     passingScore: content.passingScore,
-    questions: content.questions.map(learnerQuestion),
+    questions: content.questions.map((question) => learnerQuestion(question)),
     draw: content.draw ?? null,
     shuffle: content.shuffle ?? false,
     review: feedbackPolicy(type, content),
   }
 }
 
-/** An attempt's own questions, in the order drawn at its start, each with its choices in the order shown. */
-export function attemptView(content: ActivityContent, drawn: readonly DrawnQuestion[]) {
+/**
+ * An attempt's own questions, in the order drawn at its start, each with its choices in the order
+ * shown: its instances of parameterised questions, with their values and this attempt's choice ids.
+ */
+export function attemptView(
+  authored: ActivityContent,
+  attempt: Parameters<typeof attemptBindings>[1] & { questions: readonly DrawnQuestion[] },
+) {
+  const bindings = attemptBindings(authored, attempt)
+  const { content, drawn } = instantiate(authored, attempt.questions, bindings)
   const byId = new Map(content.questions.map((q) => [q.id, q]))
   return drawn.flatMap(({ id, choices: order }) => {
     const question = byId.get(id)
     if (!question) return []
-    const view = learnerQuestion(question)
+    const view = learnerQuestion(question, Object.hasOwn(bindings, id))
     if (!('choices' in view) || !order) return [view]
     const choices = new Map(view.choices.map((c) => [c.id, c]))
     return [{ ...view, choices: order.flatMap((choiceId) => choices.get(choiceId) ?? []) }]

@@ -339,6 +339,15 @@ export const attempts = pgTable(
      * `[{ id, choices? }]`, choice ids in the order shown.
      */
     questions: jsonb().$type<DrawnQuestion[]>().notNull().default([]),
+    /**
+     * What parameterised questions draw their instances from (content/parameterised.ts): the
+     * learner's seed for the activity (their first attempt's), and the ordinal — how many attempts of
+     * theirs on it had completed when it started. Null on attempts older than parameterised questions.
+     */
+    seed: integer(),
+    ordinal: integer(),
+    /** The values each parameterised question was bound to, stored at submit: never drawn again. */
+    bindings: jsonb().$type<unknown>(),
     score: integer(),
     maxScore: integer(),
     /** Decided when the attempt is graded, against its own version's passing score. */

@@ -1,5 +1,6 @@
 /**
- * Server-side grading. Pure: the content (with its answer keys), the attempt's own questions (drawn
+ * Server-side grading. Pure: the content (with its answer keys, and the attempt's instances of
+ * parameterised questions in place: content/parameterised.ts), the attempt's own questions (drawn
  * and ordered at its start) and the learner's answers in, the score and per-question feedback out, in
  * the attempt's order. Unanswered questions score zero; answers of the wrong shape for their
  * question, or for questions the attempt does not have, are reported as invalid so the route can
@@ -37,6 +38,13 @@ function questionsOf(content: ActivityContent, drawn: readonly string[]): Questi
 
 const normalise = (text: string) => text.trim().toLocaleLowerCase('en')
 
+/** A numeric key: a number once the question is instantiated (content/parameterised.ts), never an expression. */
+function numericKey(question: Question & { kind: 'numeric' }): number {
+  if (typeof question.answer !== 'number')
+    throw new Error('grading a parameterised question not instantiated')
+  return question.answer
+}
+
 /** The answer key of a question: what feedback shows as expected, and a correct answer by definition. */
 export function expectedAnswer(question: Question): AnswerValue {
   switch (question.kind) {
@@ -45,7 +53,7 @@ export function expectedAnswer(question: Question): AnswerValue {
     case 'multiple_choice':
       return [...question.answers].sort()
     case 'numeric':
-      return question.answer
+      return numericKey(question)
     case 'short_text':
       return question.acceptedAnswers[0] as string
   }
@@ -74,12 +82,11 @@ function isCorrect(question: Question, value: AnswerValue): boolean {
       const given = new Set(value as string[])
       return given.size === question.answers.length && question.answers.every((id) => given.has(id))
     }
-    case 'numeric':
+    case 'numeric': {
       // A hair of slack so that 0.1 + 0.2 style rounding never fails an exact answer.
-      return (
-        Math.abs((value as number) - question.answer) <=
-        question.tolerance + 1e-9 * Math.max(1, Math.abs(question.answer))
-      )
+      const key = numericKey(question)
+      return Math.abs((value as number) - key) <= question.tolerance + 1e-9 * Math.max(1, Math.abs(key))
+    }
     case 'short_text':
       return question.acceptedAnswers.some((accepted) => normalise(accepted) === normalise(value as string))
   }

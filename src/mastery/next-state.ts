@@ -6,8 +6,9 @@
  *   → mastered when every unit (with published activities) is learned: P(L) ≥ 0.95 (knowledge.ts);
  *     the FSRS card is scheduled then
  *   mastered → review_needed when the card falls due (cron, and every read, see effectiveStatus)
- *   review_needed / mastered → a submission is a review: mastered again when it succeeds,
- *     review_needed when it is rated Again, in_progress when a unit fell below the threshold
+ *   review_needed / mastered → a submission with a credited question is a review, rated on the
+ *     credited questions: mastered again when it succeeds, review_needed when it is rated Again,
+ *     in_progress when a unit fell below the threshold; one with none changes neither status nor card
  *
  * The observations update the P(L) of the unit the attempt's activity belongs to, and only it.
  */
@@ -38,6 +39,8 @@ export type Submission = {
   observations: Observation[]
   activityId: string
   ratio: number
+  /** The score ratio over the credited questions; null when none was: such a submission reviews nothing. */
+  creditedRatio: number | null
   passingScore: number
   passed: boolean
   /** The skill's activities with what this learner had done before this attempt. */
@@ -75,7 +78,17 @@ export function nextSkillState(submission: Submission): NextSkillState {
   if (!isReview && !learned) {
     return { status: 'in_progress', progress, ...knowledge, rating: null, ...keepCard(previous) }
   }
-  const rating = ratingFor(submission.ratio, submission.passingScore)
+  // Answers just revealed, or repeated inside their window, are no evidence of memory: not a review.
+  if (isReview && submission.creditedRatio === null) {
+    return {
+      status: learned ? was : 'in_progress',
+      progress,
+      ...knowledge,
+      rating: null,
+      ...keepCard(previous),
+    }
+  }
+  const rating = ratingFor(submission.creditedRatio ?? submission.ratio, submission.passingScore)
   const card = review(previous, now, rating)
   const status = !learned ? 'in_progress' : isReview && rating === Rating.Again ? 'review_needed' : 'mastered'
   return { status, progress, ...knowledge, rating, ...card }

@@ -6,13 +6,16 @@
  * (scripts/lib/data-migrations.ts), so the result is what one learner doing all of it would have.
  *
  * What each attempt showed is read from its stored flags, never recomputed: an answer shown once is
- * shown, whatever the policy says today.
+ * shown, whatever the policy says today. Each attempt's instances are its stored bindings, never
+ * drawn again. Credit is decided afresh (credit.ts), from the history the replay has folded so far.
  */
 import type { FeedbackPolicy } from '../content/feedback-policy.ts'
+import type { Bindings } from '../content/parameterised.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
 import type { BktParameters } from './bkt.ts'
-import { decide } from './decide.ts'
+import { type CreditHistory, recordSubmission } from './credit.ts'
+import { type Decision, decide } from './decide.ts'
 import type { SkillActivity } from './next-state.ts'
 import type { MasteryState } from './state.ts'
 
@@ -25,10 +28,13 @@ export type ReplayedSkill = {
 export type CompletedAttempt = {
   id: string
   activityId: string
-  /** The content of the version it was graded against, its questions and its activity's policy. */
+  /** The content of the version it was graded against (its instances in place), its questions, its bindings. */
   content: ActivityContent
   questions: readonly string[]
+  bindings: Bindings
+  /** Its activity's review policy and credit window, for that version. */
   feedbackPolicy: FeedbackPolicy
+  creditWindowHours: number | null
   answers: Record<string, AnswerValue>
   completedAt: Date
   /** The questions whose answers it showed (its stored feedback's `revealed` flags). */
@@ -42,28 +48,33 @@ const byCompletion = (a: CompletedAttempt, b: CompletedAttempt) =>
 export type Replayed = {
   /** Null when none of the attempts is of an activity of the skill. */
   state: MasteryState | null
-  /** Per attempt, the questions that counted for mastery. */
-  credited: Map<string, string[]>
+  /** Per attempt, its feedback's credit as the model now decides it. */
+  credit: Map<
+    string,
+    Pick<Decision['grade']['feedback'][number], 'questionId' | 'credited' | 'countsAgainAt' | 'retired'>[]
+  >
 }
 
 export function replaySkill(skill: ReplayedSkill, attempts: CompletedAttempt[]): Replayed {
   const done = new Map<string, SkillActivity>(
     skill.activities.map((activity) => [activity.id, { ...activity, completed: false, passed: false }]),
   )
-  const shown = new Map<string, Set<string>>()
-  const credited = new Map<string, string[]>()
+  const histories = new Map<string, CreditHistory>()
+  const credit: Replayed['credit'] = new Map()
   let state: MasteryState | null = null
   for (const attempt of [...attempts].sort(byCompletion)) {
     const before = done.get(attempt.activityId)
     if (!before) continue
-    const seen = shown.get(attempt.activityId) ?? new Set<string>()
+    const history = histories.get(attempt.activityId) ?? {}
     const decision = decide(
       {
         activityId: attempt.activityId,
         content: attempt.content,
         questions: attempt.questions,
+        bindings: attempt.bindings,
         feedbackPolicy: attempt.feedbackPolicy,
-        shown: [...seen],
+        history,
+        creditWindowHours: attempt.creditWindowHours,
         parameters: skill.parameters,
         state,
         activities: [...done.values()],
@@ -72,17 +83,25 @@ export function replaySkill(skill: ReplayedSkill, attempts: CompletedAttempt[]):
       attempt.completedAt,
     )
     state = decision.state
-    credited.set(
+    const { feedback } = decision.grade
+    credit.set(
       attempt.id,
-      decision.grade.feedback.filter((f) => f.credited).map((f) => f.questionId),
+      feedback.map(({ questionId, credited, countsAgainAt, retired }) => ({
+        questionId,
+        credited,
+        countsAgainAt,
+        retired,
+      })),
     )
-    for (const id of attempt.revealed) seen.add(id)
-    shown.set(attempt.activityId, seen)
+    // What the attempt showed is its stored flags; what it credited, the model's decision.
+    const revealed = new Set(attempt.revealed)
+    const recorded = feedback.map((f) => ({ ...f, revealed: revealed.has(f.questionId) }))
+    histories.set(attempt.activityId, recordSubmission(history, recorded, attempt.completedAt.getTime()))
     done.set(attempt.activityId, {
       ...before,
       completed: true,
       passed: before.passed || decision.grade.passed,
     })
   }
-  return { state, credited }
+  return { state, credit }
 }

@@ -14,6 +14,7 @@ import {
   skills,
   units,
 } from '../db/schema.ts'
+import type { CreditHistory } from '../mastery/credit.ts'
 
 /** The ratio of a completed attempt: its score over its maximum, the same division grading does. */
 export const attemptRatio = sql`(${attempts.score}::float8 / nullif(${attempts.maxScore}, 0))`
@@ -120,3 +121,47 @@ export function abandonStaleAttempts(db: Db, at: Date, hours: number) {
     UPDATE ${attempts} SET status = 'abandoned'
     WHERE status = 'in_progress' AND started_at <= ${at.toISOString()}::timestamptz - make_interval(hours => ${hours})`)
 }
+
+/**
+ * What this learner did with each question of an activity before (mastery/credit.ts
+ * `QuestionHistory`), folded in SQL from the feedback stored with their completed attempts — the
+ * same arithmetic as `recordSubmission`, which a replay folds with: last answered and shown times,
+ * and the credited answers after the question was first seen and first shown. Times are whole
+ * milliseconds, as a replay's dates are.
+ */
+export const creditHistory = (learnerId: SQL, activityId: SQLWrapper | string) =>
+  sql<CreditHistory>`coalesce((
+    SELECT jsonb_object_agg(q, jsonb_build_object('answeredAt', answered_at, 'revealedAt', revealed_at,
+      'repeats', repeats, 'creditedSinceShown', since_shown, 'firstSeenAt', first_seen, 'firstShownAt', first_shown))
+    FROM (
+      SELECT q, max(at) FILTER (WHERE answered) AS answered_at, max(at) FILTER (WHERE revealed) AS revealed_at,
+        count(*) FILTER (WHERE credited AND at > first_seen) AS repeats,
+        count(*) FILTER (WHERE credited AND at > first_shown) AS since_shown,
+        min(first_seen) AS first_seen, min(first_shown) AS first_shown
+      FROM (
+        SELECT e.*,
+          min(at) FILTER (WHERE answered OR revealed) OVER (PARTITION BY q) AS first_seen,
+          min(at) FILTER (WHERE revealed) OVER (PARTITION BY q) AS first_shown
+        FROM (
+          SELECT f->>'questionId' AS q, floor(extract(epoch FROM t.completed_at) * 1000)::float8 AS at,
+            coalesce((f->>'answered')::boolean, false) AS answered,
+            coalesce((f->>'revealed')::boolean, false) AS revealed,
+            coalesce((f->>'credited')::boolean, false) AS credited
+          FROM ${attempts} t CROSS JOIN LATERAL jsonb_array_elements(t.feedback) f
+          WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId} AND t.status = 'completed'
+        ) e
+      ) h GROUP BY q
+    ) g), '{}'::jsonb)`
+
+/**
+ * What a new attempt of the learner on an activity draws from (content/parameterised.ts): the seed
+ * of their first attempt on it (else `seed`, or null when none is given), and the ordinal — their
+ * completed attempts on it. Abandoning moves neither, so starting again draws the same instances;
+ * completing moves the ordinal to new ones.
+ */
+export const nextDraw = (learnerId: SQL, activityId: SQLWrapper | string, seed: number | null) => sql`SELECT
+  coalesce((SELECT ${attempts.seed} FROM ${attempts} WHERE ${attempts.learnerId} = ${learnerId}
+    AND ${attempts.activityId} = ${activityId} AND ${attempts.seed} IS NOT NULL
+    ORDER BY ${attempts.startedAt}, ${attempts.id} LIMIT 1), ${seed}::integer) AS seed,
+  (SELECT count(*)::integer FROM ${attempts} WHERE ${attempts.learnerId} = ${learnerId}
+    AND ${attempts.activityId} = ${activityId} AND ${attempts.status} = 'completed') AS ordinal`

@@ -5,7 +5,8 @@
  */
 import * as z from 'zod'
 import { PUBLICATION_STATUSES } from '../catalogue/publication.ts'
-import { activityContent, text } from '../content/schema.ts'
+import { instanceProblems } from '../content/authoring-check.ts'
+import { type ActivityContent, activityContent, text } from '../content/schema.ts'
 import { BktOverrides } from '../mastery/bkt.ts'
 import { ActivityType } from './catalogue.ts'
 import { MetadataInput } from './common.ts'
@@ -20,11 +21,16 @@ export const publication = z.enum(PUBLICATION_STATUSES).meta({
     'published too). New skills and activities are drafts unless created `published`.',
 })
 
-function updateOf<T extends Record<string, z.ZodType>>(fields: T, name: string) {
+function updateOf<T extends Record<string, z.ZodType>>(
+  fields: T,
+  name: string,
+  check: (body: Record<string, unknown>, ctx: z.RefinementCtx) => void = () => {},
+) {
   const optional = Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, schema.optional()]))
   return z
     .strictObject(optional as { [K in keyof T]: z.ZodOptional<T[K]> })
     .refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' })
+    .superRefine(check)
     .meta({ id: name, minProperties: 1, description: 'The fields to change: at least one.' })
 }
 
@@ -36,6 +42,17 @@ const SkillMetadata = MetadataInput.superRefine((metadata, ctx) => {
     ctx.addIssue({ code: 'custom', message: issue.message, path: ['bkt', ...issue.path] })
   }
 })
+
+/**
+ * Content as an author saves it: the schema, and the instances of parameterised questions drawn from
+ * fixed seeds (content/authoring-check.ts), each problem pointing at its field. A check on the body
+ * rather than on `content`, so the document keeps naming the one ActivityContent schema.
+ */
+export const checkingInstances = (body: { content?: ActivityContent }, ctx: z.RefinementCtx) => {
+  if (!body.content) return
+  for (const { path, message } of instanceProblems(body.content))
+    ctx.addIssue({ code: 'custom', path: ['content', ...path], message })
+}
 
 export const skill = { name: text(200), description, level, metadata: SkillMetadata, status: publication }
 export const unit = { skillId: id, name: text(200), description, order, metadata: MetadataInput }
@@ -83,5 +100,6 @@ export const CreateActivitySchema = z
     metadata: MetadataInput.default({}),
     status: publication.default('draft'),
   })
+  .superRefine(checkingInstances)
   .meta({ id: 'CreateActivity' })
-export const UpdateActivitySchema = updateOf(activity, 'UpdateActivity')
+export const UpdateActivitySchema = updateOf(activity, 'UpdateActivity', checkingInstances)

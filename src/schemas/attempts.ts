@@ -1,6 +1,7 @@
 /** Attempts: what a learner submits, and how an attempt is presented — only what it showed. */
 import * as z from 'zod'
 import { attemptView, LearnerQuestion } from '../content/learner-view.ts'
+import type { Bindings } from '../content/parameterised.ts'
 import { type ActivityContent, ID_PATTERN } from '../content/schema.ts'
 import { type Attempt, attemptStatus } from '../db/schema.ts'
 import type { QuestionOutcome } from '../mastery/decide.ts'
@@ -59,8 +60,18 @@ const QuestionFeedbackSchema = z
     }),
     credited: z.boolean().meta({
       description:
-        'The answer counted toward mastery. A question whose expected answer this learner had already been ' +
-        'shown counts toward score and pass, not mastery.',
+        'The answer counted toward mastery. A question this learner had answered, or been shown the answer of, ' +
+        'within its credit window counts toward score and pass, not mastery; a new instance of a parameterised ' +
+        'question always counts.',
+    }),
+    countsAgainAt: Timestamp.nullable().meta({
+      description:
+        'When this question counts toward mastery again, as of this attempt; null when the next attempt’s ' +
+        'answer will (a new instance) or never will (`retired`).',
+    }),
+    retired: z.boolean().meta({
+      description:
+        'It will not count again: its answer was shown, and it has counted as often as it may since.',
     }),
   })
   .meta({ id: 'QuestionFeedback' })
@@ -83,6 +94,15 @@ export const AttemptSchema = z
           'answer these. Sent by start and by `GET /v1/me/attempts/{attemptId}`.',
       }),
     response: z.object({ answers: z.record(z.string(), AnswerValue) }).nullable(),
+    values: z
+      .record(z.string(), z.record(z.string(), z.union([z.number(), z.string()])))
+      .nullable()
+      .meta({
+        description:
+          'Once submitted: the values each parameterised question of the attempt was bound to, by question id ' +
+          '(stored, never drawn again). Null before, and for attempts without parameterised questions.',
+        example: { q1: { a: 4, b: 7 } },
+      }),
     feedback: z.array(QuestionFeedbackSchema).nullable(),
     startedAt: Timestamp,
     completedAt: Timestamp.nullable(),
@@ -105,7 +125,16 @@ function presentFeedback(outcome: QuestionOutcome): z.infer<typeof QuestionFeedb
     }),
     revealed: outcome.revealed,
     credited: outcome.credited,
+    // Feedback stored before credit windows has neither.
+    countsAgainAt: outcome.countsAgainAt ?? null,
+    retired: outcome.retired ?? false,
   }
+}
+
+/** The values of a submitted attempt's instances, by question. */
+function valuesOf(bindings: unknown) {
+  const entries = Object.entries((bindings ?? {}) as Bindings)
+  return entries.length === 0 ? null : Object.fromEntries(entries.map(([id, { values }]) => [id, values]))
 }
 
 /** An attempt; with its version's content, also its own questions to answer. */
@@ -120,8 +149,9 @@ export const presentAttempt = (
   score: attempt.score,
   maxScore: attempt.maxScore,
   passed: attempt.passed,
-  ...(content && { questions: attemptView(content, attempt.questions) }),
+  ...(content && { questions: attemptView(content, attempt) }),
   response: (attempt.response ?? null) as Response,
+  values: valuesOf(attempt.bindings),
   feedback: attempt.feedback ? (attempt.feedback as QuestionOutcome[]).map(presentFeedback) : null,
   startedAt: attempt.startedAt.toISOString(),
   completedAt: attempt.completedAt?.toISOString() ?? null,

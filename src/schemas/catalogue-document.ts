@@ -5,7 +5,7 @@
  * importing into an empty database and exporting again gives the same bytes.
  */
 import * as z from 'zod'
-import { activity, id, publication, skill, unit } from './admin.ts'
+import { activity, checkingInstances, id, publication, skill, unit } from './admin.ts'
 
 export const CATALOGUE_FORMAT = 'learning-progress-catalogue'
 
@@ -17,6 +17,7 @@ const status = publication.default('published')
 
 const DocumentActivity = z
   .strictObject({ id, ...activityFields, status })
+  .superRefine(checkingInstances)
   .meta({ id: 'CatalogueDocumentActivity' })
 const DocumentUnit = z
   .strictObject({ id, ...unitFields, activities: z.array(DocumentActivity).max(500) })

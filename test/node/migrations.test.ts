@@ -144,7 +144,8 @@ describe('0009_knowledge_versions_prerequisites_search', () => {
     const [state] = await sql.query(
       `SELECT status, mastery_score, unit_knowledge, progress, version FROM skill_states`,
     )
-    expect(state).toMatchObject({ status: 'in_progress', progress: 0.5, version: 3 })
+    // Replayed twice: by 0009's data migration, then by 0017's (the credit window): version 2 + 2.
+    expect(state).toMatchObject({ status: 'in_progress', progress: 0.5, version: 4 })
     expect(Object.keys(state?.unit_knowledge ?? {})).toEqual([ids.unitA])
     expect(state?.unit_knowledge[ids.unitA]).toBeCloseTo(pA, 12)
     expect(state?.mastery_score).toBeCloseTo((pA + DEFAULT_BKT.pInit) / 2, 12)
@@ -165,7 +166,7 @@ describe('0009_knowledge_versions_prerequisites_search', () => {
     expect(recorded?.name).toBe('replay_skill_states_per_unit')
     // Running the migrations again replays nothing.
     await migrate(connection)
-    expect((await sql.query(`SELECT version FROM skill_states`))[0]?.version).toBe(3)
+    expect((await sql.query(`SELECT version FROM skill_states`))[0]?.version).toBe(4)
   })
 })
 

@@ -2,8 +2,8 @@
  * Starting an attempt, one round trip: the learner's one attempt in progress on the activity — the
  * one already open (a reload, a second tab), or a new one whose questions are drawn and ordered in
  * SQL (attempt_questions, drizzle/0009) — and, in the same batch, what its submit will need to read:
- * the learner's state on the skill and what they did on each of its activities, what they were shown
- * of this one, the skill's catalogue version. That goes into the submit token (submit-token.ts); the
+ * the learner's state on the skill and what they did on each of its activities, what they did with
+ * each question of this one (its credit history), the skill's catalogue version. That goes into the submit token (submit-token.ts); the
  * catalogue parts (the content, the skill's structure) into this Worker's cache (submit-snapshot.ts).
  */
 import { and, eq, getTableColumns, sql } from 'drizzle-orm'
@@ -14,7 +14,7 @@ import { ApiError } from '../../errors.ts'
 import { bktParameters } from '../../mastery/bkt.ts'
 import { masteryStateOf } from '../../mastery/state.ts'
 import type { LearnerScope } from '../../types.ts'
-import { versionOf } from '../queries.ts'
+import { nextDraw, versionOf } from '../queries.ts'
 import { type IdempotencyRequest, rowFromSnapshot } from '../write/idempotency.ts'
 import { learnerWrite } from '../write/learner-write.ts'
 import { rememberCatalogue } from './submit-snapshot.ts'
@@ -38,6 +38,8 @@ export async function startAttempt(
 ): Promise<Started> {
   // The id is chosen here so the same batch can read the row back through the typed query builder.
   const attemptId = crypto.randomUUID()
+  // The learner's seed for the activity, unless an earlier attempt of theirs on it has one.
+  const seed = crypto.getRandomValues(new Int32Array(1))[0] as number
   const written = await learnerWrite(
     scope,
     idempotency,
@@ -54,10 +56,11 @@ export async function startAttempt(
           .from(attempts)
           .where(open),
         created:
-          db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id, content_version, questions)
-          SELECT ${attemptId}, ${learnerId}, ${activities.id}, ${activities.contentVersion},
-            attempt_questions(${activities.content})
+          db.execute(sql`INSERT INTO ${attempts} (id, learner_id, activity_id, content_version, seed, ordinal, questions)
+          SELECT ${attemptId}, ${learnerId}, ${activities.id}, ${activities.contentVersion}, d.seed, d.ordinal,
+            attempt_questions(${activities.content}, d.seed, d.ordinal)
           FROM ${activities} JOIN ${units} ON ${units.id} = ${activities.unitId}
+          CROSS JOIN LATERAL (${nextDraw(learnerId, activityId, seed)}) d
           WHERE ${activities.id} = ${activityId} AND ${activityPublished} AND ${inPublishedSkill(units.skillId)}
             AND NOT EXISTS (SELECT 1 FROM ${attempts} WHERE ${open})
           RETURNING ${done}`),
@@ -108,7 +111,9 @@ export async function startAttempt(
     activityId,
     contentVersion: attempt.contentVersion,
     questions: attempt.questions.map((question) => question.id),
-    shown: skill.shown,
+    seed: attempt.seed,
+    ordinal: attempt.ordinal,
+    history: skill.history,
     skillId: skill.skillId,
     catalogueVersion: skill.catalogueVersion,
     state: stateRow ? masteryStateOf(stateRow) : null,

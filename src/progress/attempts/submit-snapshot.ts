@@ -18,10 +18,12 @@
  * isolates could not be); old versions age out of a small LRU. A miss costs the fallback's round trip.
  */
 import { feedbackPolicy } from '../../content/feedback-policy.ts'
+import { drawBindings, instantiate } from '../../content/parameterised.ts'
 import type { ActivityContent } from '../../content/schema.ts'
 import type { ActivityType } from '../../db/schema.ts'
 import { Lru } from '../../lib/lru.ts'
 import type { BktParameters } from '../../mastery/bkt.ts'
+import { type CreditHistory, creditWindowHours } from '../../mastery/credit.ts'
 import type { SubmitSnapshot } from '../../mastery/decide.ts'
 import type { SkillActivity } from '../../mastery/next-state.ts'
 import type { MasteryState } from '../../mastery/state.ts'
@@ -68,17 +70,28 @@ type SnapshotParts = {
   type: ActivityType
   content: ActivityContent
   questions: readonly string[]
-  shown: readonly string[]
+  seed: number | null
+  ordinal: number | null
+  history: CreditHistory
   parameters: BktParameters
   state: MasteryState | null
   activities: SkillActivity[]
 }
 
-/** The one builder: both paths decide from the same snapshot for the same facts. */
-const snapshotOf = ({ type, ...parts }: SnapshotParts): SubmitSnapshot => ({
-  ...parts,
-  feedbackPolicy: feedbackPolicy(type, parts.content),
-})
+/**
+ * The one builder: both paths decide from the same snapshot for the same facts. The attempt's
+ * instances are drawn from its seed and ordinal here, in the Worker, and graded in place.
+ */
+function snapshotOf({ type, content, seed, ordinal, ...parts }: SnapshotParts): SubmitSnapshot {
+  const bindings = seed === null ? {} : drawBindings(content, parts.questions, seed, ordinal ?? 0)
+  return {
+    ...parts,
+    content: instantiate(content, [], bindings).content,
+    bindings,
+    feedbackPolicy: feedbackPolicy(type, content),
+    creditWindowHours: creditWindowHours(type, content.review),
+  }
+}
 
 /** The snapshot a token and this Worker's memory make, or null when the memory lacks a part of it. */
 export function snapshotFromToken(claims: SubmitTokenClaims): SubmitSnapshot | null {
@@ -93,7 +106,9 @@ export function snapshotFromToken(claims: SubmitTokenClaims): SubmitSnapshot | n
     type: activity.type,
     content,
     questions: claims.questions,
-    shown: claims.shown,
+    seed: claims.seed,
+    ordinal: claims.ordinal,
+    history: claims.history,
     parameters: skill.parameters,
     state: claims.state,
     activities: skill.activities.map(({ id, unitId, published }) => ({
@@ -114,7 +129,9 @@ type ReadTarget = {
   catalogueVersion: number
   type: ActivityType
   questions: { id: string }[]
-  shown: string[]
+  seed: number | null
+  ordinal: number | null
+  history: CreditHistory
 }
 
 /** The snapshot the two-trip path's read makes; the catalogue part is kept for the next submit. */
@@ -129,7 +146,9 @@ export function snapshotFromRead(
     type: target.type,
     content: read.content,
     questions: target.questions.map((question) => question.id),
-    shown: target.shown,
+    seed: target.seed,
+    ordinal: target.ordinal,
+    history: target.history,
     parameters: read.parameters,
     state: read.state,
     activities,

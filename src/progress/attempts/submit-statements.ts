@@ -4,6 +4,7 @@
  */
 import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { activityPublished } from '../../catalogue/publication.ts'
+import type { Bindings } from '../../content/parameterised.ts'
 import type { Db } from '../../db/client.ts'
 import { insertWhere } from '../../db/insert-where.ts'
 import {
@@ -17,7 +18,7 @@ import {
 } from '../../db/schema.ts'
 import type { AnswerValue } from '../../grading/grade.ts'
 import type { Decision } from '../../mastery/decide.ts'
-import { learnerCompleted, ownAttempt, versionOf } from '../queries.ts'
+import { creditHistory, learnerCompleted, ownAttempt, versionOf } from '../queries.ts'
 import type { WriteContext } from '../write/learner-write.ts'
 import type { SubmitTokenClaims } from './submit-token.ts'
 
@@ -25,17 +26,6 @@ import type { SubmitTokenClaims } from './submit-token.ts'
 const skillOfAttempt = (attemptId: string) => sql`(
   SELECT u.skill_id FROM ${attempts} t JOIN ${activities} a ON a.id = t.activity_id JOIN ${units} u ON u.id = a.unit_id
   WHERE t.id = ${attemptId})`
-
-/**
- * Questions of an activity whose expected answer this learner was shown, read from the `revealed`
- * flags stored with the feedback of their completed attempts (never from today's review policy).
- */
-const shownQuestions = (learnerId: SQL, activityId: SQLWrapper | string) =>
-  sql<string[]>`coalesce((
-    SELECT jsonb_agg(DISTINCT f->>'questionId')
-    FROM ${attempts} t CROSS JOIN LATERAL jsonb_array_elements(t.feedback) f
-    WHERE t.learner_id = ${learnerId} AND t.activity_id = ${activityId} AND t.status = 'completed'
-      AND (f->>'revealed')::boolean), '[]'::jsonb)`
 
 /** The skill of an activity, as a subquery. */
 const skillOfActivity = (activityId: string) => sql`(
@@ -91,7 +81,9 @@ export function snapshotQueries(db: Db, learnerId: SQL, attemptId: string, when:
         skillId: units.skillId,
         skillMetadata: skills.metadata,
         catalogueVersion: catalogueVersionOf(units.skillId),
-        shown: shownQuestions(learnerId, attempts.activityId),
+        seed: attempts.seed,
+        ordinal: attempts.ordinal,
+        history: creditHistory(learnerId, attempts.activityId),
       })
       .from(attempts)
       .innerJoin(activities, eq(activities.id, attempts.activityId))
@@ -114,7 +106,7 @@ export function tokenQueries(db: Db, learnerId: SQL, activityId: string) {
         skillId: units.skillId,
         skillMetadata: skills.metadata,
         catalogueVersion: catalogueVersionOf(units.skillId),
-        shown: shownQuestions(learnerId, activityId),
+        history: creditHistory(learnerId, activityId),
       })
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))
@@ -144,6 +136,9 @@ export const tokenStillCurrent = (learnerId: SQL, token: SubmitTokenClaims) => s
 
 export type Place = { learnerId: string; skillId: string; attemptId: string }
 
+/** What a submit stores of the learner's: their answers, and the instances they answered. */
+export type Submitted = { answers: Record<string, AnswerValue>; bindings: Bindings }
+
 /**
  * Completes the attempt and stores the decided state, asserting that the state is still the version
  * read and that the attempt was still in progress.
@@ -151,11 +146,11 @@ export type Place = { learnerId: string; skillId: string; attemptId: string }
 export function completeAttempt(
   w: WriteContext,
   place: Place,
-  answers: Record<string, AnswerValue>,
+  submitted: Submitted,
   decision: Decision,
   versionRead: number,
 ) {
-  const { completed, saved } = completion(w, place, answers, decision, sql`true`)
+  const { completed, saved } = completion(w, place, submitted, decision, sql`true`)
   const thisState = and(eq(skillStates.learnerId, place.learnerId), eq(skillStates.skillId, place.skillId))
   return {
     unchanged: w.assert(
@@ -172,8 +167,8 @@ export function completeAttempt(
 export function completion(
   { db, done }: WriteContext,
   { learnerId, skillId, attemptId }: Place,
-  answers: Record<string, AnswerValue>,
-  { grade, state }: Decision,
+  { answers, bindings }: Submitted,
+  { at, grade, state }: Decision,
   when: SQL,
 ) {
   return {
@@ -185,8 +180,11 @@ export function completion(
         maxScore: grade.maxScore,
         passed: grade.passed,
         response: { answers },
+        bindings,
         feedback: grade.feedback,
-        completedAt: sql`now()`,
+        // The instant the credit window was judged at, so that a replay judges at the same one (never
+        // before the start, whatever the Worker's and the database's clocks disagree by).
+        completedAt: sql`greatest(${at.toISOString()}::timestamptz, ${attempts.startedAt})`,
       })
       .where(and(eq(attempts.id, attemptId), eq(attempts.status, 'in_progress'), when))
       .returning({ ...getTableColumns(attempts), done }),

@@ -6,12 +6,14 @@
  *
  * The key is derived from SESSION_SECRETS for this purpose only (session/derived-keys.ts): rotated
  * with them, and nothing signed for another purpose verifies as a token. The claims are the
- * learner's own progress (never an answer key: content comes from the catalogue, cached in the
- * Worker), so the token is signed, not encrypted. A token is only ever a shortcut: the write checks
+ * learner's own progress (never an answer key nor an instance's values: content comes from the
+ * catalogue, cached in the Worker, and instances are drawn from the seed there), so the token is
+ * signed, not encrypted. A token is only ever a shortcut: the write checks
  * in SQL that every version it names is still current (progress/attempts/submit.ts), and an expired, forged
  * or stale token costs the fallback's extra round trip, never a wrong result.
  */
 import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding.ts'
+import type { CreditHistory } from '../../mastery/credit.ts'
 import type { MasteryState } from '../../mastery/state.ts'
 import { derivedKeys, verifiedByAny } from '../../session/derived-keys.ts'
 
@@ -21,7 +23,8 @@ import { derivedKeys, verifiedByAny } from '../../session/derived-keys.ts'
  */
 export const SUBMIT_TOKEN_TTL_MS = 2 * 60 * 60 * 1000
 
-const FORMAT = 1
+/** 2: credit history, seed and ordinal in place of the shown questions; older tokens take the two-trip path. */
+const FORMAT = 2
 
 export type SubmitTokenClaims = {
   learnerId: string
@@ -29,10 +32,15 @@ export type SubmitTokenClaims = {
   activityId: string
   /** The attempt's content version: the cached content it is graded against. */
   contentVersion: number
-  /** The attempt's questions, as drawn at its start. */
+  /** The attempt's questions, as drawn at its start, and what its instances are drawn from. */
   questions: string[]
-  /** Questions of the activity whose expected answer the learner had been shown. */
-  shown: string[]
+  seed: number | null
+  ordinal: number | null
+  /**
+   * What the learner did with each question of the activity before (times, not a set: the window is
+   * judged at submit's time, so both paths agree even when a window ends between start and submit).
+   */
+  history: CreditHistory
   skillId: string
   /** The skill's catalogue version (skill_catalogue_versions): its cached structure and parameters. */
   catalogueVersion: number

@@ -155,7 +155,7 @@ async function submitFromToken(
     idempotency,
     (w) => tokenStillCurrent(w.learnerId, claims),
     (w) => ({
-      ...completion(w, place, answers, decision, w.held),
+      ...completion(w, place, { answers, bindings: snapshot.bindings }, decision, w.held),
       ...snapshotQueries(w.db, w.learnerId, attemptId, sql`NOT ${w.held}`),
     }),
     {
@@ -227,7 +227,14 @@ async function submitOnce(
   const written = await learnerWrite(
     scope,
     idempotency,
-    (w) => completeAttempt(w, place, answers, decision, read.state[0]?.version ?? 0),
+    (w) =>
+      completeAttempt(
+        w,
+        place,
+        { answers, bindings: snapshot.bindings },
+        decision,
+        read.state[0]?.version ?? 0,
+      ),
     {
       status: 200,
       snapshot: submitSnapshot(place, decision, snapshot.parameters.pInit),

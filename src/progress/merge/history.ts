@@ -7,12 +7,14 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import { activityPublished } from '../../catalogue/publication.ts'
 import { feedbackPolicy } from '../../content/feedback-policy.ts'
+import { type Bindings, instantiate } from '../../content/parameterised.ts'
 import { activityContent } from '../../content/schema.ts'
 import type { Db } from '../../db/client.ts'
 import { activities, activityVersions, attempts, skills, units } from '../../db/schema.ts'
 import type { AnswerValue } from '../../grading/grade.ts'
 import { bktParameters } from '../../mastery/bkt.ts'
-import type { CompletedAttempt, ReplayedSkill } from '../../mastery/replay.ts'
+import { creditWindowHours } from '../../mastery/credit.ts'
+import type { CompletedAttempt, Replayed, ReplayedSkill } from '../../mastery/replay.ts'
 import { versionOf } from '../queries.ts'
 
 /** Completed attempts matching `where` (over attempts and units), with what a replay needs. */
@@ -25,6 +27,7 @@ export const completedHistory = (db: Db, where: SQL | undefined) =>
       type: activities.type,
       content: activityVersions.content,
       questions: attempts.questions,
+      bindings: attempts.bindings,
       response: attempts.response,
       feedback: attempts.feedback,
       completedAt: attempts.completedAt,
@@ -83,18 +86,39 @@ export function replayable(
   return rows.flatMap((row) => {
     if (row.skillId !== skillId || !row.completedAt) return []
     if (learnerIds && !learnerIds.includes(row.learnerId)) return []
-    const content = activityContent.parse(row.content)
+    const authored = activityContent.parse(row.content)
+    // The instances it answered, from its stored bindings: never drawn again.
+    const bindings = (row.bindings ?? {}) as Bindings
     return [
       {
         id: row.id,
         activityId: row.activityId,
-        content,
+        content: instantiate(authored, row.questions, bindings).content,
         questions: row.questions.map((question) => question.id),
-        feedbackPolicy: feedbackPolicy(row.type, content),
+        bindings,
+        feedbackPolicy: feedbackPolicy(row.type, authored),
+        creditWindowHours: creditWindowHours(row.type, authored.review),
         answers: answersOf(row.response),
         completedAt: row.completedAt,
         revealed: revealedBy(row.feedback),
       },
     ]
   })
+}
+
+/**
+ * Rewrites the credit of replayed attempts' stored feedback to what the replay decided, so that
+ * stored flags and replayed states always agree (a merge, a data migration).
+ */
+export function creditRewrite(db: Db, credit: Replayed['credit']) {
+  const rows = [...credit].map(([id, questions]) => ({
+    id,
+    credit: Object.fromEntries(questions.map(({ questionId, ...flags }) => [questionId, flags])),
+  }))
+  return db.execute(sql`
+    UPDATE ${attempts} t SET feedback = (
+      SELECT jsonb_agg(f || coalesce(x.credit->(f->>'questionId'), '{}'::jsonb) ORDER BY n)
+      FROM jsonb_array_elements(t.feedback) WITH ORDINALITY AS q(f, n))
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id uuid, credit jsonb)
+    WHERE t.id = x.id`)
 }

@@ -15,10 +15,10 @@ import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
 import { batchAssert } from '../../db/assert.ts'
 import type { Db } from '../../db/client.ts'
 import { activities, attempts, learners, passkeys, sessions, skillStates, units } from '../../db/schema.ts'
-import { replaySkill } from '../../mastery/replay.ts'
+import { type Replayed, replaySkill } from '../../mastery/replay.ts'
 import type { MasteryState } from '../../mastery/state.ts'
 import { IDLE_LIMIT, learnerIdOf, liveSession } from '../../session/learner.ts'
-import { completedHistory, replayable, replayedSkill, skillActivities } from './history.ts'
+import { completedHistory, creditRewrite, replayable, replayedSkill, skillActivities } from './history.ts'
 
 const count = (query: SQL) => sql<number>`(${query})`.mapWith(Number)
 
@@ -100,6 +100,8 @@ export type MergePlan = {
   affectedSkillIds: string[]
   /** The replayed state of each affected skill, with the version it is stored at. */
   states: { skillId: string; state: MasteryState; version: number }[]
+  /** The replayed credit of every attempt, rewritten into their feedback with the states. */
+  credit: Replayed['credit']
 }
 
 /** The replayed states, from what `mergeReads` read: pure. */
@@ -108,11 +110,14 @@ export function planMerge(source: MergeSource, targetId: string, read: MergeRead
     read.versions.map((row) => [`${row.learnerId}:${row.skillId}`, row.version]),
   )
   const affectedSkillIds = [...new Set(read.skillActivities.map((row) => row.skillId))]
+  const credit: Replayed['credit'] = new Map()
   const states = affectedSkillIds.flatMap((skillId) => {
-    const { state } = replaySkill(
+    const replayed = replaySkill(
       replayedSkill(read.skillActivities, skillId),
       replayable(read.history, skillId),
     )
+    for (const [id, questions] of replayed.credit) credit.set(id, questions)
+    const { state } = replayed
     if (!state) return []
     const above = Math.max(
       versions[`${source.learnerId}:${skillId}`] ?? 0,
@@ -127,6 +132,7 @@ export function planMerge(source: MergeSource, targetId: string, read: MergeRead
     versions,
     affectedSkillIds,
     states,
+    credit,
   }
 }
 
@@ -162,6 +168,7 @@ export function mergeStatements(db: Db, plan: MergePlan, deviceHash: string) {
             AND b.activity_id = a.activity_id AND b.status = 'in_progress'
             AND (b.started_at, b.id) > (a.started_at, a.id))`),
     attemptsMoved: db.update(attempts).set({ learnerId: targetId }).where(eq(attempts.learnerId, sourceId)),
+    creditReplayed: creditRewrite(db, plan.credit),
     ...Object.fromEntries(
       plan.states.map(({ skillId, state, version }, i) => [
         `state${i}`,
