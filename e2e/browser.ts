@@ -69,3 +69,31 @@ export function useChromium() {
     return { context, page, errors: collectPageErrors(page) }
   }
 }
+
+/**
+ * Answers the arithmetic questions on the page ("2. What is 7 + 5?") from their prompts, as a learner
+ * does: each attempt's instances have values of their own. The questions numbered in `wrong` get one
+ * too many; `only` limits which are answered. What was asked and answered, in order.
+ */
+export async function answerArithmetic(
+  page: Page,
+  { wrong = [], only }: { wrong?: number[]; only?: number[] } = {},
+) {
+  const prompts = page.locator('form.questions label.prompt')
+  await prompts.first().waitFor()
+  const answered: { number: number; prompt: string; right: number; answer: number }[] = []
+  for (const label of await prompts.all()) {
+    const text = (await label.textContent()) ?? ''
+    const match = /^(\d+)\. (What is (\d+) ([+−×]) (\d+)\?)/.exec(text)
+    if (!match) continue
+    const [, n, prompt, a, op, b] = match as unknown as [string, string, string, string, string, string]
+    const number = Number(n)
+    if (only && !only.includes(number)) continue
+    const [x, y] = [Number(a), Number(b)]
+    const right = op === '+' ? x + y : op === '−' ? x - y : x * y
+    const answer = wrong.includes(number) ? right + 1 : right
+    await page.locator(`[id="${await label.getAttribute('for')}"]`).fill(String(answer))
+    answered.push({ number, prompt, right, answer })
+  }
+  return answered
+}

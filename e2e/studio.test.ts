@@ -201,6 +201,63 @@ describe('the studio', () => {
     await context.close()
   })
 
+  it('writes a parameterised question: checked as the author types, previewed with answers, drawn anew per attempt', async () => {
+    const { context, page, errors } = await openPage()
+    const headers = { Authorization: `Bearer ${ADMIN_TOKEN}` }
+    const post = async (path: string, data: object) =>
+      (await page.request.post(path, { headers, data })).json()
+    const skill = await post('/v1/admin/skills', { name: 'Doubling', status: 'published' })
+    const unit = await post('/v1/admin/units', { skillId: skill.id, name: 'Doubles' })
+    const fixed = { id: 'double', kind: 'numeric', prompt: 'What is 4 + 4?', answer: 8 }
+    const activity = await post('/v1/admin/activities', {
+      unitId: unit.id,
+      name: 'Doubles practice',
+      content: { questions: [fixed] },
+    })
+    await signIn(page)
+    await page.goto(`/studio/#/activities/${activity.id}`)
+    await heading(page, /Doubles practice/).waitFor()
+
+    // A placeholder naming no variable is refused next to the prompt, before any save.
+    await page.getByLabel('Variables (one per line; leave empty for a fixed question)').fill('a = 2 to 9')
+    await page.getByLabel('Prompt').fill('What is {a} + {b}?')
+    const prompt = page.locator('.field').filter({ has: page.getByLabel('Prompt') })
+    await expect(prompt.locator('.field-problem').textContent()).resolves.toBe(
+      '“{b}” names no declared variable.',
+    )
+    await expect(page.getByLabel('Prompt').getAttribute('aria-invalid')).resolves.toBe('true')
+    await page.getByLabel('Prompt').fill('What is {a} + {a}?')
+    await page.getByLabel('Answer', { exact: true }).fill('2 * a')
+    // Constraints nothing satisfies: said beside the constraints.
+    await page.getByLabel('Constraints (one per line)').fill('a > 20')
+    const constraints = page.locator('.field').filter({ has: page.getByLabel('Constraints (one per line)') })
+    await expect(constraints.locator('.field-problem').textContent()).resolves.toBe(
+      'No combination of values satisfies the constraints.',
+    )
+    await page.getByLabel('Constraints (one per line)').fill('a != 5')
+    await expect(page.locator('.field-problem').count()).resolves.toBe(0)
+    // Three sample instances with their answers, for the author.
+    const samples = page.locator('.sample-instances li')
+    await expect(samples.count()).resolves.toBe(3)
+    for (const sample of await samples.allTextContents()) {
+      const [, a, sum] = /^What is (\d) \+ \1\? → (\d+)$/.exec(sample) ?? []
+      expect(Number(sum), sample).toBe(2 * Number(a))
+      expect(a).not.toBe('5')
+    }
+    await snap(page, 'studio-05-parameterised')
+    await page.getByRole('button', { name: 'Save activity' }).click()
+    await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
+    const saved = await (await page.request.get(`/v1/admin/activities/${activity.id}`, { headers })).json()
+    expect(saved.content.questions[0]).toMatchObject({
+      prompt: 'What is {a} + {a}?',
+      variables: { a: { min: 2, max: 9, step: 1 } },
+      constraints: ['a != 5'],
+      answer: '2 * a',
+    })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
   it('shows text from the database as text: markup in every field runs nothing', async () => {
     const { context, page, errors } = await openPage()
     const evil = '<img src=x onerror="window.__xss=1">'

@@ -27,16 +27,17 @@ export function cookieKeepingFetch(fetchFn: typeof fetch = fetch): typeof fetch 
   }
 }
 
-/** Start (or resume) the session, answer one activity, and read back the skill's new state. */
+/** Start (or resume) the session, answer one activity's own questions, and read back the skill's new state. */
 export async function practise(
   api: ReturnType<typeof learningApi>,
   activityId: string,
-  answers: Record<string, string | number | string[]>,
+  answer: (questions: { id: string; prompt: string }[]) => Record<string, string | number | string[]>,
 ) {
   await parseResponse(api.v1.session.$post())
   const attempt = await parseResponse(
     api.v1.activities[':activityId'].attempts.$post({ param: { activityId }, header: {} }),
   )
+  const answers = answer(attempt.questions ?? [])
   const result = await parseResponse(
     api.v1.attempts[':attemptId'].submit.$post({
       param: { attemptId: attempt.id },

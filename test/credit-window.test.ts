@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ActivityContentInput } from '../src/content/schema.ts'
-import { insertSkill, insertUnit } from './fixtures.ts'
-import { json, newLearner, send, submitTokenOf, testDb } from './helpers.ts'
+import { authoredActivity, json, newLearner, send, submitTokenOf } from './helpers.ts'
 
 type Feedback = { questionId: string; credited: boolean; countsAgainAt: string | null; retired: boolean }
 type Submitted = {
@@ -39,16 +38,6 @@ const fixed = (review: object = {}): ActivityContentInput => ({
   review,
 })
 
-async function newActivity(content: ActivityContentInput, type = 'practice') {
-  const db = testDb()
-  const unit = await insertUnit(db, (await insertSkill(db)).id)
-  const res = await send('POST', '/v1/admin/activities', {
-    admin: true,
-    body: { unitId: unit.id, name: 'Fixed', type, content, status: 'published' },
-  })
-  return { ...(await json<{ id: string }>(res, 201)), unitId: unit.id }
-}
-
 async function attempt(cookie: string, activityId: string, answers: object) {
   const start = await send('POST', `/v1/activities/${activityId}/attempts`, { cookie })
   const { id } = await json<{ id: string }>(start.clone(), 201)
@@ -68,7 +57,7 @@ const credit = async (cookie: string, activityId: string) =>
 
 describe('the credit window', () => {
   it('credits a practice retake of fixed questions again only after 20 h, and says when', async () => {
-    const activity = await newActivity(fixed())
+    const activity = await authoredActivity(fixed())
     const { cookie } = await newLearner()
     expect(await credit(cookie, activity.id)).toEqual({
       renews: false,
@@ -94,7 +83,7 @@ describe('the credit window', () => {
   })
 
   it('credits again once a short window has passed, and doubles the window with each credited repeat', async () => {
-    const activity = await newActivity(fixed({ creditAgainAfterHours: 0.001 })) // 3.6 s
+    const activity = await authoredActivity(fixed({ creditAgainAfterHours: 0.001 })) // 3.6 s
     const { cookie } = await newLearner()
     await attempt(cookie, activity.id, { q1: 5, q2: 'b' })
     expect(credited(await attempt(cookie, activity.id, { q1: 5, q2: 'b' }))).toEqual([false, false])
@@ -107,7 +96,7 @@ describe('the credit window', () => {
   }, 20_000)
 
   it('gives nothing for keys harvested by probing a score-only test', async () => {
-    const activity = await newActivity(fixed(), 'test')
+    const activity = await authoredActivity(fixed(), 'test')
     const { cookie } = await newLearner()
     const probeA = await attempt(cookie, activity.id, { q2: 'a' })
     const probeB = await attempt(cookie, activity.id, { q2: 'b' })
@@ -125,7 +114,7 @@ describe('the credit window', () => {
   })
 
   it('retires a question shown under a window of null: it never counts again', async () => {
-    const activity = await newActivity(fixed({ creditAgainAfterHours: null }))
+    const activity = await authoredActivity(fixed({ creditAgainAfterHours: null }))
     const { cookie } = await newLearner()
     await attempt(cookie, activity.id, {})
     const told = await credit(cookie, activity.id)

@@ -2,11 +2,13 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import { neonConfig } from '@neondatabase/serverless'
 import { expect } from 'vitest'
+import type { ActivityContentInput } from '../src/content/schema.ts'
 import { createDb } from '../src/db/client.ts'
 import { PROBLEM_CONTENT_TYPE } from '../src/errors.ts'
 import worker from '../src/index.ts'
 import { authorToken } from '../src/middleware/admin-auth.ts'
 import { checkContract } from './contract.ts'
+import { insertSkill, insertUnit } from './fixtures.ts'
 
 /** The same Drizzle-over-Neon-HTTP client the Worker uses, pointed at the local endpoint. */
 export const testDb = () =>
@@ -171,4 +173,15 @@ export function beforeBatchWith(marker: string, before: () => Promise<unknown>) 
     }
     return fetch(url, init)
   }
+}
+
+/** An activity an author saved and published through the admin API (its checks run), in a new skill and unit. */
+export async function authoredActivity(content: ActivityContentInput, type = 'practice') {
+  const db = testDb()
+  const unit = await insertUnit(db, (await insertSkill(db)).id)
+  const res = await send('POST', '/v1/admin/activities', {
+    admin: true,
+    body: { unitId: unit.id, name: `A ${type}`, type, content, status: 'published' },
+  })
+  return { ...(await json<{ id: string }>(res, 201)), unitId: unit.id }
 }

@@ -16,7 +16,7 @@ import {
   skillActivities,
 } from '../src/progress/merge/history.ts'
 import { insertSkill, insertUnit } from './fixtures.ts'
-import { expectProblem, json, newLearner, send, submitTokenOf, testDb } from './helpers.ts'
+import { authoredActivity, expectProblem, json, newLearner, send, submitTokenOf, testDb } from './helpers.ts'
 
 type Choice = { id: string; text: string }
 type AttemptQuestion = { id: string; kind: string; prompt: string; renews: boolean; choices?: Choice[] }
@@ -59,17 +59,6 @@ const RENEWING: ActivityContentInput = {
   ],
 }
 
-async function newActivity(content: ActivityContentInput, type = 'practice') {
-  const db = testDb()
-  const skill = await insertSkill(db)
-  const unit = await insertUnit(db, skill.id)
-  const res = await send('POST', '/v1/admin/activities', {
-    admin: true,
-    body: { unitId: unit.id, name: 'Renewing', type, content, status: 'published' },
-  })
-  return { ...(await json<{ id: string }>(res, 201)), unitId: unit.id }
-}
-
 /** The right answers to an attempt's instances, read off their prompts as a learner would. */
 function solve(questions: AttemptQuestion[]): Record<string, unknown> {
   const answers: Record<string, unknown> = {}
@@ -101,7 +90,7 @@ async function submit(cookie: string, started: Awaited<ReturnType<typeof start>>
 
 describe('parameterised questions', () => {
   it('give each attempt its own instance, graded on its values, and a retake a new one, credited', async () => {
-    const activity = await newActivity(RENEWING)
+    const activity = await authoredActivity(RENEWING)
     const { cookie } = await newLearner()
     const first = await start(cookie, activity.id)
     expect(first.attempt.questions.map((q) => q.renews)).toEqual([true, true])
@@ -131,7 +120,7 @@ describe('parameterised questions', () => {
   })
 
   it('draws the same instance again after an abandon: re-drawing for an easy one gets nowhere', async () => {
-    const activity = await newActivity(RENEWING)
+    const activity = await authoredActivity(RENEWING)
     const { cookie } = await newLearner()
     const first = await start(cookie, activity.id)
     await json(await send('POST', `/v1/attempts/${first.attempt.id}/abandon`, { cookie }), 200)
@@ -141,7 +130,7 @@ describe('parameterised questions', () => {
   })
 
   it('never shows a learner a template: no variable, expression, raw choice text or authored choice id', async () => {
-    const activity = await newActivity(RENEWING)
+    const activity = await authoredActivity(RENEWING)
     const { cookie } = await newLearner()
     const bodies: string[] = []
     const read = async (res: Response) => {
@@ -185,14 +174,16 @@ describe('history and replay', () => {
       questions: [...RENEWING.questions, { id: 'fixed', kind: 'numeric', prompt: '3 + 4?', answer: 7 }],
       review: { creditAgainAfterHours: 0.001 }, // 3.6 s
     }
-    const activity = await newActivity(mixed)
+    const activity = await authoredActivity(mixed)
     const { cookie, id: learnerId } = await newLearner()
     const live: Feedback[][] = []
+    const values: Submitted['attempt']['values'][] = []
     for (const pause of [0, 0, 4000, 0]) {
       await new Promise((resolve) => setTimeout(resolve, pause))
       const started = await start(cookie, activity.id)
       const submitted = await submit(cookie, started, { ...solve(started.attempt.questions), fixed: 7 })
       live.push(submitted.attempt.feedback)
+      values.push(submitted.attempt.values)
     }
     expect(live.map((feedback) => feedback.map((f) => f.credited))).toEqual([
       [true, true, true],
@@ -222,6 +213,14 @@ describe('history and replay', () => {
         })),
       ),
     )
+    // The researchers' CSV reads the stored instances too: one row per question, its values as JSON.
+    const csv = await (
+      await send('GET', `/v1/admin/activities/${activity.id}/attempts.csv`, { admin: true })
+    ).text()
+    for (const bound of values) {
+      const cell = `"${JSON.stringify(bound?.sum).replaceAll('"', '""')}"`
+      expect(csv).toContain(cell)
+    }
   }, 20_000)
 })
 

@@ -44,7 +44,7 @@ describe('README: "Use it from your app"', () => {
     })
     const activity = practiceActivities[0]
     const { result, roundTrips } = await countRoundTrips(() =>
-      practise(api, activity?.id as string, { q1: 5, q2: 8, q3: 0 }),
+      practise(api, activity?.id as string, () => ({ q1: 5, q2: 8, q3: 0 })),
     )
     expect(result).toEqual({ score: 2, passed: false, mastery: expect.any(Number) })
     // Session, start, submit: the client carried the start's Submit-Token, so submit took one.

@@ -41,6 +41,9 @@ export const CSV_COLUMNS = [
   'correct',
   'points_awarded',
   'points',
+  // The instance a parameterised question was answered on, as stored with the attempt (JSON).
+  'values',
+  'credited',
 ] as const
 
 type Cell = string | number | boolean | null
@@ -87,6 +90,8 @@ type CsvRow = {
   correct: boolean | null
   points_awarded: number | null
   points: number | null
+  values: Record<string, number | string> | null
+  credited: boolean | null
 }
 
 /**
@@ -102,7 +107,9 @@ function csvPage(db: Db, activityId: string, version: number | undefined, after?
       page.response->'answers'->(f.q->>'questionId') AS answer,
       (f.q->>'correct')::boolean AS correct,
       (f.q->>'pointsAwarded')::int AS points_awarded,
-      (f.q->>'points')::int AS points
+      (f.q->>'points')::int AS points,
+      page.bindings->(f.q->>'questionId')->'values' AS values,
+      (f.q->>'credited')::boolean AS credited
     FROM (
       SELECT * FROM ${attempts} WHERE ${completedAttempts(activityId, version, after)}
       ORDER BY ${attempts.completedAt}, ${attempts.id} LIMIT ${CSV_PAGE_ATTEMPTS}
@@ -213,6 +220,8 @@ export async function csvText(rows: readonly CsvRow[], pseudonym: Pseudonym) {
       row.correct,
       row.points_awarded,
       row.points,
+      row.values === null ? null : JSON.stringify(row.values),
+      row.credited,
     ])
   }
   const last = rows.at(-1)

@@ -5,6 +5,7 @@ import { api, describeError, read } from '../api.ts'
 import { bar, h, plural, statusBadge } from '../dom.ts'
 import { announce, type View } from '../router.ts'
 import { questionField } from '../widgets/question-field.ts'
+import { countsAgainNote, creditSummary } from './credit-note.ts'
 
 type Activity = InferResponseType<(typeof api.v1.activities)[':activityId']['$get'], 200>
 type Question = Activity['content']['questions'][number]
@@ -13,7 +14,10 @@ type Feedback = NonNullable<SubmitResult['attempt']['feedback']>[number]
 type Answer = string | number | string[]
 
 export const activityView: View = async ([activityId = '']) => {
-  // One request: the activity names its unit and skill.
+  // One request: the activity names its unit and skill; what counts for this learner, beside it.
+  const credit = read(api.v1.me.activities[':activityId'].credit.$get({ param: { activityId } })).catch(
+    () => null,
+  )
   const activity = await read(api.v1.activities[':activityId'].$get({ param: { activityId } }))
   const { unit, skill } = activity
   // The names of the skill's other units, for the knowledge a submit reports: asked for meanwhile.
@@ -42,6 +46,7 @@ export const activityView: View = async ([activityId = '']) => {
       `; ${Math.round(passingScore * 100)}% of the points to pass.`,
     ),
     h('p', { class: 'meta' }, reviewNote(review)),
+    creditNote(await credit),
     action('Start activity', start),
   )
   return {
@@ -61,6 +66,12 @@ export const activityView: View = async ([activityId = '']) => {
       stage,
     ],
   }
+}
+
+/** What the next attempt counts toward mastery, when not all of it does (or all of it always will). */
+function creditNote(credit: Parameters<typeof creditSummary>[0] | null) {
+  const summary = credit && creditSummary(credit)
+  return summary ? h('p', { class: 'meta credit' }, summary) : ''
 }
 
 /** What a submit will show, in words, so nobody is surprised by feedback without answers. */
@@ -179,9 +190,7 @@ function resultPanel(
             item.correct !== true &&
             h('p', { class: 'expected' }, `Expected: ${shown(question, item.expected)}`),
           item.explanation && h('p', { class: 'explanation' }, item.explanation),
-          item.answered &&
-            !item.credited &&
-            h('p', { class: 'meta' }, 'Not counted toward mastery: you had been shown this answer before.'),
+          !item.credited && h('p', { class: 'meta credit' }, countsAgainNote(item)),
         )
       }),
     ),

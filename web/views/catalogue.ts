@@ -148,6 +148,16 @@ export const skillsView: View = async () => {
   }
 }
 
+/** The prior in words: a starting guess, not a score the learner seems to have earned. */
+const startingEstimate = (prior: number) =>
+  h(
+    'p',
+    { class: 'meta starting-estimate' },
+    `You have not answered anything here yet. Until you do, the model starts from a guess that you ` +
+      `already know about ${Math.round(prior * 100)}% of it — a starting point, not something you earned; ` +
+      'every answer that counts moves it.',
+  )
+
 export const skillView: View = async ([skillId = '']) => {
   const [skill, mine] = await Promise.all([
     read(api.v1.skills[':skillId'].$get({ param: { skillId } })),
@@ -165,11 +175,13 @@ export const skillView: View = async ([skillId = '']) => {
         'div',
         { class: 'summary' },
         statusBadge(mine.status),
-        bar('Mastery', mine.masteryScore, 'mastery'),
-        bar('Activities passed', mine.progress),
+        mine.status === 'not_started'
+          ? startingEstimate(mine.masteryScore)
+          : [bar('Mastery', mine.masteryScore, 'mastery'), bar('Activities passed', mine.progress)],
       ),
       skill.units.map((unit) => {
-        const progress = unitProgress.get(unit.id)
+        // Before a first answer there is no knowledge of the learner's to show, only the prior.
+        const progress = mine.status === 'not_started' ? undefined : unitProgress.get(unit.id)
         return h(
           'section',
           { class: 'unit', 'aria-labelledby': `unit-${unit.id}`, 'data-unit': unit.id },

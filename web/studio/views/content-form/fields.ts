@@ -13,6 +13,11 @@ export type Question = {
   answers?: string[]
   tolerance?: number
   acceptedAnswers?: string[]
+  variables?: Record<
+    string,
+    { min: number; max: number; step: number; decimals?: number } | { choices: (number | string)[] }
+  >
+  constraints?: string[]
 }
 export type Content = {
   instructions?: string

@@ -2,6 +2,7 @@
 import { h } from '../../../dom.ts'
 import { choiceFields } from './choices.ts'
 import { type Content, type Edits, input, numberOr, type Question } from './fields.ts'
+import { parameterFields } from './parameters.ts'
 
 export const KINDS = {
   single_choice: 'Single choice',
@@ -14,10 +15,15 @@ type Set = <K extends keyof Question>(key: K, value: Question[K]) => void
 
 /** The fields of a number question: its answer and the tolerance around it. */
 const numericFields = (question: Question, at: string, set: Set) => [
-  input('Answer', `${at}/answer`, question.answer, (value) => set('answer', numberOr(value)), {
-    type: 'number',
-    step: 'any',
-  }),
+  input(
+    'Answer',
+    `${at}/answer`,
+    question.answer,
+    // A number, or (in a question with variables) an expression of them.
+    (value) =>
+      set('answer', value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value.trim()),
+    { spellcheck: false, placeholder: 'a number, or with variables an expression: a + b' },
+  ),
   input(
     'Tolerance (±)',
     `${at}/tolerance`,
@@ -75,6 +81,7 @@ export function questionEditor(content: Content, q: number, edits: Edits) {
       max: 100,
     }),
     kindFields,
+    parameterFields(question, at, set),
     input(
       'Explanation (shown with the expected answer)',
       `${at}/explanation`,

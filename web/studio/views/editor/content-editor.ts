@@ -5,7 +5,29 @@
  */
 import { h } from '../../../dom.ts'
 import { questionField } from '../../../widgets/question-field.ts'
+import { firstInstance, questionProblems, samplePreview } from '../content-form/parameters.ts'
 import { type Content, contentForm } from '../content-form.ts'
+
+/** Messages beside the fields they concern (by JSON pointer, or the nearest field that has one). */
+function showProblems(root: HTMLElement, problems: { pointer: string; message: string }[]) {
+  for (const old of root.querySelectorAll('.field-problem')) old.remove()
+  for (const control of root.querySelectorAll('[data-live-invalid]')) {
+    control.removeAttribute('aria-invalid')
+    control.removeAttribute('data-live-invalid')
+  }
+  for (const { pointer, message } of problems) {
+    let at = pointer
+    let control = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(at)}"]`)
+    while (!control && at.includes('/')) {
+      at = at.slice(0, at.lastIndexOf('/'))
+      control = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(at)}"]`)
+    }
+    if (!control) continue
+    control.setAttribute('aria-invalid', 'true')
+    control.setAttribute('data-live-invalid', '')
+    control.closest('.field')?.append(h('span', { class: 'field-problem error' }, message))
+  }
+}
 
 export function contentEditor(initial: unknown) {
   const json = h(
@@ -17,20 +39,36 @@ export function contentEditor(initial: unknown) {
   let edited = structuredClone(initial) as Content
   const questionsForm = h('div', {})
   const preview = h('div', { class: 'preview' })
-  const drawPreview = () =>
+  const drawPreview = () => {
+    const parameterised = edited.questions.filter((question) => question.variables)
+    showProblems(
+      questionsForm,
+      edited.questions.flatMap((question, q) => questionProblems(question, `/content/questions/${q}`)),
+    )
     preview.replaceChildren(
       h(
         'form',
         { class: 'questions', 'aria-label': 'Preview' },
         // What the API fills in when left out (points: 1), so the preview shows what learners will see.
+        // A parameterised question as its first sample instance: what a learner meets is an instance.
         edited.questions.map((question, index) =>
           questionField(
-            { ...question, points: question.points ?? 1 } as Parameters<typeof questionField>[0],
+            {
+              ...firstInstance(question),
+              points: question.points ?? 1,
+              renews: !!question.variables,
+            } as Parameters<typeof questionField>[0],
             index,
           ),
         ),
       ),
+      h(
+        'section',
+        { class: 'sample-instances', 'aria-label': 'Sample instances', hidden: parameterised.length === 0 },
+        parameterised.map(samplePreview),
+      ),
     )
+  }
   const changed = () => {
     json.value = JSON.stringify(edited, null, 2)
     drawPreview()
