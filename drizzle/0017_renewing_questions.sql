@@ -1,6 +1,7 @@
 ALTER TABLE "attempts" ADD COLUMN "seed" integer;--> statement-breakpoint
 ALTER TABLE "attempts" ADD COLUMN "ordinal" integer;--> statement-breakpoint
 ALTER TABLE "attempts" ADD COLUMN "bindings" jsonb;--> statement-breakpoint
+ALTER TABLE "attempt_changes" ADD COLUMN "bindings" jsonb;--> statement-breakpoint
 -- An attempt's questions, drawn and ordered from the learner's seed for the activity and the attempt's
 -- ordinal, as its parameterised instances are: abandoning and starting again draws the same pool
 -- selection and order, so re-drawing until an easy selection appears gets nowhere; a completed
@@ -30,3 +31,25 @@ CREATE FUNCTION attempt_questions(content jsonb, seed integer, ordinal integer) 
 $$;
 --> statement-breakpoint
 DROP FUNCTION attempt_questions(jsonb);
+--> statement-breakpoint
+-- The change log carries each attempt's bindings too: the item analysis counts a parameterised
+-- choice question's picks by its authored choices, not by the ids each attempt drew.
+CREATE OR REPLACE FUNCTION "log_attempt_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  same boolean := TG_OP = 'UPDATE' AND OLD.status = 'completed' AND NEW.status = 'completed'
+    AND (OLD.activity_id, OLD.content_version, OLD.completed_at, OLD.score, OLD.max_score, OLD.passed, OLD.feedback, OLD.response, OLD.bindings)
+      IS NOT DISTINCT FROM
+      (NEW.activity_id, NEW.content_version, NEW.completed_at, NEW.score, NEW.max_score, NEW.passed, NEW.feedback, NEW.response, NEW.bindings);
+BEGIN
+  IF same THEN RETURN NULL; END IF;
+  IF TG_OP <> 'INSERT' AND OLD.status = 'completed' THEN
+    INSERT INTO attempt_changes (sign, activity_id, content_version, completed_at, score, max_score, passed, feedback, response, bindings)
+    VALUES (-1, OLD.activity_id, OLD.content_version, OLD.completed_at, OLD.score, OLD.max_score, OLD.passed, OLD.feedback, OLD.response, OLD.bindings);
+  END IF;
+  IF TG_OP <> 'DELETE' AND NEW.status = 'completed' THEN
+    INSERT INTO attempt_changes (sign, activity_id, content_version, completed_at, score, max_score, passed, feedback, response, bindings)
+    VALUES (1, NEW.activity_id, NEW.content_version, NEW.completed_at, NEW.score, NEW.max_score, NEW.passed, NEW.feedback, NEW.response, NEW.bindings);
+  END IF;
+  RETURN NULL;
+END;
+$$;

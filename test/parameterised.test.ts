@@ -114,6 +114,27 @@ describe('instances of parameterised questions (fast-check)', () => {
   })
 })
 
+describe('values as shown', () => {
+  it('grades a variable that declares decimals on the value it shows, not the one drawn', () => {
+    const content = activityContent.parse({
+      questions: [
+        {
+          id: 'double',
+          kind: 'numeric',
+          prompt: 'Double {x}',
+          variables: { x: { min: 0.25, max: 0.25, step: 0.25, decimals: 1 } },
+          answer: 'x * 2',
+          tolerance: 0.001,
+        },
+      ],
+    })
+    const bindings = drawBindings(content, ['double'], 7, 0)
+    expect(bindings.double?.values).toEqual({ x: 0.3 }) // 0.25 shown to one decimal, half away from zero
+    const [question] = instantiate(content, [{ id: 'double' }], bindings).content.questions
+    expect(question).toMatchObject({ prompt: 'Double 0.3', answer: 0.6 })
+  })
+})
+
 describe('the credit rule', () => {
   const at = (hours: number) => Date.UTC(2026, 0, 1) + hours * HOUR
   const answer = (history: CreditHistory, hours: number, revealed = true) => {

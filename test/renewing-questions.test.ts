@@ -5,6 +5,7 @@
  */
 import { eq, inArray } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { consumeChanges } from '../src/analytics/aggregates.ts'
 import type { ActivityContentInput } from '../src/content/schema.ts'
 import { attempts, skillStates, units } from '../src/db/schema.ts'
 import { replaySkill } from '../src/mastery/replay.ts'
@@ -117,6 +118,18 @@ describe('parameterised questions', () => {
     expect(retake.attempt.feedback.map((f) => f.credited)).toEqual([true, true])
     const unit = retake.knowledge.find((k) => k.unitId === activity.unitId)
     expect(unit?.after).toBeGreaterThan(unit?.before ?? 1)
+
+    // The item analysis counts the picks by the authored choices, whatever ids each attempt drew.
+    await consumeChanges(testDb()) // what the cron does
+    const dashboard = await json<{
+      questions: { questionId: string; choices: { choiceId: string; picks: number }[] | null }[]
+    }>(await send('GET', `/v1/admin/activities/${activity.id}/analytics`, { admin: true }), 200)
+    const product = dashboard.questions.find((q) => q.questionId === 'product')
+    expect(product?.choices?.map((c) => [c.choiceId, c.picks])).toEqual([
+      ['right', 2],
+      ['sum', 0],
+      ['near', 0],
+    ])
   })
 
   it('draws the same instance again after an abandon: re-drawing for an easy one gets nowhere', async () => {

@@ -44,8 +44,9 @@ const CONSUME_BATCH = 20_000
 
 /**
  * The per-question rows of a set of completed attempts (a relation `source` with `sign`,
- * `activity_id`, `content_version`, `score`, `max_score`, `feedback`, `response`): the question,
- * whether it was right, the rest of the score, the attempt's band. Shared by the consumer and by
+ * `activity_id`, `content_version`, `score`, `max_score`, `feedback`, `response`, `bindings`): the
+ * question, whether it was right, the rest of the score, the attempt's band, the answer, and how the
+ * attempt's own choice ids map to the authored ones (parameterised questions; null otherwise). Shared by the consumer and by
  * reads computed from raw attempts, so both count the same things the same way.
  */
 export const questionRows = (source: string) =>
@@ -54,13 +55,15 @@ export const questionRows = (source: string) =>
       ((f->>'correct')::boolean)::int AS correct,
       (c.score - (f->>'pointsAwarded')::int)::bigint AS rest,
       score_band(c.score, c.max_score) AS band,
-      c.response->'answers'->(f->>'questionId') AS answer
+      c.response->'answers'->(f->>'questionId') AS answer,
+      c.bindings->(f->>'questionId')->'choices' AS choice_ids
     FROM ${source} c CROSS JOIN LATERAL jsonb_array_elements(coalesce(c.feedback, '[]'::jsonb)) f`)
 
 /** The choices picked in choice questions (a multiple-choice answer picks several), by the attempt's band. */
 export const pickRows = (source: string) =>
   sql`
-    SELECT q.sign, q.activity_id, q.content_version, q.question_id, choice.id AS choice_id, q.band
+    SELECT q.sign, q.activity_id, q.content_version, q.question_id,
+      coalesce(q.choice_ids->>choice.id, choice.id) AS choice_id, q.band
     FROM (${questionRows(source)}) q
       CROSS JOIN LATERAL jsonb_array_elements_text(
         CASE jsonb_typeof(q.answer) WHEN 'array' THEN q.answer WHEN 'string' THEN jsonb_build_array(q.answer)

@@ -15,7 +15,7 @@
  * An instance is valid when its constraints hold, every text and the answer compute (no division by
  * zero, nothing infinite) and its choice texts are distinct; invalid ones are skipped when drawn.
  */
-import { type Expression, ExpressionError, evaluate, parseExpression } from './expression.ts'
+import { type Expression, ExpressionError, evaluate, parseExpression, roundHalfAway } from './expression.ts'
 import { drawInstance, type InstanceSpec, prng, type Values } from './instances.ts'
 import type { ActivityContent, Question } from './schema.ts'
 import { parseTemplate, renderTemplate, type TemplatePart } from './template.ts'
@@ -147,9 +147,23 @@ export const instanceSpec = (question: Question) => compile(question).spec
 const numbersOf = (values: Values) =>
   new Map([...values].filter((entry): entry is [string, number] => typeof entry[1] === 'number'))
 
+/** Values as the question shows them: a variable that declares `decimals` rounded to them, as graded. */
+function shownValues(compiled: Compiled, values: Values): Values {
+  return new Map(
+    [...values].map(([name, value]) => {
+      const decimals = compiled.decimals.get(name)
+      return [
+        name,
+        typeof value === 'number' && decimals !== undefined ? roundHalfAway(value, decimals) : value,
+      ]
+    }),
+  )
+}
+
 /** The question for `values`, with its authored ids; throws ExpressionError when the instance is invalid. */
-export function render(question: Question, values: Values): Question {
+export function render(question: Question, drawn: Values): Question {
   const compiled = compile(question)
+  const values = shownValues(compiled, drawn)
   const instance = { values, decimals: compiled.decimals }
   const text = (path: Path, parts: TemplatePart[]) => at(path, () => renderTemplate(parts, instance))
   const { variables: _variables, constraints: _constraints, ...fixed } = question
@@ -226,7 +240,7 @@ export function drawBinding(question: Question, seed: number, ordinal: number): 
   )
   if (!drawn) return null
   return {
-    values: Object.fromEntries(drawn.values),
+    values: Object.fromEntries(shownValues(compile(question), drawn.values)),
     ...('choices' in question && { choices: attemptChoiceIds(question, seed, ordinal) }),
     cycle: drawn.cycle,
   }

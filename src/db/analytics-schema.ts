@@ -48,6 +48,8 @@ export const attemptChanges = pgTable('attempt_changes', {
   passed: boolean().notNull(),
   feedback: jsonb(),
   response: jsonb(),
+  /** The attempt's instances: maps a parameterised choice question's ids of the attempt to the authored ones. */
+  bindings: jsonb(),
 })
 
 /** +1 / −1 for a skill state's status, mastery band and passes, as they come and go. */
