@@ -8,7 +8,17 @@ import { and, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { attempts, idempotencyKeys, learners, skillStates } from '../src/db/schema.ts'
 import { insertAttempt } from './fixtures.ts'
-import { api, beforeBatchWith, cookieFrom, expectProblem, json, newLearner, send, testDb } from './helpers.ts'
+import {
+  api,
+  authoredActivity,
+  beforeBatchWith,
+  cookieFrom,
+  expectProblem,
+  json,
+  newLearner,
+  send,
+  testDb,
+} from './helpers.ts'
 import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 import { registerPasskey, SoftwareAuthenticator, signIn, signInOptions } from './webauthn.ts'
 
@@ -135,6 +145,51 @@ describe('signing in with merge: true', () => {
       200,
     )
     expect(skills.items.find((s) => s.skillId === SKILL.math)?.masteryScore).toBe(merged?.masteryScore)
+  })
+
+  it('replays parameterised attempts on their stored values, and rewrites the credit flags with the states', async () => {
+    const activity = await authoredActivity({
+      questions: [
+        {
+          id: 'sum',
+          kind: 'numeric',
+          prompt: 'What is {a} + {b}?',
+          variables: { a: { min: 1, max: 9, step: 1 }, b: { min: 1, max: 9, step: 1 } },
+          answer: 'a + b',
+        },
+        { id: 'fixed', kind: 'numeric', prompt: 'What is 3 + 4?', answer: 7 },
+      ],
+    })
+    const practise = async (cookie: string) => {
+      const start = await send('POST', `/v1/activities/${activity.id}/attempts`, { cookie })
+      const started = await json<{ id: string; questions: { id: string; prompt: string }[] }>(start, 201)
+      const [a = 0, b = 0] = (started.questions[0]?.prompt.match(/\d+/g) ?? []).map(Number)
+      const body = { response: { answers: { sum: a + b, fixed: 7 } } }
+      return json<{ attempt: { id: string } }>(
+        await send('POST', `/v1/attempts/${started.id}/submit`, { cookie, body }),
+        200,
+      )
+    }
+    const owner = await ownerWithPasskey()
+    const device = await newLearner()
+    await practise(owner.cookie)
+    const { attempt: late } = await practise(device.cookie) // the device's first: its fixed question counted
+    const [before] = await db.select().from(attempts).where(eq(attempts.id, late.id))
+    expect((before?.feedback as { credited: boolean }[]).map((f) => f.credited)).toEqual([true, true])
+
+    await json(await signIn(copyOf(owner.phone), { cookie: device.cookie, merge: true }), 200)
+    // One learner now answered the fixed question twice within its window: the later is no evidence.
+    // The instance was new for each: it counts, on the values each attempt stored.
+    const [after] = await db.select().from(attempts).where(eq(attempts.id, late.id))
+    expect((after?.feedback as { credited: boolean }[]).map((f) => f.credited)).toEqual([true, false])
+    expect(after?.bindings).toEqual(before?.bindings)
+    const { items } = await json<{ items: { id: string; values: unknown }[] }>(
+      await send('GET', `/v1/me/attempts?activityId=${activity.id}`, { cookie: owner.cookie }),
+      200,
+    )
+    expect(items.find((item) => item.id === late.id)?.values).toEqual({
+      sum: (before?.bindings as { sum: { values: unknown } }).sum.values,
+    })
   })
 
   it('keeps one open attempt per activity: the older of two is abandoned', async () => {
