@@ -8,9 +8,60 @@ import { routeDefinitions } from './router.ts'
  * this module nor zod-to-openapi: `npm run openapi` writes public/openapi.json, a static asset served
  * without running the Worker, and test/openapi.test.ts fails when the committed file is stale.
  */
+/**
+ * A stable camelCase id from the method and the path, for operations that do not name one:
+ * `GET /v1/me/attempts/{attemptId}` → `getMeAttemptsByAttemptId`. Generators name client methods
+ * after it, so it changes only when the route does.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .replace(/^\/v1\//, '/')
+    .split('/')
+    .filter(Boolean)
+    .flatMap((segment) => {
+      const parameter = /^\{(.+)\}$/.exec(segment)?.[1]
+      return parameter ? ['by', ...parameter.split(/(?=[A-Z])/)] : segment.split(/[-.]/)
+    })
+  return [method.toLowerCase(), ...words]
+    .map((word, i) => (i === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
+    .join('')
+}
+
+const TAGS = [
+  {
+    name: 'Health',
+    description: 'Liveness and the database’s reachability, for load balancers and uptime checks.',
+  },
+  {
+    name: 'Catalogue',
+    description: 'Skills, units and activities as learners see them: public, cacheable, no cookie read.',
+  },
+  { name: 'Session', description: 'A learner’s session on this device, in a signed HttpOnly cookie.' },
+  { name: 'Learner', description: 'The learner behind the session: profile, export, deletion.' },
+  { name: 'Devices', description: 'The devices a learner is signed in on: one session each.' },
+  { name: 'Passkeys', description: 'What signs a learner in on another device (WebAuthn, no password).' },
+  {
+    name: 'Progress',
+    description: 'Attempts graded on the server, skill states, reviews, what counts and what is next.',
+  },
+  { name: 'Admin: skills', description: 'Authors: skills, their prerequisites and publication.' },
+  { name: 'Admin: units', description: 'Authors: units of a skill.' },
+  {
+    name: 'Admin: activities',
+    description: 'Authors: activities with their answer keys, checked when saved.',
+  },
+  { name: 'Admin: analytics', description: 'Authors: dashboards, item statistics and the attempts CSV.' },
+  {
+    name: 'Admin: catalogue',
+    description: 'Authors: the whole catalogue as one document, exported and imported.',
+  },
+  { name: 'Admin: classes', description: 'Teachers: classes and their join codes.' },
+]
+
 export function openApiDocument() {
   const registry = new OpenAPIRegistry()
-  for (const route of routeDefinitions(createApp())) registry.registerPath(route)
+  for (const route of routeDefinitions(createApp()))
+    registry.registerPath({ operationId: operationIdOf(route.method, route.path), ...route })
   registry.registerComponent('securitySchemes', 'adminToken', {
     type: 'http',
     scheme: 'bearer',
@@ -29,16 +80,13 @@ export function openApiDocument() {
       title: 'Learning progress API',
       version: '0.1.0',
       description:
-        'A learning catalogue (skills → units → activities) and what anonymous learners do with it. ' +
-        'Errors are RFC 9457 problem details (`application/problem+json`).',
+        'A learning catalogue (skills → units → activities) and what learners do with it: attempts graded ' +
+        'on the server, per-unit knowledge, reviews. Learners start anonymously and sign in on other devices ' +
+        'with passkeys; authors write the catalogue. Errors are RFC 9457 problem details ' +
+        '(`application/problem+json`).',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
-    tags: [
-      { name: 'Catalogue', description: 'Public, cacheable, no cookie read.' },
-      { name: 'Session', description: 'Anonymous sessions in a signed, HttpOnly cookie.' },
-      { name: 'Learner', description: 'The learner behind the session.' },
-      { name: 'Devices', description: 'The devices a learner is signed in on: one session each.' },
-      { name: 'Passkeys', description: 'What signs a learner in on another device (WebAuthn, no password).' },
-      { name: 'Progress', description: 'Attempts, server-side grading and skill states.' },
-    ],
+    servers: [{ url: '/', description: 'The deployment serving this document' }],
+    tags: TAGS,
   })
 }

@@ -4,7 +4,7 @@ import { seedActivities } from '../scripts/seed.ts'
 import { isParameterised } from '../src/content/parameterised.ts'
 import { activityContent } from '../src/content/schema.ts'
 import { type AnswerValue, grade, invalidAnswers } from '../src/grading/grade.ts'
-import { openApiDocument } from '../src/openapi-document.ts'
+import { openApiDocument, operationIdOf } from '../src/openapi-document.ts'
 import { api } from './helpers.ts'
 
 type Operation = { responses: Record<string, unknown>; summary?: string }
@@ -19,6 +19,27 @@ describe('the OpenAPI document (public/openapi.json, served as a static asset)',
     expect(committed, 'public/openapi.json is stale: run `npm run openapi`').toEqual(
       JSON.parse(JSON.stringify(openApiDocument())),
     )
+  })
+
+  it('names every operation (stable camelCase ids), declares every tag, its servers and its licence', () => {
+    const doc = committed as unknown as {
+      paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>>
+      tags: { name: string; description?: string }[]
+      servers?: { url: string }[]
+      info: { license?: { name: string } }
+    }
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ method, path, op })),
+    )
+    const ids = operations.map(({ op }) => op.operationId ?? '')
+    expect(ids.every((id) => /^[a-z]+(?:[A-Z][a-z0-9]*)*$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(operationIdOf('get', '/v1/me/attempts/{attemptId}')).toBe('getMeAttemptsByAttemptId')
+    const declared = new Map(doc.tags.map((tag) => [tag.name, tag.description ?? '']))
+    for (const { op } of operations)
+      for (const tag of op.tags ?? []) expect(declared.get(tag), tag).toMatch(/\w/)
+    expect(doc.servers?.length).toBeGreaterThan(0)
+    expect(doc.info.license?.name).toBe('MIT')
   })
 
   it('documents every route in OpenAPI 3.1, each with a summary and its error responses', () => {

@@ -104,7 +104,11 @@ const multipleChoiceQuestion = z
     kind: z.literal('multiple_choice'),
     choices: z.array(choice).min(2).max(20),
     /** All-or-nothing: the response must select exactly these ids. */
-    answers: z.array(questionId).min(1).max(20),
+    answers: z
+      .array(questionId)
+      .min(1)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, 'each choice id once'),
   })
   .refine((q) => uniqueChoiceIds(q.choices), { message: 'choice ids must be unique', path: ['choices'] })
   .refine((q) => q.answers.every((a) => q.choices.some((c) => c.id === a)), {

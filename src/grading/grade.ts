@@ -78,9 +78,11 @@ function isCorrect(question: Question, value: AnswerValue): boolean {
     case 'single_choice':
       return value === question.answer
     case 'multiple_choice': {
-      // All or nothing: exactly the right set, in any order, no extras.
+      // All or nothing: exactly the right set, in any order, no extras (as sets: a key stored with an
+      // id twice still needs every other id).
       const given = new Set(value as string[])
-      return given.size === question.answers.length && question.answers.every((id) => given.has(id))
+      const key = new Set(question.answers)
+      return given.size === key.size && [...key].every((id) => given.has(id))
     }
     case 'numeric': {
       // A hair of slack so that 0.1 + 0.2 style rounding never fails an exact answer.

@@ -2,7 +2,9 @@
  * What no JSON body may carry, found before any schema sees it: keys that reach into prototypes
  * (`__proto__`, `constructor`, `prototype`) when a parsed body is copied or merged, strings that are
  * not well-formed Unicode (a lone surrogate such as `"\ud800"`: Postgres refuses it in jsonb, and
- * text columns would store a replacement character), and nesting deeper than any route needs. Every
+ * text columns would store a replacement character), numbers too large to be finite (`1e400`:
+ * JSON.parse makes it Infinity, which JSON.stringify would store as null), and nesting deeper than
+ * any route needs. Every
  * key and string of the body is checked, free-form metadata included; the walk keeps its own stack,
  * so no nesting exhausts the call stack.
  */
@@ -34,6 +36,8 @@ export function faultIn(text: string): BodyFault | undefined {
         return { pointer: jsonPointer(path), detail: 'must be well-formed Unicode text' }
       continue
     }
+    if (typeof value === 'number' && !Number.isFinite(value))
+      return { pointer: jsonPointer(path), detail: 'must be a finite number' }
     if (value === null || typeof value !== 'object') continue
     if (path.length >= MAX_JSON_DEPTH) {
       return { pointer: jsonPointer(path), detail: `nested more than ${MAX_JSON_DEPTH} levels deep` }

@@ -22,10 +22,14 @@ export const AdminClassSchema = z
 
 export const JoinClassSchema = z
   .strictObject({
-    code: z.string().max(32).meta({
-      description: 'The class’s join code, in any case, with or without spaces and dashes.',
-      example: 'K7QM-2XHP',
-    }),
+    code: z
+      .string()
+      .max(32)
+      .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
+      .meta({
+        description: 'The class’s join code, in any case, with or without spaces and dashes.',
+        example: 'K7QM-2XHP',
+      }),
   })
   .meta({ id: 'JoinClass' })
 

@@ -44,6 +44,8 @@ export const cursorQuery = z
 export const wellFormedText = z
   .string()
   .refine((value) => value.isWellFormed(), 'must be well-formed Unicode text')
+  // Postgres text refuses NUL: refused here, before any round trip, not as a database error.
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters')
 
 /** A timestamp column as cursors carry it, computed in SQL (to_char keeps the microseconds a Date would lose). */
 export const cursorTimestampOf = (column: SQLWrapper) =>
@@ -163,5 +165,7 @@ export const versionQuery = (description: string) =>
     .number()
     .int()
     .min(1)
+    // A Postgres integer: a larger version is none, and must not reach the database as an overflow.
+    .max(2_147_483_647)
     .optional()
     .meta({ param: { name: 'version', in: 'query' }, description })
