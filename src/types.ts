@@ -50,5 +50,7 @@ export type AppEnv = {
     scope: SessionScope
     /** Set by the admin credential (middleware/admin-auth.ts): the author of the token. */
     author: string
+    /** What an admin write adds to its audit line (an import: whether dry, whether pruning, its counts). */
+    auditDetails?: Record<string, unknown>
   }
 }

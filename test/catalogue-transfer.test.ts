@@ -1,6 +1,6 @@
 /** Moving a catalogue: export, import all or nothing, dry runs, prune, and the byte-for-byte round trip. */
 import { sql } from 'drizzle-orm'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { activities, attempts, skillStates, skills } from '../src/db/schema.ts'
 import {
   ADMIN_TOKEN,
@@ -89,6 +89,29 @@ describe('GET /v1/admin/catalogue/export', () => {
 })
 
 describe('POST /v1/admin/catalogue/import', () => {
+  it('logs an audit line that tells a dry run from a prune, with counts and never ids', async () => {
+    const document = JSON.parse(await exportText()) as { skills: unknown[] }
+    const logged = vi.spyOn(console, 'log').mockImplementation(() => {})
+    await json(await importDocument({ ...document, skills: [] }, '?dryRun=true&prune=true'), 200)
+    await json(await importDocument(document), 200)
+    const audits = logged.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('"admin write"'))
+      .map((line) => JSON.parse(line) as Record<string, { skills?: unknown } | boolean>)
+    logged.mockRestore()
+    expect(audits.map(({ dryRun, prune }) => ({ dryRun, prune }))).toEqual([
+      { dryRun: true, prune: true },
+      { dryRun: false, prune: false },
+    ])
+    const [dry] = audits
+    expect(dry?.deleted).toMatchObject({ skills: document.skills.length })
+    expect(audits[1]?.unchanged).toMatchObject({ skills: document.skills.length })
+    // Counts only: no id of the document's (the request's own id aside).
+    expect(JSON.stringify(audits.map(({ requestId: _, ...line }) => line))).not.toMatch(
+      /[0-9a-f]{8}-[0-9a-f]{4}-/,
+    )
+  })
+
   it('export → import into an empty database → export gives the same bytes', async () => {
     const exported = await exportText()
     await db.execute(sql`TRUNCATE skills CASCADE`)

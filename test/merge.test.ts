@@ -192,6 +192,24 @@ describe('signing in with merge: true', () => {
     })
   })
 
+  it('carries the device learner’s classes over to the merged learner', async () => {
+    const created = await send('POST', '/v1/admin/classes', { admin: true, body: { name: 'Year 4' } })
+    const year4 = await json<{ id: string; joinCode: string }>(created, 201)
+    const owner = await ownerWithPasskey()
+    const device = await newLearner()
+    await json(
+      await send('POST', '/v1/me/classes', { cookie: device.cookie, body: { code: year4.joinCode } }),
+      201,
+    )
+    const res = await signIn(copyOf(owner.phone), { cookie: device.cookie, merge: true })
+    await json(res, 200)
+    const mine = await json<{ items: { id: string }[] }>(
+      await send('GET', '/v1/me/classes', { cookie: cookieFrom(res) }),
+      200,
+    )
+    expect(mine.items.map((item) => item.id)).toEqual([year4.id])
+  })
+
   it('keeps one open attempt per activity: the older of two is abandoned', async () => {
     const owner = await ownerWithPasskey()
     const device = await newLearner()

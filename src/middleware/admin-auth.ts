@@ -65,6 +65,7 @@ function audit(c: Context<AppEnv>, author: string) {
       method: c.req.method,
       route: c.req.routePath,
       ids: c.req.param(),
+      ...c.get('auditDetails'),
       status: c.res.status,
     }),
   )

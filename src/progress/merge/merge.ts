@@ -14,7 +14,16 @@
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
 import { batchAssert } from '../../db/assert.ts'
 import type { Db } from '../../db/client.ts'
-import { activities, attempts, learners, passkeys, sessions, skillStates, units } from '../../db/schema.ts'
+import {
+  activities,
+  attempts,
+  classMembers,
+  learners,
+  passkeys,
+  sessions,
+  skillStates,
+  units,
+} from '../../db/schema.ts'
 import { type Replayed, replaySkill } from '../../mastery/replay.ts'
 import type { MasteryState } from '../../mastery/state.ts'
 import { IDLE_LIMIT, learnerIdOf, liveSession } from '../../session/learner.ts'
@@ -168,6 +177,11 @@ export function mergeStatements(db: Db, plan: MergePlan, deviceHash: string) {
             AND b.activity_id = a.activity_id AND b.status = 'in_progress'
             AND (b.started_at, b.id) > (a.started_at, a.id))`),
     attemptsMoved: db.update(attempts).set({ learnerId: targetId }).where(eq(attempts.learnerId, sourceId)),
+    // The classes the device's learner joined are the merged learner's too (kept from the earlier join).
+    classesMoved: db.execute(sql`
+      INSERT INTO ${classMembers} (class_id, learner_id, joined_at)
+      SELECT class_id, ${targetId}, joined_at FROM ${classMembers} WHERE learner_id = ${sourceId}
+      ON CONFLICT (class_id, learner_id) DO UPDATE SET joined_at = least(${classMembers.joinedAt}, excluded.joined_at)`),
     creditReplayed: creditRewrite(db, plan.credit),
     ...Object.fromEntries(
       plan.states.map(({ skillId, state, version }, i) => [

@@ -21,6 +21,15 @@ const flag = (name: string, description: string) =>
     .transform((value) => value === 'true')
     .meta({ param: { name, in: 'query' }, type: 'boolean', description })
 
+/** Each list of ids of an import's plan as its length. */
+const countsOf = (plan: Record<string, Record<string, unknown[] | number>>) =>
+  Object.fromEntries(
+    Object.entries(plan).map(([part, kinds]) => [
+      part,
+      Object.fromEntries(Object.entries(kinds).map(([kind, v]) => [kind, Array.isArray(v) ? v.length : v])),
+    ]),
+  )
+
 export const adminCatalogue = createRouter()
   .openapi(
     adminRoute({
@@ -69,15 +78,14 @@ export const adminCatalogue = createRouter()
       const { dryRun, prune } = c.req.valid('query')
       const incoming = c.req.valid('json')
       const imported = await importCatalogue(c.var.db, incoming, { dryRun, prune, author: c.var.author })
-      return c.json(
-        {
-          dryRun,
-          prune,
-          ...imported.plan,
-          pruneDestroys: imported.pruneDestroys,
-        },
-        200,
-        NO_STORE,
-      )
+      const result = { dryRun, prune, ...imported.plan, pruneDestroys: imported.pruneDestroys }
+      // The audit line tells a dry run from a prune, with how much it did (or would do): counts, not ids.
+      c.set('auditDetails', {
+        dryRun,
+        prune,
+        ...countsOf(imported.plan),
+        pruneDestroys: imported.pruneDestroys,
+      })
+      return c.json(result, 200, NO_STORE)
     },
   )
