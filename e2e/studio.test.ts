@@ -8,9 +8,9 @@ import type { Page } from 'playwright-core'
 import { describe, expect, inject, it } from 'vitest'
 import { connect } from '../scripts/lib/database.ts'
 import { ADMIN_TOKEN } from '../scripts/lib/stack.ts'
-import { seedSkills } from '../scripts/seed.ts'
+import { SEED_IDS, seedSkills } from '../scripts/seed.ts'
 import { consumeChanges } from '../src/analytics/aggregates.ts'
-import { snap, useChromium } from './browser.ts'
+import { answerArithmetic, snap, useChromium } from './browser.ts'
 
 const math = seedSkills[0] as (typeof seedSkills)[number]
 
@@ -121,24 +121,38 @@ describe('the studio', () => {
     await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
     await snap(page, 'studio-02-editor')
 
-    // A validation error points at the field.
+    // A validation error is said in words beside its field, which is marked and focused.
     await page
       .getByLabel('Content (JSON)')
-      .fill(JSON.stringify({ questions: [{ id: 'x', kind: 'numeric', prompt: 'p' }] }))
+      .fill(JSON.stringify({ passingScore: 2, questions: [{ id: 'x', kind: 'numeric', prompt: 'p' }] }))
     await page.getByRole('button', { name: 'Save activity' }).click()
-    await page.getByText('/content/questions/0/answer', { exact: false }).waitFor()
-    // …and the form marks that field and moves the focus to it.
+    await page.locator('.field-error').first().waitFor()
+    const passing = page.getByLabel('Passing score (0–1)')
+    await expect(passing.getAttribute('aria-invalid')).resolves.toBe('true')
+    const describedBy = (await passing.getAttribute('aria-describedby')) ?? ''
+    await expect(page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).resolves.toBe(
+      'Must be at most 1.',
+    )
     await expect(page.evaluate(() => document.activeElement?.getAttribute('data-pointer'))).resolves.toBe(
-      '/content/questions/0/answer',
+      '/content/passingScore',
     )
     await expect(page.getByLabel('Answer', { exact: true }).getAttribute('aria-invalid')).resolves.toBe(
       'true',
     )
+    // The summary by the button names fields by their labels, not by pointers.
+    const summary = page.locator('.actions .error').filter({ hasText: 'invalid' })
+    await expect(summary.textContent()).resolves.toContain('Passing score (0–1): Must be at most 1.')
+    await expect(summary.textContent()).resolves.not.toContain('#/content')
     await page.getByLabel('Content (JSON)').fill(JSON.stringify(content, null, 2))
     await page.getByRole('button', { name: 'Save activity' }).click()
     await page.getByRole('status').filter({ hasText: 'Activity saved.' }).waitFor()
     await page.getByRole('button', { name: 'Publish activity' }).click()
     await heading(page, /Shore quiz\s*Published/).waitFor()
+    await page.getByRole('status').filter({ hasText: 'Published: learners see it now.' }).waitFor()
+    // Where it is: Catalogue / its skill / its unit / the activity.
+    await expect(page.locator('.crumbs').textContent()).resolves.toBe(
+      'Catalogue / Tidal ecology / Rock pools / Shore quiz',
+    )
     const activityId = new URL(page.url()).hash.split('/')[2] as string
 
     // Back to the skill: reorder by keyboard, save in one request, publish the skill.
@@ -256,6 +270,54 @@ describe('the studio', () => {
     })
     expect(errors).toEqual([])
     await context.close()
+  })
+
+  it('a teacher’s class: created in the studio, joined on the learner page, shown by the class filter', async () => {
+    const teacher = await openPage()
+    await signIn(teacher.page)
+    await teacher.page.goto('/studio/#/classes')
+    await heading(teacher.page, 'Classes').waitFor()
+    await teacher.page.getByLabel('Class name').fill('Year 4 maths')
+    await teacher.page.getByRole('button', { name: 'Create class' }).click()
+    const card = teacher.page.locator('.card').filter({ hasText: 'Year 4 maths' })
+    const code = (await card.locator('code').textContent()) ?? ''
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/)
+
+    const learner = await openPage()
+    await learner.page.goto('/#/account')
+    await learner.page.getByRole('heading', { name: 'Your classes', level: 2 }).waitFor()
+    // A wrong code is said beside the field, which keeps what was typed.
+    await learner.page.getByLabel('Class code').fill('WRONG-CODE')
+    await learner.page.getByRole('button', { name: 'Join class' }).click()
+    await learner.page.locator('#class-code-error').filter({ hasText: /\w/ }).waitFor()
+    await expect(learner.page.getByLabel('Class code').getAttribute('aria-invalid')).resolves.toBe('true')
+    // Codes are read in any case, with a dash.
+    await learner.page.getByLabel('Class code').fill(`${code.slice(0, 4).toLowerCase()}-${code.slice(4)}`)
+    await learner.page.getByRole('button', { name: 'Join class' }).click()
+    await learner.page.getByRole('heading', { name: 'Year 4 maths', level: 3 }).waitFor()
+    await snap(learner.page, '40-joined-class')
+    await learner.page.goto(`/#/activities/${SEED_IDS.activities.addition}`)
+    await learner.page.getByRole('button', { name: 'Start activity' }).click()
+    await answerArithmetic(learner.page)
+    await learner.page.getByRole('button', { name: 'Submit answers' }).click()
+    await learner.page.getByRole('heading', { name: 'Passed', level: 2 }).waitFor()
+
+    await teacher.page.goto(`/studio/#/activities/${SEED_IDS.activities.addition}/analytics`)
+    await teacher.page.getByLabel('Learners').selectOption({ label: 'Year 4 maths' })
+    await teacher.page.getByText('This class, computed from its learners’ attempts now.').waitFor()
+    await expect(teacher.page.getByText(/^1 completed attempt on version \d+\.$/).isVisible()).resolves.toBe(
+      true,
+    )
+    // And leaving takes the learner out of it.
+    learner.page.once('dialog', (dialog) => void dialog.accept())
+    await learner.page.goto('/#/account')
+    await learner.page.getByRole('button', { name: 'Leave Year 4 maths' }).click()
+    await learner.page.getByText('You are in no class yet.').waitFor()
+    // The wrong code's 404 is the page's business (said beside the field), not an error.
+    const unexpected = learner.errors.filter((error) => !/status of 404 .*\/v1\/me\/classes\)$/.test(error))
+    expect([...teacher.errors, ...unexpected]).toEqual([])
+    await teacher.context.close()
+    await learner.context.close()
   })
 
   it('shows text from the database as text: markup in every field runs nothing', async () => {

@@ -2,6 +2,7 @@
  * `npm run db:migrate` and `npm run db:seed`, against DATABASE_URL or the local endpoint of `npm run dev`.
  * Prints what it did, never the connection string.
  */
+import './lib/node-version.ts'
 import { connect, resolveDatabaseConfig } from './lib/database.ts'
 import { migrate } from './lib/migrate.ts'
 import { seed } from './seed.ts'

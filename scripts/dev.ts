@@ -11,6 +11,7 @@
  *    as a passkey's site). Ctrl-C stops all of it.
  * A port already in use is one line saying which and how to move it, not a stack trace.
  */
+import './lib/node-version.ts'
 import { spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -29,7 +30,10 @@ import { seed } from './seed.ts'
 const started = performance.now()
 if (ensureDevVars()) console.log('Created .dev.vars from .dev.vars.example.')
 const vars = readDevVars()
-const endpoint = new URL(vars.NEON_LOCAL_ENDPOINT || 'http://127.0.0.1:4444/sql')
+// From the environment first, as PORT is, then .dev.vars.
+const endpoint = new URL(
+  process.env.NEON_LOCAL_ENDPOINT || vars.NEON_LOCAL_ENDPOINT || 'http://127.0.0.1:4444/sql',
+)
 const workerPort = Number(process.env.PORT ?? 8787)
 const postgresUrl = process.env.LOCAL_POSTGRES_URL
 const pgliteDir = '.local/pglite'
@@ -47,7 +51,7 @@ async function expectFree(port: number, howToMove: string) {
 }
 await expectFree(
   Number(endpoint.port),
-  `move the database endpoint by setting NEON_LOCAL_ENDPOINT=http://127.0.0.1:<port>/sql in .dev.vars`,
+  `move the database endpoint with NEON_LOCAL_ENDPOINT=http://127.0.0.1:<port>/sql npm run dev (or in .dev.vars)`,
 )
 await expectFree(workerPort, `move the Worker with PORT=<port> npm run dev`)
 

@@ -4,6 +4,7 @@
  * start-up CPU time of the bundle as `wrangler check startup` profiles it (median of three local
  * runs; the edge's CPUs differ). Fails when the gzip size is over SIZE_BUDGET_KIB. `.ci/run` runs it.
  */
+import './lib/node-version.ts'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

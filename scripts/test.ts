@@ -16,6 +16,7 @@
  * beside the workers suite is printed after it (all of it for one that failed). Any phase that fails
  * fails `npm test`; arguments (`npm test -- test/progress.test.ts`) go to both vitest runs.
  */
+import './lib/node-version.ts'
 import { spawn } from 'node:child_process'
 import { setPriority } from 'node:os'
 

@@ -93,7 +93,7 @@ const descriptions: Record<number, string> = {
   413: 'Body too large',
   415: 'Body is not application/json',
   422: 'Unprocessable content',
-  429: 'Too many requests; see Retry-After',
+  429: 'Too many requests; see Retry-After. Learner limits count per device (per session): keying them on the learner would cost a round trip before every limit.',
   500: 'Unexpected error, or a misconfigured deployment',
   503: 'Database unavailable (a write may or may not have been applied: see `resource`); see Retry-After',
 }

@@ -68,4 +68,6 @@ export const formatDate = (iso: string) =>
 export const formatDateTime = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
-export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`
+/** "1 unit", "4 units", "4 activities": a count with its noun. */
+export const plural = (count: number, noun: string) =>
+  `${count} ${count === 1 ? noun : `${noun.replace(/([^aeiou])y$/, '$1ie')}s`}`

@@ -40,7 +40,8 @@ async function withCredential(view: View, params: string[]) {
 
 let rendering = 0
 export async function render({ focus }: { focus: boolean }) {
-  const path = location.hash.startsWith('#/') ? location.hash.slice(1) : '/'
+  // A view's options ride after "?" (a dashboard's ?class=…): they choose what it shows, not which view.
+  const path = location.hash.startsWith('#/') ? (location.hash.slice(1).split('?')[0] ?? '/') : '/'
   const match = routes.map(([pattern, view]) => [pattern.exec(path), view] as const).find(([m]) => m)
   const current = ++rendering
   main().setAttribute('aria-busy', 'true')

@@ -6,8 +6,9 @@ import type { AppEnv } from '../types.ts'
  * The interactive API reference (Scalar). Its script is a static asset of this Worker
  * (public/docs/scalar.js, copied from @scalar/api-reference by `npm install`), not a CDN: the page
  * works offline and tells no third party who reads the docs (its default web fonts, from Scalar's
- * servers, are turned off). Its configuration is a JSON data block, which browsers do not execute,
- * so the page's CSP allows no inline script.
+ * servers, are turned off, and so are its buttons that only work on Scalar's hosted service: Ask
+ * AI, MCP, the developer toolbar with Deploy). Its configuration is a JSON data block, which browsers
+ * do not execute, so the page's CSP allows no inline script.
  */
 const page = `<!doctype html>
 <html lang="en">
@@ -18,7 +19,7 @@ const page = `<!doctype html>
   </head>
   <body>
     <script id="api-reference" type="application/json" data-url="/openapi.json"
-      data-configuration='{"withDefaultFonts":false}'></script>
+      data-configuration='{"withDefaultFonts":false,"defaultOpenAllTags":true,"agent":{"disabled":true},"mcp":{"disabled":true},"showDeveloperTools":"never"}'></script>
     <script src="/docs/scalar.js"></script>
   </body>
 </html>`

@@ -29,3 +29,11 @@ describe('scripts run directly by npm', () => {
     expect(statSync('public/openapi.json').mtimeMs).toBeGreaterThanOrEqual(before - 1000)
   })
 })
+
+describe('the static assets’ headers (public/_headers)', () => {
+  it('send HSTS on every asset, as the Worker’s routes do', () => {
+    const rules = readFileSync('public/_headers', 'utf8')
+    const everything = /^\/\*\n((?: {2}.*\n)+)/m.exec(rules)?.[1] ?? ''
+    expect(everything).toContain('  Strict-Transport-Security: max-age=15552000; includeSubDomains\n')
+  })
+})

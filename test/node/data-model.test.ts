@@ -12,6 +12,18 @@ describe('docs/data-model.md', () => {
     expect(text).toContain('unique index attempts_one_open_per_activity (partial)')
   })
 
+  it('lists every table of the schema, analytics included', async () => {
+    const { getTableName, is } = await import('drizzle-orm')
+    const { PgTable } = await import('drizzle-orm/pg-core')
+    const modules = [await import('../../src/db/schema.ts'), await import('../../src/db/analytics-schema.ts')]
+    const tables = modules.flatMap((module) =>
+      Object.values(module).flatMap((value) => (is(value, PgTable) ? [getTableName(value)] : [])),
+    )
+    expect(tables.length).toBeGreaterThan(20)
+    const listed = new Set([...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((match) => match[1]))
+    expect(tables.filter((table) => !listed.has(table))).toEqual([])
+  })
+
   it('shows examples/data-model.ts as it is (compiled and run by the workers suite)', () => {
     expect(text).toContain(`\`\`\`ts\n${readFileSync('examples/data-model.ts', 'utf8')}\`\`\``)
   })

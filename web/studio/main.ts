@@ -3,7 +3,7 @@
  * dashboards, classes, and moving a catalogue. A static page like the learner page, on the admin
  * API; without a valid token it shows only the sign-in form.
  */
-import { configureRouter, render, route } from '../router.ts'
+import { announce, configureRouter, render, route } from '../router.ts'
 import { token } from './api.ts'
 import { activityAnalyticsView, skillAnalyticsView } from './views/analytics.ts'
 import { catalogueView } from './views/catalogue.ts'
@@ -39,6 +39,12 @@ async function boot() {
     location.reload()
   })
   await render({ focus: false })
+  // What an action that reloads the page (publishing) has to say, said once the page is back.
+  const pending = sessionStorage.getItem('studio:announce')
+  if (pending) {
+    sessionStorage.removeItem('studio:announce')
+    announce(pending)
+  }
   window.addEventListener('hashchange', () => {
     if (location.hash.startsWith('#/') || location.hash === '') void render({ focus: true })
   })

@@ -275,7 +275,12 @@ function submittedFrom({ snapshot }: Replay): Submitted {
     passed: snapshot.passed === true,
     // Stored under the response's name for it.
     rating: (snapshot.review ?? null) as RatingName | null,
-    knowledge: (snapshot.knowledge ?? []) as Decision['knowledge'],
+    // Rebuilt key by key: jsonb stored them in its own order, and a replay answers the first bytes.
+    knowledge: ((snapshot.knowledge ?? []) as Decision['knowledge']).map(({ unitId, before, after }) => ({
+      unitId,
+      before,
+      after,
+    })),
     pInit: Number(snapshot.pInit),
     replayed: true,
     path: 'replayed',

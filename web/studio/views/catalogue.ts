@@ -24,8 +24,26 @@ export function field(
   )
 }
 
+/** The skills as cards: drawn again after an import, so what it created shows at once. */
+function skillCards(catalogue: CatalogueDocument) {
+  return catalogue.skills.map((skill) => {
+    const activities = skill.units.reduce((sum, unit) => sum + unit.activities.length, 0)
+    return h(
+      'li',
+      { class: 'card' },
+      h('h2', {}, h('a', { href: `#/skills/${skill.id}` }, skill.name), ' ', statusBadge(skill.status)),
+      h(
+        'p',
+        { class: 'meta' },
+        `Level ${skill.level} · ${plural(skill.units.length, 'unit')} · ${plural(activities, 'activity')}`,
+      ),
+    )
+  })
+}
+
 export async function catalogueView() {
   const catalogue = await readCatalogue()
+  const skills = h('ul', { class: 'cards', 'aria-label': 'Skills' }, skillCards(catalogue))
   const form = h(
     'form',
     { class: 'inline-form', 'aria-labelledby': 'new-skill' },
@@ -45,33 +63,30 @@ export async function catalogueView() {
     title: 'Catalogue',
     content: [
       h('h1', {}, 'Catalogue'),
-      h(
-        'ul',
-        { class: 'cards' },
-        catalogue.skills.map((skill) => {
-          const activities = skill.units.reduce((sum, unit) => sum + unit.activities.length, 0)
-          return h(
-            'li',
-            { class: 'card' },
-            h('h2', {}, h('a', { href: `#/skills/${skill.id}` }, skill.name), ' ', statusBadge(skill.status)),
-            h(
-              'p',
-              { class: 'meta' },
-              `Level ${skill.level} · ${plural(skill.units.length, 'unit')} · ${plural(activities, 'activity')}`,
-            ),
-          )
-        }),
-      ),
+      skills,
       h('h2', { id: 'new-skill' }, 'New skill'),
       form,
       create,
-      transferSection(),
+      transferSection(async () => skills.replaceChildren(...skillCards(await readCatalogue()))),
     ],
   }
 }
 
-/** Export, and import with a dry run first: the report says what would change before anything does. */
-function transferSection() {
+/** What an import report counts, in words: "3 skills", "1 prerequisite", "2 skill states". */
+const NOUNS: Record<string, string> = {
+  skills: 'skill',
+  units: 'unit',
+  activities: 'activity',
+  prerequisites: 'prerequisite',
+  attempts: 'attempt',
+  skillStates: 'skill state',
+}
+
+/**
+ * Export, and import with a dry run first: the report says what would change before anything does.
+ * After an import, `imported` draws the skills again.
+ */
+function transferSection(imported: () => Promise<unknown>) {
   const file = h('input', { id: 'import-file', type: 'file', accept: 'application/json,.json' })
   const prune = h('input', { id: 'import-prune', type: 'checkbox' })
   const report = h('div', { class: 'report', 'aria-live': 'polite' })
@@ -97,7 +112,7 @@ function transferSection() {
         {},
         `${what}: `,
         Object.entries(counts)
-          .map(([kind, value]) => `${Array.isArray(value) ? value.length : value} ${kind}`)
+          .map(([kind, value]) => plural(Array.isArray(value) ? value.length : value, NOUNS[kind] ?? kind))
           .join(', '),
       )
     report.replaceChildren(
@@ -113,6 +128,7 @@ function transferSection() {
         line('Learners’ data a prune destroys', result.pruneDestroys),
       ),
     )
+    if (!dryRun) await imported()
   }
   return h(
     'section',

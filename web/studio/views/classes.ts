@@ -22,7 +22,8 @@ export async function classesView() {
       h(
         'p',
         {},
-        'Learners join a class with its code (in the learner page’s account, or POST /v1/me/classes). They stay anonymous to it.',
+        'Give learners the join code: they join on the learner page, under Your account → Your classes. ' +
+          'They stay anonymous to the class, and every dashboard can show one class.',
       ),
       h(
         'ul',

@@ -6,12 +6,24 @@
 import { action } from '../../action.ts'
 import { h, statusBadge } from '../../dom.ts'
 import { admin, download, read } from '../api.ts'
-import { field } from './catalogue.ts'
+import { field, readCatalogue } from './catalogue.ts'
 import { activityActions, TYPES } from './editor/actions.ts'
 import { contentEditor } from './editor/content-editor.ts'
 
+/** Where an activity sits, for the breadcrumbs: its skill and unit, drafts included. */
+async function placeOf(activityId: string) {
+  const catalogue = await readCatalogue()
+  for (const skill of catalogue.skills)
+    for (const unit of skill.units)
+      if (unit.activities.some((a) => a.id === activityId)) return { skill, unit }
+  return null
+}
+
 export async function activityEditorView([activityId = '']: string[]) {
-  const activity = await read(admin.activities[':activityId'].$get({ param: { activityId } }))
+  const [activity, place] = await Promise.all([
+    read(admin.activities[':activityId'].$get({ param: { activityId } })),
+    placeOf(activityId),
+  ])
   const type = h(
     'select',
     { id: 'field-type', name: 'type' },
@@ -30,7 +42,17 @@ export async function activityEditorView([activityId = '']: string[]) {
   return {
     title: activity.name,
     content: [
-      h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Catalogue'), ' / ', activity.name),
+      h(
+        'p',
+        { class: 'crumbs' },
+        h('a', { href: '#/' }, 'Catalogue'),
+        place && [
+          ' / ',
+          h('a', { href: `#/skills/${place.skill.id}` }, place.skill.name),
+          ` / ${place.unit.name}`,
+        ],
+        ` / ${activity.name}`,
+      ),
       h('h1', {}, activity.name, ' ', statusBadge(activity.status)),
       h(
         'p',

@@ -1,5 +1,5 @@
 /** What an author does with an activity: save it (errors put on their fields), publish it, delete it. */
-import { action, invalidFields, UserError } from '../../../action.ts'
+import { action, markFields, UserError } from '../../../action.ts'
 import { announce } from '../../../router.ts'
 import { admin, read } from '../../api.ts'
 import { confirmDelete } from '../skill/settings.ts'
@@ -12,17 +12,6 @@ type Editing = {
   form: HTMLFormElement
   /** The content as JSON, which the form keeps current. */
   json: HTMLTextAreaElement
-}
-
-/** The API's validation errors, put on their fields: marked invalid, the first one focused. */
-function markInvalid(failure: unknown) {
-  for (const control of document.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid')
-  const pointers = invalidFields(failure).flatMap((error) => error.pointer ?? [])
-  const controls = pointers.flatMap((pointer) => [
-    ...document.querySelectorAll<HTMLElement>(`[data-pointer="${CSS.escape(pointer.replace(/^#/, ''))}"]`),
-  ])
-  for (const control of controls) control.setAttribute('aria-invalid', 'true')
-  controls[0]?.focus()
 }
 
 export function activityActions({ activity, form, json }: Editing) {
@@ -48,10 +37,10 @@ export function activityActions({ activity, form, json }: Editing) {
         }),
       )
     } catch (failure) {
-      markInvalid(failure)
+      markFields(failure)
       throw failure
     }
-    markInvalid(null)
+    markFields(null)
     announce('Activity saved.')
   })
   const publish = action(
@@ -59,6 +48,13 @@ export function activityActions({ activity, form, json }: Editing) {
     async () => {
       const status = activity.status === 'draft' ? 'published' : 'draft'
       await read(admin.activities[':activityId'].$patch({ param: { activityId }, json: { status } }))
+      // Said after the reload, where the badge shows it too: "Published: learners see it now."
+      sessionStorage.setItem(
+        'studio:announce',
+        status === 'published'
+          ? 'Published: learners see it now.'
+          : 'Back to draft: learners no longer see it.',
+      )
       location.reload()
     },
     'secondary',
