@@ -49,6 +49,7 @@ const workers = {
           LEARNER_LIMITER: { namespace_id: '1003', simple: { limit: 200, period: 60 } },
           ADMIN_AUTH_LIMITER: { namespace_id: '1004', simple: { limit: 5, period: 60 } },
           PASSKEY_LIMITER: { namespace_id: '1005', simple: { limit: 20, period: 60 } },
+          SEARCH_LIMITER: { namespace_id: '1006', simple: { limit: 10, period: 60 } },
         },
       },
     })),

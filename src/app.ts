@@ -3,6 +3,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { notFound, onError } from './errors.ts'
 import { database } from './middleware/db.ts'
 import { httpsOnly } from './middleware/https.ts'
+import { methodNotAllowed } from './middleware/method-not-allowed.ts'
 import { corsForAllowlist } from './middleware/origin.ts'
 import { requestLog } from './middleware/request-log.ts'
 import { createRouter } from './router.ts'
@@ -44,6 +45,8 @@ export function createApp() {
   app.use(requestId())
   app.use(requestLog)
   app.use(httpsOnly)
+  // The routes are registered below; the middleware reads them at the first request.
+  app.use(methodNotAllowed(() => app.routes))
   // JSON responses load nothing and are framed nowhere; a route with a page of its own (/docs) sets its own CSP.
   app.use(
     secureHeaders({

@@ -8,6 +8,26 @@ import { grade } from '../src/grading/grade.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { ADMIN_TOKEN, api, countRoundTrips, expectProblem, newLearner, send, testDb } from './helpers.ts'
 
+describe('a known path asked with another method', () => {
+  it('answers 405 with Allow, before credentials or bodies are looked at', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/v1/skills', 'GET, HEAD'],
+      ['POST', '/v1/me', 'DELETE, GET, HEAD, PATCH'],
+      ['DELETE', '/v1/me/passkeys/options', 'POST'],
+      ['GET', `/v1/attempts/${crypto.randomUUID()}/submit`, 'POST'],
+    ] as const) {
+      const { result, roundTrips } = await countRoundTrips(() => send(method, path))
+      const problem = await expectProblem(result, 405)
+      expect(result.headers.get('allow'), `${method} ${path}`).toBe(allow)
+      expect(problem.detail).toContain(allow)
+      expect(roundTrips).toBe(0)
+    }
+    // An unknown path is still a 404, and a method a path takes still reaches its route.
+    await expectProblem(await send('PUT', '/v1/nothing-here'), 404)
+    expect((await send('GET', '/v1/skills')).status).toBe(200)
+  })
+})
+
 describe('inputs refused before they reach PostgreSQL', () => {
   it('a content version past a Postgres integer is a 400 on stats, analytics and the CSV', async () => {
     const db = testDb()
@@ -51,6 +71,18 @@ describe('inputs refused before they reach PostgreSQL', () => {
       { pointer: '#/metadata/x', detail: 'must be a finite number' },
     ])
     expect(roundTrips).toBe(0)
+  })
+
+  it('accepts every UUID that `format: uuid` promises (any 8-4-4-4-12 hex), in paths, queries and bodies', async () => {
+    const nil = '00000000-0000-0000-0000-000000000001' // not an RFC 9562 variant
+    await expectProblem(await send('GET', `/v1/activities/${nil}`), 404)
+    const { cookie } = await newLearner()
+    expect((await send('GET', `/v1/me/attempts?activityId=${nil}`, { cookie })).status).toBe(200)
+    const unit = await send('POST', '/v1/admin/units', {
+      admin: true,
+      body: { skillId: nil, name: 'Orphan' },
+    })
+    expect(unit.status).not.toBe(400) // a skill that does not exist, not a malformed id
   })
 
   it('an answer key naming a choice twice is refused, and a stored one still needs every other choice', async () => {

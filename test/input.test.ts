@@ -140,15 +140,18 @@ describe('arrays', () => {
 })
 
 describe('methods', () => {
-  it('a wrong method on a known path is a 404 problem (decided: no 405, the route table has no per-path method list)', async () => {
-    for (const [method, path] of [
-      ['PUT', '/v1/skills'],
-      ['DELETE', '/v1/skills'],
-      ['PATCH', '/v1/session'],
-    ]) {
-      const problem = await expectProblem(await api(path as string, { method }), 404)
-      expect(problem.detail).toBe(`No route for ${method} ${path}.`)
+  it('a wrong method on a known path is a 405 problem with Allow; an unknown path a 404', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/v1/skills', 'GET, HEAD'],
+      ['DELETE', '/v1/skills', 'GET, HEAD'],
+      ['PATCH', '/v1/session', 'DELETE, POST'],
+    ] as const) {
+      const res = await api(path, { method })
+      expect((await expectProblem(res, 405)).detail).toBe(`${path} takes ${allow}.`)
+      expect(res.headers.get('allow')).toBe(allow)
     }
+    const problem = await expectProblem(await api('/v1/skillz', { method: 'PUT' }), 404)
+    expect(problem.detail).toBe('No route for PUT /v1/skillz.')
   })
 })
 

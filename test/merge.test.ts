@@ -106,12 +106,19 @@ describe('signing in with merge: true', () => {
     const ownerBefore = await stateOf(owner.id, SKILL.math)
     const deviceBefore = await stateOf(device.id, SKILL.math)
 
-    expect((await signInOptions(device.cookie)).merge).toEqual({
+    const preview = (await signInOptions(device.cookie)).merge
+    expect(preview).toEqual({
       allowed: true,
       reason: null,
       attempts: 3,
       skills: 2,
+      lastActivityAt: expect.any(String),
     })
+    // The device's latest attempt: what the page judges "recent" by.
+    const latest = (await attemptsOf(device.id))
+      .map((a) => Math.max(a.startedAt.getTime(), a.completedAt?.getTime() ?? 0))
+      .reduce((a, b) => Math.max(a, b))
+    expect(Date.parse((preview as { lastActivityAt: string }).lastActivityAt)).toBe(latest)
     const res = await signIn(copyOf(owner.phone), { cookie: device.cookie, merge: true })
     const body = await json<{ learner: { id: string }; merged: unknown }>(res.clone(), 200)
     expect(body).toEqual({
@@ -249,6 +256,7 @@ describe('signing in with merge: true', () => {
       reason: 'has_passkey',
       attempts: 1,
       skills: 1,
+      lastActivityAt: expect.any(String),
     })
     const refused = await expectProblem(
       await signIn(copyOf(owner.phone), { cookie: device.cookie, merge: true }),

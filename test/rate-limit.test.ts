@@ -1,7 +1,7 @@
 /**
  * Rate limits through Miniflare's emulation of the Rate Limiting binding (limits in vitest.config.ts:
- * 50 progress writes and 200 other learner requests per learner, 30 session creations and 5 wrong
- * admin tokens per address, per 60 s). The emulation counts in fixed windows, so a test may straddle
+ * 50 progress writes and 200 other learner requests per learner, 30 session creations, 10 searches
+ * and 5 wrong admin tokens per address, per 60 s). The emulation counts in fixed windows, so a test may straddle
  * a window boundary: it sends until the first 429 and allows for one reset.
  */
 import type { env } from 'cloudflare:workers'
@@ -79,6 +79,19 @@ describe('session creation, per client address', () => {
     const { sent, res } = await untilLimited(() => post('192.0.2.66', cookie), 61)
     expect(sent).toBeGreaterThanOrEqual(31)
     await expectProblem(res, 429)
+  })
+})
+
+describe('searches that reach the database, per client address', () => {
+  it('are limited per cf-connecting-ip (10 a minute here), each address on its own', async () => {
+    const search = (ip: string, n: number) =>
+      api(`/v1/search?q=${encodeURIComponent(`unique query ${n}`)}`, { headers: { 'cf-connecting-ip': ip } })
+    let n = 0
+    const { sent, res } = await untilLimited(() => search('203.0.113.9', n++), 21)
+    expect(sent).toBeGreaterThanOrEqual(11)
+    expect((await expectProblem(res, 429)).detail).toBe('Too many requests; slow down.')
+    expect(res.headers.get('retry-after')).toBe('60')
+    expect((await search('198.51.100.9', n++)).status).toBe(200)
   })
 })
 

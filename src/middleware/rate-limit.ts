@@ -1,7 +1,8 @@
 /**
  * Rate limits with the Workers Rate Limiting binding, declared by the routes they guard
  * (src/routes/define.ts): progress writes and everything else a learner does, per learner; session
- * creations, passkey sign-ins (and their options) and wrong admin tokens, per client address. Over
+ * creations, passkey sign-ins (and their options), searches the edge cache does not answer and wrong
+ * admin tokens, per client address. Over
  * the limit: a 429 problem with Retry-After (the binding's period). The binding is approximate and
  * per location by design; if it fails, the request goes through (fail open: a broken brake must not
  * take the API down) and one line is logged.
@@ -17,6 +18,7 @@ type Limiter =
   | 'SESSION_LIMITER'
   | 'ADMIN_AUTH_LIMITER'
   | 'PASSKEY_LIMITER'
+  | 'SEARCH_LIMITER'
 
 /** The period of every limiter in wrangler.toml, in seconds. */
 export const PERIOD_SECONDS = 60
@@ -65,6 +67,15 @@ export const limitLearner = perLearner('LEARNER_LIMITER')
 /** Passkey sign-in and its options, keyed by the client address (the caller may have no session). */
 export const limitPasskeySignIn = createMiddleware<AppEnv>(async function rateLimit(c, next) {
   await enforceLimit(c, 'PASSKEY_LIMITER', clientAddress(c))
+  await next()
+})
+
+/**
+ * Searches that reach the database (the edge cache answers the rest), keyed by the client address:
+ * a stream of unique queries must not slow every other learner's requests down.
+ */
+export const limitSearch = createMiddleware<AppEnv>(async function rateLimit(c, next) {
+  await enforceLimit(c, 'SEARCH_LIMITER', clientAddress(c))
   await next()
 })
 

@@ -31,7 +31,7 @@ import {
 } from '../schemas/common.ts'
 import { catalogueRoute } from './define.ts'
 
-const SkillCursor = z.tuple([wellFormedText, z.uuid()])
+const SkillCursor = z.tuple([wellFormedText, z.guid()])
 
 export const catalogue = createRouter()
   .openapi(

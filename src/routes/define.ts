@@ -76,20 +76,22 @@ export const databaseRoute = <P extends string, R extends Definition<P>>(route: 
 
 /**
  * The public catalogue: no credential, no cookie read; a 200 is kept at the edge under `cacheKey`,
- * with an ETag, and `If-None-Match` is answered 304.
+ * with an ETag, and `If-None-Match` is answered 304. `limit`, when given, counts the requests the
+ * cache did not answer (those that reach the database) against a rate limit (429).
  */
 export const catalogueRoute = <P extends string, R extends Definition<P>>(
   route: R,
   cacheKey: CacheKeyOf,
   options?: CacheOptions,
+  limit?: MiddlewareHandler<AppEnv>,
 ) =>
   createRoute({
     ...route,
     responses: {
-      ...responses(route, SERVER, ['ETag', 'X-Cache']),
+      ...responses(route, [...(limit ? [429] : []), ...SERVER], ['ETag', 'X-Cache']),
       304: emptyResponse('Not modified: the If-None-Match ETag is current', ['ETag']),
     },
-    middleware: [edgeCache(cacheKey, options)],
+    middleware: [edgeCache(cacheKey, options), ...(limit ? [limit] : [])],
   })
 
 /**

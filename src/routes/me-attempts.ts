@@ -20,7 +20,7 @@ import { learnerScope } from '../session/middleware.ts'
 import { learnerRoute } from './define.ts'
 
 /** Attempts page through by (started_at, id), newest first; the cursor keeps microseconds. */
-const AttemptCursor = z.tuple([CursorTimestamp, z.uuid()])
+const AttemptCursor = z.tuple([CursorTimestamp, z.guid()])
 
 export const meAttempts = createRouter()
   .openapi(
@@ -32,7 +32,7 @@ export const meAttempts = createRouter()
       request: {
         query: z.object({
           activityId: z
-            .uuid()
+            .guid()
             .optional()
             .meta({ param: { name: 'activityId', in: 'query' } }),
           status: AttemptStatus.optional().meta({ param: { name: 'status', in: 'query' } }),

@@ -20,11 +20,11 @@ const NextStepSchema = z
     }),
     skill: SkillRefSchema,
     unit: z.object({
-      id: z.uuid(),
+      id: z.guid(),
       name: z.string(),
       knowledge: z.number().meta({ description: 'P(L) of the unit now (the prior if never practised).' }),
     }),
-    activity: z.object({ id: z.uuid(), name: z.string(), type: ActivityType }).meta({
+    activity: z.object({ id: z.guid(), name: z.string(), type: ActivityType }).meta({
       description: 'The unit’s first activity not passed yet (its first activity when all are passed).',
     }),
     dueAt: Timestamp.nullable().meta({ description: 'When the review fell due (`review_due` only).' }),

@@ -14,13 +14,13 @@ import { learnerRoute } from './define.ts'
 
 const ReviewItem = z
   .object({
-    skillId: z.uuid(),
+    skillId: z.guid(),
     name: z.string(),
     dueAt: Timestamp,
     masteryScore: z.number(),
     suggestedActivities: z.array(
       z.object({
-        id: z.uuid(),
+        id: z.guid(),
         name: z.string(),
         type: ActivityType,
         lastAttemptedAt: Timestamp.nullable(),

@@ -9,6 +9,7 @@ import * as z from 'zod'
 import { catalogueKeys } from '../catalogue/edge-cache.ts'
 import { searchCatalogue } from '../catalogue/search.ts'
 import { publicFor } from '../http/cache-control.ts'
+import { limitSearch } from '../middleware/rate-limit.ts'
 import { jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { limitOf, wellFormedText } from '../schemas/common.ts'
@@ -38,10 +39,10 @@ const SearchQuery = z.object({
 const SearchHit = z
   .object({
     kind: z.enum(['skill', 'unit', 'activity']),
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
-    skillId: z.uuid(),
-    unitId: z.uuid().nullable().meta({ description: 'The unit (itself, for a unit); null for a skill.' }),
+    skillId: z.guid(),
+    unitId: z.guid().nullable().meta({ description: 'The unit (itself, for a unit); null for a skill.' }),
     match: z.enum(['text', 'similar_name']).meta({
       description:
         '`text`: the words were found (ranked first). `similar_name`: the name is close to the query.',
@@ -72,7 +73,8 @@ export const search = createRouter().openapi(
       description:
         'Full-text matches in names, descriptions and instructions (never answer keys), ranked, names above the ' +
         'rest; then names similar to the query, for typos. One round trip; kept at the edge for ' +
-        `${SEARCH_TTL_SECONDS} s, so results can lag a catalogue edit by that long.`,
+        `${SEARCH_TTL_SECONDS} s, so results can lag a catalogue edit by that long. Searches the edge cache does ` +
+        'not answer are limited per client address (429).',
       request: { query: SearchQuery },
       responses: {
         200: jsonResponse(z.object({ items: z.array(SearchHit) }), 'Best first'),
@@ -81,6 +83,8 @@ export const search = createRouter().openapi(
     },
     searchKey,
     { byQuery: true, maxTtlSeconds: SEARCH_TTL_SECONDS },
+    // A unique q always misses the cache: searches that reach the database are limited per address.
+    limitSearch,
   ),
   async function searchEverything(c) {
     const { q, limit } = c.req.valid('query')

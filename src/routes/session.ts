@@ -23,8 +23,9 @@ export const session = createRouter()
         'again). Otherwise a new learner and a new session: 201 and `Set-Cookie`. A cookie that does not verify, or ' +
         'whose learner is gone, never names the new session: its id is always fresh. Only creations count against ' +
         'the per-address limit (429): resuming never does, so a class behind one address resumes freely. To resume ' +
-        'without ever creating, read `GET /v1/me`, which also re-issues the cookie (at most daily). One round trip; ' +
-        'two when a signed cookie names a session that is gone.',
+        'without ever creating, read `GET /v1/me`, which also re-issues the cookie (at most daily). The request ' +
+        'takes no body: whatever is sent (even malformed JSON) is not read. One round trip; two when a signed ' +
+        'cookie names a session that is gone.',
       responses: {
         200: jsonResponse(LearnerSchema, 'The current learner; the cookie is re-issued'),
         201: jsonResponse(LearnerSchema, 'A new learner; the session cookie is set'),

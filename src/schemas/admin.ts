@@ -11,7 +11,7 @@ import { BktOverrides } from '../mastery/bkt.ts'
 import { ActivityType } from './catalogue.ts'
 import { MetadataInput } from './common.ts'
 
-export const id = z.uuid().transform((value) => value.toLowerCase())
+export const id = z.guid().transform((value) => value.toLowerCase())
 const order = z.int().min(0).max(100_000)
 const level = z.int().min(1).max(10)
 const description = text(2000).nullable()

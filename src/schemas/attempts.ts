@@ -78,8 +78,8 @@ const QuestionFeedbackSchema = z
 
 export const AttemptSchema = z
   .object({
-    id: z.uuid(),
-    activityId: z.uuid(),
+    id: z.guid(),
+    activityId: z.guid(),
     status: AttemptStatus,
     contentVersion: z.int().meta({ description: 'The activity’s content version it is graded against.' }),
     score: z.int().nullable(),

@@ -120,9 +120,9 @@ export const CatalogueDocumentSchema = z
 
 const counts = z.object({ skills: z.int(), units: z.int(), activities: z.int(), prerequisites: z.int() })
 const ids = z.object({
-  skills: z.array(z.uuid()),
-  units: z.array(z.uuid()),
-  activities: z.array(z.uuid()),
+  skills: z.array(z.guid()),
+  units: z.array(z.guid()),
+  activities: z.array(z.guid()),
   prerequisites: z.int().meta({ description: 'How many edges.' }),
 })
 

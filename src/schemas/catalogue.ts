@@ -11,7 +11,7 @@ export const ActivityType = z.enum(activityType.enumValues)
 
 export const SkillSchema = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     description: z.string().nullable(),
     level: z.int(),
@@ -23,8 +23,8 @@ export const SkillSchema = z
 
 export const UnitSchema = z
   .object({
-    id: z.uuid(),
-    skillId: z.uuid(),
+    id: z.guid(),
+    skillId: z.guid(),
     name: z.string(),
     description: z.string().nullable(),
     order: z.int(),
@@ -36,17 +36,17 @@ export const UnitSchema = z
 
 /** A skill named from another's: a prerequisite, a recommendation. */
 export const SkillRefSchema = z
-  .object({ id: z.uuid(), name: z.string(), level: z.int() })
+  .object({ id: z.guid(), name: z.string(), level: z.int() })
   .meta({ id: 'SkillRef' })
 
 export const SkillPrerequisitesSchema = z
-  .object({ skillId: z.uuid(), prerequisites: z.array(SkillRefSchema) })
+  .object({ skillId: z.guid(), prerequisites: z.array(SkillRefSchema) })
   .meta({ id: 'SkillPrerequisites' })
 
 const ActivitySummarySchema = z
   .object({
-    id: z.uuid(),
-    unitId: z.uuid(),
+    id: z.guid(),
+    unitId: z.guid(),
     name: z.string(),
     description: z.string().nullable(),
     type: ActivityType,
@@ -58,7 +58,7 @@ const ActivitySummarySchema = z
 const activityDetails = { metadata: Metadata, createdAt: Timestamp, updatedAt: Timestamp }
 
 /** Where an activity sits, by name: what a page needs for its breadcrumbs without two more requests. */
-const Place = z.object({ id: z.uuid(), name: z.string() })
+const Place = z.object({ id: z.guid(), name: z.string() })
 
 export const ActivitySchema = ActivitySummarySchema.extend({
   content: LearnerContent,

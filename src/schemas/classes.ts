@@ -9,7 +9,7 @@ export const CreateClassSchema = z
 
 export const AdminClassSchema = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     joinCode: z
       .string()
@@ -34,5 +34,5 @@ export const JoinClassSchema = z
   .meta({ id: 'JoinClass' })
 
 export const MyClassSchema = z
-  .object({ id: z.uuid(), name: z.string(), joinedAt: Timestamp })
+  .object({ id: z.guid(), name: z.string(), joinedAt: Timestamp })
   .meta({ id: 'MyClass', description: 'A class this learner joined. The class sees counts, never who.' })

@@ -8,10 +8,11 @@ import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
 export const uuidParam = <K extends string>(name: K) =>
   z.object({
     [name]: z
-      .uuid({ message: 'must be a UUID' })
+      // guid, not uuid: any 8-4-4-4-12 hex, as `format: uuid` promises, not only RFC 9562 variants.
+      .guid({ message: 'must be a UUID' })
       .transform((value) => value.toLowerCase())
       .meta({ param: { name, in: 'path' }, example: '00000000-0000-4000-8000-000000000001' }),
-  } as Record<K, z.ZodPipe<z.ZodUUID, z.ZodTransform<string, string>>>)
+  } as Record<K, z.ZodPipe<z.ZodGUID, z.ZodTransform<string, string>>>)
 
 export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-25T10:00:00.000Z' })
 

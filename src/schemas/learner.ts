@@ -4,7 +4,7 @@ import { Timestamp } from './common.ts'
 
 export const LearnerSchema = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     displayName: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
     createdAt: Timestamp,

@@ -69,6 +69,12 @@ const MergePreview = z
       .meta({ description: 'Why merging is not allowed; null when it is.' }),
     attempts: z.int().meta({ description: 'Attempts merging would bring over.' }),
     skills: z.int().meta({ description: 'Skills with progress merging would bring over.' }),
+    lastActivityAt: Timestamp.nullable().meta({
+      description:
+        'When this device’s learner last started or completed an attempt; null without attempts. On a shared ' +
+        'computer, old progress is likely someone else’s: the learner page offers to merge only recent progress ' +
+        'by default.',
+    }),
   })
   .meta({ id: 'MergePreview' })
 
@@ -172,7 +178,7 @@ export const SignInWithPasskeySchema = z
 
 export const PasskeySchema = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     transports: z.array(z.string()),
     backedUp: z.boolean().meta({ description: 'Synced by a passkey provider across the learner’s devices.' }),

@@ -12,7 +12,7 @@ const SkillStateStatus = z.enum(skillStateStatus.enumValues)
 
 export const SkillStateSchema = z
   .object({
-    skillId: z.uuid(),
+    skillId: z.guid(),
     status: SkillStateStatus,
     progress: z.number().meta({ description: 'Share of the skill’s activities passed, in [0, 1].' }),
     masteryScore: z.number().meta({
@@ -31,7 +31,7 @@ export const SkillStateSchema = z
 
 const UnitKnowledgeChange = z
   .object({
-    unitId: z.uuid(),
+    unitId: z.guid(),
     before: z.number().meta({ description: 'P(L) of the unit before this submission.' }),
     after: z.number().meta({ description: 'P(L) of the unit after it.' }),
   })
@@ -64,7 +64,7 @@ export const MySkillSchema = SkillStateSchema.extend({
 
 const UnitProgressSchema = z
   .object({
-    unitId: z.uuid(),
+    unitId: z.guid(),
     name: z.string(),
     order: z.int(),
     activityCount: z.int(),

@@ -4,7 +4,7 @@ import { Timestamp } from './common.ts'
 
 export const DeviceSchema = z
   .object({
-    id: z.uuid(),
+    id: z.guid(),
     label: z.string().meta({ example: 'Firefox on Linux' }),
     current: z.boolean().meta({ description: 'This is the device the request came from.' }),
     createdAt: Timestamp,

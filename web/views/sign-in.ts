@@ -3,15 +3,23 @@
  * this device has anonymous progress that may be merged, the learner chooses whether to bring it.
  */
 import { describeError, rememberSession } from '../api.ts'
-import { h, plural } from '../dom.ts'
+import { formatDateTime, h, plural } from '../dom.ts'
 import { describePasskeyError, passkeySupport, signInOptions, signInWithPasskey } from '../passkeys.ts'
 import { announce, type View } from '../router.ts'
+
+/**
+ * Progress older than this is offered to merge unticked: on a shared family or school computer,
+ * yesterday's anonymous progress is likely someone else's, and a merge cannot be undone.
+ */
+const RECENT_MS = 12 * 3_600_000
 
 export const signInView: View = async () => {
   const [options, support] = await Promise.all([signInOptions(), passkeySupport()])
   const { merge } = options
   const progress = merge && merge.attempts > 0
-  const bring = h('input', { type: 'radio', name: 'merge', value: 'yes', id: 'merge-yes', checked: true })
+  const recent =
+    merge?.lastActivityAt != null && Date.now() - new Date(merge.lastActivityAt).getTime() < RECENT_MS
+  const bring = h('input', { type: 'radio', name: 'merge', value: 'yes', id: 'merge-yes', checked: recent })
   const choice =
     progress && merge.allowed
       ? h(
@@ -20,13 +28,20 @@ export const signInView: View = async () => {
           h(
             'legend',
             {},
-            `This device has progress: ${plural(merge.attempts, 'attempt')} in ${plural(merge.skills, 'skill')}.`,
+            `This device has progress: ${plural(merge.attempts, 'attempt')} in ${plural(merge.skills, 'skill')}`,
+            merge.lastActivityAt ? `, last worked on ${formatDateTime(merge.lastActivityAt)}.` : '.',
           ),
+          !recent &&
+            h(
+              'p',
+              { class: 'hint' },
+              'Not from today: if it is not yours (a shared computer), leave it here.',
+            ),
           h('p', {}, bring, ' ', h('label', { for: 'merge-yes' }, 'Bring it into my account')),
           h(
             'p',
             {},
-            h('input', { type: 'radio', name: 'merge', value: 'no', id: 'merge-no' }),
+            h('input', { type: 'radio', name: 'merge', value: 'no', id: 'merge-no', checked: !recent }),
             ' ',
             h('label', { for: 'merge-no' }, 'Leave it here (it stays with this device’s anonymous learner)'),
           ),

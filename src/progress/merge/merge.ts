@@ -46,6 +46,13 @@ export const sourceOf = (db: Db, hash: string) =>
       ),
       attempts: count(sql`SELECT count(*) FROM ${attempts} WHERE ${attempts.learnerId} = ${learners.id}`),
       skills: count(sql`SELECT count(*) FROM ${skillStates} WHERE ${skillStates.learnerId} = ${learners.id}`),
+      // As an ISO string in UTC, to the millisecond (as the attempts' own timestamps are presented).
+      // `${learners}.id`, not `${learners.id}`: drizzle leaves the latter unqualified here, and inside
+      // the subquery an unqualified "id" is the attempt's.
+      lastActivityAt: sql<
+        string | null
+      >`(SELECT to_char(max(greatest(t.started_at, t.completed_at)) AT TIME ZONE 'UTC',
+        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM ${attempts} t WHERE t.learner_id = ${learners}.id)`,
     })
     .from(learners)
     .where(eq(learners.id, learnerIdOf(hash)))
@@ -60,7 +67,13 @@ export function mergePreview(source: MergeSource) {
       : source.otherSessions > 0
         ? ('other_sessions' as const)
         : null
-  return { allowed: reason === null, reason, attempts: source.attempts, skills: source.skills }
+  return {
+    allowed: reason === null,
+    reason,
+    attempts: source.attempts,
+    skills: source.skills,
+    lastActivityAt: source.lastActivityAt,
+  }
 }
 
 /** The skills a merge recomputes: where the source completed an attempt or has a state. */

@@ -25,7 +25,7 @@ export const QuestionStatistics = z.object({
 
 const ActivityStats = z
   .object({
-    activityId: z.uuid(),
+    activityId: z.guid(),
     version: z.int().meta({ description: 'The content version these statistics are of.' }),
     currentVersion: z.int().meta({ description: 'The activity’s content version now.' }),
     attempts: z.object({ started: z.int(), completed: z.int(), abandoned: z.int(), inProgress: z.int() }),

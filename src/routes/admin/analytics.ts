@@ -19,7 +19,7 @@ import { QuestionStatistics, ratio } from './activity-stats.ts'
 import { failures, found, foundVersion, route } from './shared.ts'
 
 const classQuery = z
-  .uuid()
+  .guid()
   .optional()
   .meta({
     param: { name: 'classId', in: 'query' },
@@ -36,11 +36,11 @@ const band = { band: z.int(), from: z.number(), to: z.number() }
 
 const ActivityAnalytics = z
   .object({
-    activityId: z.uuid(),
+    activityId: z.guid(),
     name: z.string(),
     version: z.int(),
     currentVersion: z.int(),
-    classId: z.uuid().nullable(),
+    classId: z.guid().nullable(),
     source: sourceField,
     attempts: z.int().meta({ description: 'Completed attempts on this version.' }),
     daily: z.array(
@@ -90,9 +90,9 @@ const ActivityAnalytics = z
 
 const SkillAnalytics = z
   .object({
-    skillId: z.uuid(),
+    skillId: z.guid(),
     name: z.string(),
-    classId: z.uuid().nullable(),
+    classId: z.guid().nullable(),
     source: sourceField,
     learners: z.int().meta({ description: 'Learners who started the skill (submitted once).' }),
     byStatus: z.object({ in_progress: z.int(), mastered: z.int(), review_needed: z.int() }),

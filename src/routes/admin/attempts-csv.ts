@@ -36,7 +36,7 @@ import { derivedKeys } from '../../session/derived-keys.ts'
 import { adminRoute } from '../define.ts'
 import { failures, route } from './shared.ts'
 
-const AttemptsCsvCursor = z.tuple([CursorTimestamp, z.uuid()])
+const AttemptsCsvCursor = z.tuple([CursorTimestamp, z.guid()])
 
 export const adminAttemptsCsv = createRouter().openapi(
   adminRoute({
