@@ -293,6 +293,57 @@ describe('transactions (queries batches)', () => {
   })
 })
 
+describe('as Neon’s proxy behaves, where a local database could differ', () => {
+  it('discards a connection a request left in a transaction: the next request starts idle', async () => {
+    expect((await post({ query: 'BEGIN' })).status).toBe(200)
+    expect((await post({ query: 'SELECT 1/0' })).status).toBe(400)
+    const next = await post({ query: 'SELECT 1 AS one' })
+    expect(next.status, await next.clone().text()).toBe(200)
+    expect(await next.json()).toMatchObject({ rows: [['1']] })
+  })
+
+  it('takes JSON array parameters as Postgres arrays, and a header as true only when it is exactly true', async () => {
+    const res = await post({ query: 'SELECT $1::text[] AS tags', params: [['a', 'b "c"', null]] })
+    expect(await res.json()).toMatchObject({ rows: [['{a,"b \\"c\\"",NULL}']] })
+    const loose = await post({ query: 'SELECT 1 AS one' }, { 'Neon-Array-Mode': 'yes' })
+    expect(loose.status).toBe(200)
+    expect(await loose.json()).toMatchObject({ rows: [{ one: '1' }] }) // not array mode
+  })
+
+  it('refuses an unknown isolation level on a single query too, and answers a CORS preflight', async () => {
+    const single = await post({ query: 'SELECT 1' }, { 'Neon-Batch-Isolation-Level': 'Chaotic' })
+    expect(single.status).toBe(400)
+    const preflight = await fetch(env.NEON_LOCAL_ENDPOINT, { method: 'OPTIONS' })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*')
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('Neon-Connection-String')
+  })
+
+  it('cancels the query of a client that went away, on PostgreSQL (PGlite cannot be interrupted)', async () => {
+    const health = await fetch(new URL('/_local/health', env.NEON_LOCAL_ENDPOINT))
+    const { backend } = (await health.json()) as { backend: string }
+    if (backend !== 'postgres') return
+    const controller = new AbortController()
+    const running = fetch(env.NEON_LOCAL_ENDPOINT, {
+      method: 'POST',
+      body: JSON.stringify({ query: 'SELECT pg_sleep(30) AS long_sleep' }),
+      headers: { 'Neon-Connection-String': env.DATABASE_URL },
+      signal: controller.signal,
+    }).catch(() => null)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    controller.abort()
+    await running
+    const active = async () =>
+      (
+        await sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(30)%'`
+      )[0]?.n
+    for (let tries = 0; tries < 50 && (await active()) !== 0; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(await active()).toBe(0)
+  })
+})
+
 describe('malformed and oversize requests', () => {
   it('refuse a request without a connection string', async () => {
     const res = await fetch(env.NEON_LOCAL_ENDPOINT, {

@@ -5,6 +5,7 @@ import type {
   BackendMessage,
   CommandCompleteMessage,
   DataRowMessage,
+  ReadyForQueryMessage,
   RowDescriptionMessage,
 } from 'pg-protocol/dist/messages.js'
 import { Parser } from 'pg-protocol/dist/parser.js'
@@ -69,11 +70,30 @@ export async function createPgliteBackend(dataDir?: string): Promise<Backend> {
 
   const simple = (text: string) => exchange(serialize.query(text))
 
+  /**
+   * PGlite has one connection, which Neon would discard when a request leaves it in a transaction (a
+   * stray BEGIN, or one that failed): here it is rolled back instead, so the next request starts idle.
+   */
+  async function leaveIdle() {
+    const raw = await db.execProtocolRaw(serialize.sync())
+    let status = 'I'
+    new Parser().parse(Buffer.from(raw), (msg) => {
+      if (msg.name === 'readyForQuery') status = (msg as ReadyForQueryMessage).status
+    })
+    if (status !== 'I') await simple('ROLLBACK')
+  }
+
   return {
     name: 'pglite',
     execute: (statements, transaction) =>
       exclusive(async () => {
-        if (!transaction) return [await run(statements[0] as Statement)]
+        if (!transaction) {
+          try {
+            return [await run(statements[0] as Statement)]
+          } finally {
+            await leaveIdle()
+          }
+        }
         await simple(beginStatement(transaction))
         try {
           const results: StatementResult[] = []

@@ -36,9 +36,13 @@ export function createPostgresBackend(connectionString: string, poolSize = 10): 
 
   return {
     name: 'postgres',
-    async execute(statements, transaction) {
+    async execute(statements, transaction, abandoned) {
       const client = await pool.connect()
       let broken: Error | undefined
+      // The client went away: cancel what this connection runs (from another one), as Neon does.
+      const { processID } = client as pg.PoolClient & { processID: number }
+      const cancel = () => void pool.query('SELECT pg_cancel_backend($1)', [processID]).catch(() => undefined)
+      abandoned?.addEventListener('abort', cancel, { once: true })
       try {
         if (!transaction) return [await run(client, statements[0] as Statement)]
         await client.query(beginStatement(transaction))
@@ -54,7 +58,11 @@ export function createPostgresBackend(connectionString: string, poolSize = 10): 
           throw error
         }
       } finally {
-        client.release(broken)
+        abandoned?.removeEventListener('abort', cancel)
+        // As Neon's proxy does, a connection left in a transaction (a stray BEGIN, or one that failed)
+        // is discarded, never handed to the next request: it would answer 25P02 there.
+        const idle = client.getTransactionStatus() === 'I'
+        client.release(broken ?? (idle ? undefined : new Error('left in a transaction: discarded')))
       }
     },
     close: () => pool.end(),

@@ -77,19 +77,33 @@ const ISOLATION_LEVELS: Record<string, TransactionOptions['isolationLevel']> = {
   RepeatableRead: 'REPEATABLE READ',
 }
 
+/** As the proxy reads them: a header is true when it is exactly `true`, and false otherwise. */
 function booleanHeader(headers: Headers, name: string): boolean | undefined {
   const value = headers.get(name)
   if (value === null) return undefined
-  if (value === 'true') return true
-  if (value === 'false') return false
-  throw new ProtocolError(`invalid ${name} header value`)
+  return value === 'true'
 }
 
-/** Non-string JSON params (numbers, booleans) become their text form, as the proxy does. */
+/** An element of a Postgres array literal: NULL, or a double-quoted string with `"` and `\` escaped. */
+function arrayElement(value: unknown): string {
+  if (value === null) return 'NULL'
+  if (Array.isArray(value)) return arrayLiteral(value)
+  const text =
+    typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`
+}
+
+const arrayLiteral = (values: unknown[]): string => `{${values.map(arrayElement).join(',')}}`
+
+/**
+ * Non-string JSON params become their text form, as the proxy does: numbers and booleans as
+ * written, arrays as Postgres array literals (`{"a","b"}`), objects as JSON.
+ */
 function toTextParam(value: unknown): string | null {
   if (value === null) return null
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (Array.isArray(value)) return arrayLiteral(value)
   return JSON.stringify(value)
 }
 
@@ -118,14 +132,16 @@ export function parseRequest(headers: Headers, body: string): ParsedRequest {
   const arrayMode = booleanHeader(headers, 'neon-array-mode') ?? false
   const rawTextOutput = booleanHeader(headers, 'neon-raw-text-output') ?? false
 
+  // Checked on a single query too, as the proxy does, though only a batch uses it.
+  const level = headers.get('neon-batch-isolation-level')
+  const isolationLevel =
+    level === null || !Object.hasOwn(ISOLATION_LEVELS, level) ? undefined : ISOLATION_LEVELS[level]
+  if (level !== null && !isolationLevel) throw new ProtocolError('invalid isolation level')
   if (!('queries' in json)) {
     return { statements: [parseStatement(json)], transaction: null, arrayMode, rawTextOutput }
   }
   const { queries } = json as { queries: unknown }
   if (!Array.isArray(queries)) throw new ProtocolError('queries must be an array')
-  const level = headers.get('neon-batch-isolation-level')
-  const isolationLevel = level === null ? undefined : ISOLATION_LEVELS[level]
-  if (level !== null && !isolationLevel) throw new ProtocolError('invalid isolation level')
   return {
     statements: queries.map(parseStatement),
     transaction: {

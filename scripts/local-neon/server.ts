@@ -98,8 +98,13 @@ export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNe
     let status = 200
     let payload: unknown
     const echoed: Record<string, string> = {}
+    // A client that aborts (its deadline, DB_TIMEOUT_MS) closes the connection before the answer.
+    const gone = new AbortController()
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort()
+    })
     try {
-      const results = await backend.execute(request.statements, request.transaction)
+      const results = await backend.execute(request.statements, request.transaction, gone.signal)
       const shaped = results.map((result, i) =>
         shapeResult(result, request.statements[i]?.arrayMode ?? request.arrayMode, request.rawTextOutput),
       )
@@ -118,9 +123,7 @@ export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNe
     }
     const text = JSON.stringify(payload)
     if (Buffer.byteLength(text) > maxResponseBytes) {
-      return sendText(res, 507, `response is too large (max is ${maxResponseBytes} bytes)`, {
-        'content-type': 'text/plain',
-      })
+      return send(res, 507, { message: `response is too large (max is ${maxResponseBytes} bytes)` })
     }
     log?.(
       `${status} ${request.transaction ? `batch of ${request.statements.length}` : 'query'} ` +
@@ -133,6 +136,18 @@ export async function startLocalNeon(options: LocalNeonOptions): Promise<LocalNe
     const { pathname: path, searchParams } = new URL(req.url ?? '/', 'http://localhost')
     const handle = async () => {
       if (req.method === 'POST' && path === '/sql') return handleSql(req, res)
+      // A browser's preflight, as the proxy answers it: any origin, POST, the driver's headers.
+      if (req.method === 'OPTIONS' && path === '/sql') {
+        res.writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'POST',
+          'access-control-allow-headers':
+            'Authorization, Content-Type, Neon-Connection-String, Neon-Raw-Text-Output, Neon-Array-Mode, ' +
+            'Neon-Batch-Isolation-Level, Neon-Batch-Read-Only, Neon-Batch-Deferrable',
+          'access-control-max-age': '86400',
+        })
+        return void res.end()
+      }
       if (req.method === 'GET' && path === '/_local/stats') return send(res, 200, stats)
       if (req.method === 'PUT' && path === '/_local/delay') {
         // Benchmarks and tests change the injected delay without restarting the endpoint.
