@@ -58,6 +58,28 @@ const TAGS = [
   { name: 'Admin: classes', description: 'Teachers: classes and their join codes.' },
 ]
 
+/** The request header a 304 answers to, declared on every operation that can answer one. */
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description: 'The ETag of an earlier answer: a 304 with no body while it is still current.',
+  schema: { type: 'string' },
+}
+
+/**
+ * Declared in the document rather than in the route definitions: the edge cache reads it, no
+ * handler does, and declaring it on the routes would make the typed client ask every catalogue call
+ * for a `header` argument.
+ */
+function declareConditionalRequests<D extends { paths?: object }>(document: D): D {
+  for (const methods of Object.values(document.paths ?? {}) as Record<string, unknown>[])
+    for (const operation of Object.values(methods) as { responses?: object; parameters?: object[] }[])
+      if (operation.responses && '304' in operation.responses)
+        operation.parameters = [...(operation.parameters ?? []), IF_NONE_MATCH]
+  return document
+}
+
 export function openApiDocument() {
   const registry = new OpenAPIRegistry()
   for (const route of routeDefinitions(createApp()))
@@ -72,9 +94,16 @@ export function openApiDocument() {
     in: 'cookie',
     name: 'sid',
     description:
-      'Set by POST /v1/session; named `__Host-sid` over https. HttpOnly, so browsers send it by themselves.',
+      'The session cookie over http (local development), set by POST /v1/session. HttpOnly, so browsers send it by themselves.',
   })
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  registry.registerComponent('securitySchemes', 'hostSessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-sid',
+    description:
+      'The same session cookie over https (production): `__Host-`, Secure, HttpOnly, SameSite=Lax, Path=/.',
+  })
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Learning progress API',
@@ -89,4 +118,5 @@ export function openApiDocument() {
     servers: [{ url: '/', description: 'The deployment serving this document' }],
     tags: TAGS,
   })
+  return declareConditionalRequests(document)
 }

@@ -35,7 +35,7 @@ const Problem = z
   })
   .meta({ id: 'Problem' })
 
-type Header = { description: string; schema: { type: 'string' | 'integer' } }
+type Header = { description: string; schema: { type: 'string' | 'integer' }; required?: boolean }
 const header = (description: string, type: 'string' | 'integer' = 'string'): Header => ({
   description,
   schema: { type },
@@ -82,7 +82,19 @@ export const HEADERS = {
 
 export type HeaderName = keyof typeof HEADERS
 
-const pick = (names: HeaderName[]) => Object.fromEntries(names.map((name) => [name, HEADERS[name]]))
+/** Headers every response that declares them carries: the contract check holds each response to it. */
+const ALWAYS_SENT = new Set<HeaderName>(['X-Request-Id', 'Cache-Control'])
+
+/** `required` where a header is always sent: the two of every response, and those a status promises. */
+const pick = (names: HeaderName[], alsoRequired: HeaderName[] = []) =>
+  Object.fromEntries(
+    names.map((name) => [
+      name,
+      ALWAYS_SENT.has(name) || alsoRequired.includes(name)
+        ? { ...HEADERS[name], required: true }
+        : HEADERS[name],
+    ]),
+  )
 
 const descriptions: Record<number, string> = {
   400: 'Invalid request (problem details list each invalid input)',
@@ -112,7 +124,8 @@ export function problemResponses(...statuses: number[]) {
       status,
       {
         description: descriptions[status] ?? 'Error',
-        headers: pick(problemHeaders(status)),
+        // A 429 and a 503 always say when to retry, a 401 which credential it wants.
+        headers: pick(problemHeaders(status), ['Retry-After', 'WWW-Authenticate']),
         content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
       },
     ]),

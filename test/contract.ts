@@ -72,6 +72,11 @@ export async function checkContract(method: string, url: string, response: Respo
     )
   }
   const allowed = new Set(Object.keys(declared.headers ?? {}).map((name) => name.toLowerCase()))
+  for (const [name, header] of Object.entries(declared.headers ?? {})) {
+    if ((header as { required?: boolean }).required && !res.headers.has(name)) {
+      throw new Error(`${route} ${res.status} did not send ${name}, which its declaration requires`)
+    }
+  }
   for (const name of API_HEADERS) {
     if (res.headers.has(name) && !allowed.has(name)) {
       throw new Error(`${route} ${res.status} sent ${name}, which its declaration does not list`)

@@ -11,5 +11,6 @@ export const httpsOnly = createMiddleware<AppEnv>(async function httpsOnly(c, ne
   const url = new URL(c.req.url)
   if (c.env.ENVIRONMENT !== 'production' || url.protocol === 'https:') return next()
   url.protocol = 'https:'
+  c.header('Cache-Control', 'no-store')
   return c.redirect(url.toString(), 308)
 })

@@ -30,7 +30,8 @@ type Definition<P extends string> = Omit<RouteConfig, 'middleware' | 'security' 
  */
 const createRoute = <R extends RouteConfig>(route: R): R => route
 
-const SESSION_COOKIE = { sessionCookie: [] as string[] }
+/** The session cookie by either of its names: `sid` over http (development), `__Host-sid` over https. */
+const SESSION_COOKIE: Record<string, string[]>[] = [{ sessionCookie: [] }, { hostSessionCookie: [] }]
 const ADMIN_TOKEN = { adminToken: [] as string[] }
 
 const learnerBody = limitBody(LEARNER_BODY_LIMIT)
@@ -105,7 +106,7 @@ export const sessionRoute = <P extends string, R extends Definition<P>>(
 ) =>
   createRoute({
     ...route,
-    security: [{}, SESSION_COOKIE],
+    security: [{}, ...SESSION_COOKIE],
     responses: responses(route, [403, ...(limit ? [429] : []), ...BODY, ...SERVER], ['Set-Cookie']),
     middleware: [sameOriginWrites, jsonOnly, readSession, ...(limit ? [limit] : []), learnerBody],
   })
@@ -121,7 +122,7 @@ export const learnerRoute = <P extends string, R extends Definition<P>>(
 ) =>
   createRoute({
     ...route,
-    security: [SESSION_COOKIE],
+    security: SESSION_COOKIE,
     responses: responses(
       route,
       [401, 429, ...(writes(route.method) ? [403, ...BODY] : []), ...SERVER],

@@ -37,9 +37,16 @@ export const limitQuery = limitOf(100, 20)
 
 export const cursorQuery = z
   .string()
+  .min(1)
   .max(512)
+  // Opaque, but says what it is: base64url (unpadded) of what the previous page ended at.
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a cursor this API gave')
   .optional()
-  .meta({ param: { name: 'cursor', in: 'query' }, description: 'The `nextCursor` of the previous page.' })
+  .meta({
+    param: { name: 'cursor', in: 'query' },
+    description: 'The `nextCursor` of the previous page: opaque, base64url.',
+    format: 'base64url',
+  })
 
 /** Text that is well-formed Unicode (no lone surrogates), for strings that reach a query. */
 export const wellFormedText = z

@@ -72,6 +72,6 @@ export const adminActivities = createRouter()
       if (!(await deleteActivity(c.var.db, c.req.valid('param').activityId))) {
         throw new ApiError('not_found', 'No activity with this id.')
       }
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )

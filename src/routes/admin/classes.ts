@@ -57,6 +57,6 @@ export const adminClasses = createRouter()
       if (!(await deleteClass(c.var.db, c.req.valid('param').classId))) {
         throw new ApiError('not_found', 'No class with this id.')
       }
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )

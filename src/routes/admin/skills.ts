@@ -54,7 +54,7 @@ export const adminSkills = createRouter()
     async function remove(c) {
       if (!(await deleteSkill(c.var.db, c.req.valid('param').skillId)))
         throw new ApiError('not_found', 'No skill with this id.')
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )
   .openapi(
@@ -107,6 +107,6 @@ export const adminSkills = createRouter()
         throw new ApiError('not_found', 'This skill does not require that skill.')
       }
       await purgePrerequisitesOf(skillId)
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )

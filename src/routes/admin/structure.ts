@@ -103,6 +103,6 @@ export const adminStructure = createRouter()
         )
       }
       if (outcome === 'no_skill') throw new ApiError('not_found', 'No skill with this id.')
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )

@@ -42,6 +42,6 @@ export const adminUnits = createRouter()
     async function remove(c) {
       if (!(await deleteUnit(c.var.db, c.req.valid('param').unitId)))
         throw new ApiError('not_found', 'No unit with this id.')
-      return c.body(null, 204)
+      return c.body(null, 204, NO_STORE)
     },
   )
