@@ -183,6 +183,33 @@ describe('POST /v1/admin/catalogue/import', () => {
     expect(await count(skillStates)).toBe(0)
   })
 
+  it('takes the knowledge a pruned activity earned with it: the states it fed are replayed from what is left', async () => {
+    const { cookie, id: learnerId } = await newLearner()
+    const { addition, takeAway } = PRACTICE.activities
+    await completeActivity(cookie, addition, { q1: 5, q2: 8, q3: 9 })
+    await completeActivity(cookie, takeAway, { q1: 5, q2: 7, q3: 'zero' })
+    const stateOf = async () =>
+      (await db.select().from(skillStates).where(sql`${skillStates.learnerId} = ${learnerId}`)).find(
+        (state) => state.skillId === PRACTICE.skills.math,
+      )
+    const before = await stateOf()
+    expect(Object.keys(before?.unitKnowledge ?? {})).toHaveLength(2)
+
+    const document = JSON.parse(await exportText()) as Document
+    const math = document.skills.find((skill) => skill.id === PRACTICE.skills.math)
+    const subtraction = math?.units.find((unit) => unit.id === PRACTICE.units.subtraction)
+    if (!subtraction) throw new Error('the practice catalogue has subtraction')
+    subtraction.activities = subtraction.activities.filter((a) => a.id !== takeAway)
+    await json(await importDocument(document, '?prune=true'), 200)
+
+    // What one learner who only ever did the addition would have: its unit alone learned.
+    const after = await stateOf()
+    expect(after?.version).toBe((before?.version ?? 0) + 1)
+    expect(Object.keys(after?.unitKnowledge ?? {})).toEqual([PRACTICE.units.addition])
+    expect(after?.unitKnowledge[PRACTICE.units.addition]).toBe(before?.unitKnowledge[PRACTICE.units.addition])
+    expect(after?.masteryScore).toBeLessThan(before?.masteryScore ?? 0)
+  })
+
   it('refuses a document with an error anywhere, pointing at it, and writes nothing', async () => {
     const document = JSON.parse(await exportText()) as Document
     const question = document.skills[2]?.units[0]?.activities[0]?.content.questions[0] as Record<

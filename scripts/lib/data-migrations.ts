@@ -5,24 +5,15 @@
  * (drizzle/0017), by replaying its attempts through `decide` — the same fold a merge uses
  * (src/mastery/replay.ts).
  */
-import { and, asc, eq, gt, inArray, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, or } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.ts'
-import { attempts, skillStates, units } from '../../src/db/schema.ts'
-import { type Replayed, replaySkill } from '../../src/mastery/replay.ts'
-import {
-  completedHistory,
-  creditRewrite,
-  replayable,
-  replayedSkill,
-  skillActivities,
-} from '../../src/progress/merge/history.ts'
+import { skillStates } from '../../src/db/schema.ts'
+import { type StateKey as Key, replayStates } from '../../src/progress/merge/replay-states.ts'
 
 export type DataMigration = { name: string; after: string; run: (db: Db) => Promise<string> }
 
 /** States per batch: one read and one write round trip each. */
 const PAGE = 200
-
-type Key = { learnerId: string; skillId: string }
 
 /**
  * Every skill state replayed from its learner's completed attempts of the skill: per-unit P(L),
@@ -55,7 +46,7 @@ async function replaySkillStates(db: Db): Promise<string> {
             .limit(PAGE)
       if (page.length === 0) break
       after = page.at(-1)
-      const written = await replayPage(db, page)
+      const written = await replayStates(db, page)
       replayed += written.done
       retry.push(...written.moved)
     }
@@ -64,46 +55,6 @@ async function replaySkillStates(db: Db): Promise<string> {
   if (pending && pending.length > 0)
     throw new Error(`${pending.length} skill states kept changing while replayed`)
   return `${replayed} skill state(s) replayed`
-}
-
-async function replayPage(db: Db, page: Key[]) {
-  const pairs = (learner: SQL, skill: SQL) =>
-    or(...page.map((key) => and(sql`${learner} = ${key.learnerId}`, sql`${skill} = ${key.skillId}`)))
-  const skillIds = [...new Set(page.map((key) => key.skillId))]
-  const [states, history, activitiesOfSkills] = await db.batch([
-    db
-      .select()
-      .from(skillStates)
-      .where(pairs(sql`${skillStates.learnerId}`, sql`${skillStates.skillId}`)),
-    completedHistory(db, pairs(sql`${attempts.learnerId}`, sql`${units.skillId}`)),
-    skillActivities(db, inArray(units.skillId, skillIds)),
-  ])
-  const writes = []
-  const written: Key[] = []
-  const credit: Replayed['credit'] = new Map()
-  for (const state of states) {
-    const result = replaySkill(
-      replayedSkill(activitiesOfSkills, state.skillId),
-      replayable(history, state.skillId, [state.learnerId]),
-    )
-    if (!result.state) continue
-    for (const [id, questions] of result.credit) credit.set(id, questions)
-    written.push({ learnerId: state.learnerId, skillId: state.skillId })
-    writes.push(
-      db
-        .update(skillStates)
-        .set({ ...result.state, version: sql`${skillStates.version} + 1` })
-        .where(and(eq(skillStates.id, state.id), eq(skillStates.version, state.version)))
-        .returning({ learnerId: skillStates.learnerId, skillId: skillStates.skillId }),
-    )
-  }
-  if (writes.length === 0) return { done: 0, moved: [] }
-  const [first, ...rest] = writes
-  const results = await db.batch([first as NonNullable<typeof first>, ...rest, creditRewrite(db, credit)])
-  const updated = results.slice(0, writes.length) as { learnerId: string; skillId: string }[][]
-  const done = new Set(updated.flat().map((key) => `${key.learnerId}:${key.skillId}`))
-  const moved = written.filter((key) => !done.has(`${key.learnerId}:${key.skillId}`))
-  return { done: done.size, moved }
 }
 
 export const dataMigrations: DataMigration[] = [

@@ -1,14 +1,23 @@
 /**
  * The whole catalogue, out and in (transfer.ts has the document's form and the statements). Export
  * and a dry run cost one round trip; an import two: read and compare, then one batch that writes
- * everything in one transaction, and the purge of what it made stale.
+ * everything in one transaction, and the purge of what it made stale — two more when a prune took
+ * attempts that learners' skill states were built on, which are replayed from what is left.
  */
 import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
+import { replayStates } from '../progress/merge/replay-states.ts'
 import type { CatalogueDocument } from '../schemas/catalogue-document.ts'
 import { purgeCatalogue } from './edge-cache.ts'
-import { catalogueReads, compare, importStatements, pruneDestroys, toDocument } from './transfer.ts'
+import {
+  catalogueReads,
+  compare,
+  importStatements,
+  pruneDestroys,
+  pruneReplays,
+  toDocument,
+} from './transfer.ts'
 
 /** Purging is one cache call per key; past this many, the rest expire within the TTL instead. */
 const MAX_PURGED_KEYS = 500
@@ -32,15 +41,28 @@ export async function importCatalogue(
   const { named: read } = await batchByName(db, {
     ...catalogueReads(db),
     destroys: pruneDestroys(db, incoming),
+    replays: pruneReplays(db, incoming),
   })
   const plan = compare(toDocument(read), incoming, prune)
   const [destroys] = read.destroys
   const counts = { attempts: destroys?.attempts ?? 0, skillStates: destroys?.skillStates ?? 0 }
   if (!dryRun) {
     await batchByName(db, importStatements(db, incoming, prune, author))
+    if (prune) await replayAfterPrune(db, read.replays)
     await purgeImported(plan, incoming)
   }
   return { plan, pruneDestroys: prune || dryRun ? counts : { attempts: 0, skillStates: 0 } }
+}
+
+/**
+ * The knowledge a pruned activity's attempts earned goes with them: each state they fed is replayed
+ * from the attempts left (and deleted when none is). Two more round trips when a prune touched
+ * learners' progress; a state that moved meanwhile is replayed again.
+ */
+async function replayAfterPrune(db: Db, keys: { learnerId: string; skillId: string }[]) {
+  let pending = keys
+  for (let pass = 0; pass < 5 && pending.length > 0; pass++)
+    pending = (await replayStates(db, pending, { dropEmptied: true })).moved
 }
 
 async function purgeImported(plan: ReturnType<typeof compare>, incoming: CatalogueDocument) {

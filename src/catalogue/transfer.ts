@@ -5,7 +5,7 @@
  * leave unchanged rows untouched, prerequisites replaced per skill, and with `prune` the deletion of
  * what the document does not have.
  */
-import { asc, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, asc, eq, type SQLWrapper, sql } from 'drizzle-orm'
 import { activityContent } from '../content/schema.ts'
 import type { Db } from '../db/client.ts'
 import {
@@ -208,6 +208,26 @@ export function pruneDestroys(db: Db, incoming: CatalogueDocument) {
         ),
     })
     .from(sql`(SELECT 1) AS one`)
+}
+
+/**
+ * The learners' states a prune of `incoming` leaves standing on less evidence: a skill the document
+ * keeps, whose learner has attempts on an activity it drops. Replayed after the import
+ * (progress/merge/replay-states.ts), as the attempts go.
+ */
+export function pruneReplays(db: Db, incoming: CatalogueDocument) {
+  const flat = flatten(incoming)
+  return db
+    .selectDistinct({ learnerId: attempts.learnerId, skillId: units.skillId })
+    .from(attempts)
+    .innerJoin(activities, eq(activities.id, attempts.activityId))
+    .innerJoin(units, eq(units.id, activities.unitId))
+    .where(
+      and(
+        noneOf(attempts.activityId, flat.activities.keys()),
+        sql`${units.skillId} IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify([...flat.skills.keys()])}::jsonb))`,
+      ),
+    )
 }
 
 /** A published row of the document is published now, unless it was already. */
