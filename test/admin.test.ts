@@ -347,6 +347,9 @@ describe('BKT parameters in skill metadata', () => {
       [{ pInit: 1.5 }, '#/metadata/bkt/pInit'],
       [{ pSlip: 0.6, pGuess: 0.5 }, '#/metadata/bkt'],
       [{ pTransit: 0.1, extra: 1 }, '#/metadata/bkt'],
+      // The adversarial pass's pair: pSlip + pGuess is 0.61, but a two-choice question is guessed
+      // half the time, and eight wrong answers raised P(L) from 0.28 to 0.87.
+      [{ pGuess: 0.01, pSlip: 0.6 }, '#/metadata/bkt/pSlip'],
     ] as const) {
       const problem = await expectProblem(
         await send('POST', '/v1/admin/skills', { admin: true, body: { name: 'Bad', metadata: { bkt } } }),

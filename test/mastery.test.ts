@@ -53,6 +53,23 @@ describe('Bayesian Knowledge Tracing', () => {
     expect(bktParameters({ bkt: { pInit: 2 } })).toEqual(DEFAULT_BKT)
     expect(bktParameters({})).toEqual(DEFAULT_BKT)
     expect(BktOverrides.safeParse({ pSlip: 0.5, pGuess: 0.5 }).success).toBe(false)
+    // Valid for every question kind: with the largest effective guess (½, two choices) a wrong answer
+    // is still evidence against knowing.
+    for (const pSlip of [0.1, 0.3, 0.49]) {
+      expect(BktOverrides.safeParse({ pSlip, pGuess: 0.01 }).success).toBe(true)
+      const after = bktUpdate(
+        0.28,
+        Array.from({ length: 8 }, () => ({ correct: false, pGuess: 0.5 })),
+        {
+          ...DEFAULT_BKT,
+          pSlip,
+          pGuess: 0.01,
+          pTransit: 0,
+        },
+      )
+      expect(after).toBeLessThanOrEqual(0.28)
+    }
+    expect(BktOverrides.safeParse({ pSlip: 0.6, pGuess: 0.01 }).success).toBe(false)
     expect(BktOverrides.safeParse({ pTransit: 0 }).success).toBe(false)
     expect(BktOverrides.safeParse({ extra: 1 }).success).toBe(false)
   })

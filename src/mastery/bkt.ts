@@ -15,6 +15,9 @@ export type BktParameters = { pInit: number; pTransit: number; pSlip: number; pG
 
 export const DEFAULT_BKT: BktParameters = { pInit: 0.2, pTransit: 0.15, pSlip: 0.1, pGuess: 0.2 }
 
+/** The largest effective guess of any question: 1/2, a single-choice question's fewest choices being two. */
+const MAX_CHOICE_GUESS = 1 / 2
+
 /** Mastery threshold on P(L). */
 export const MASTERY_THRESHOLD = 0.95
 
@@ -32,6 +35,17 @@ export const BktOverrides = z
   .refine((p) => (p.pSlip ?? DEFAULT_BKT.pSlip) + (p.pGuess ?? DEFAULT_BKT.pGuess) < 1, {
     message: 'pSlip + pGuess must be below 1',
   })
+  // …and so it does for every question's *effective* guess: a single-choice question of two choices
+  // (the fewest content allows) is guessed half the time, whatever pGuess says. Held here, for the
+  // largest guess any question can have, no activity saved later can make a wrong answer raise P(L).
+  .refine(
+    (p) => (p.pSlip ?? DEFAULT_BKT.pSlip) + Math.max(p.pGuess ?? DEFAULT_BKT.pGuess, MAX_CHOICE_GUESS) < 1,
+    {
+      message:
+        'pSlip must stay below 0.5: a two-choice question is guessed half the time, and with pSlip + 0.5 ≥ 1 a wrong answer would raise P(L)',
+      path: ['pSlip'],
+    },
+  )
   .meta({
     id: 'BktParameters',
     description:
