@@ -112,6 +112,11 @@ describe.each(LAYOUTS)('in the %s colour scheme at %s width', (colorScheme, widt
       await heading(name)
       await check(page, `studio ${view}`)
       await snap(page, `studio-${view}-${suffix}`)
+      // It fits the screen: wide tables scroll in their own box, charts draw to the width they get.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      )
+      expect(overflow, `studio ${view} is wider than the screen`).toBeLessThanOrEqual(0)
     }
     await context.close()
   })

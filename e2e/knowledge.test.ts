@@ -119,6 +119,13 @@ describe('knowledge on the learner page', () => {
     const challenge = activityName(SEED_IDS.activities.challenge)
     const hit = page.locator('.search-results').getByRole('link', { name: challenge })
     await hit.waitFor()
+    // Why each result matched, in words, not in the API's terms.
+    const why = await page.locator('.search-results .why').allTextContents()
+    expect(why.length).toBeGreaterThan(0)
+    for (const reason of why)
+      expect(reason).toMatch(
+        /^ · (its name is spelt like “substraction”|it mentions your words|its name has your words)$/,
+      )
     await snap(page, '33-search')
     await hit.click()
     await heading(page, challenge).waitFor()

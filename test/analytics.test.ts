@@ -184,6 +184,21 @@ describe('analytics aggregates', () => {
     )
   })
 
+  it('are brought up to date on demand by an author (POST /v1/admin/analytics/refresh)', async () => {
+    const skill = await insertSkill(db)
+    const activity = await insertActivity(db, (await insertUnit(db, skill.id)).id, { type: 'test', content })
+    const { cookie } = await newLearner()
+    await submit(cookie, activity.id, { one: 'a', many: ['x', 'z'], number: 5, word: 'hi' })
+    expect(await pending()).toBeGreaterThan(0)
+    const refreshed = await json<{ attemptChanges: number }>(
+      await send('POST', '/v1/admin/analytics/refresh', { admin: true }),
+      200,
+    )
+    expect(refreshed.attemptChanges).toBeGreaterThan(0)
+    expect(await pending()).toBe(0)
+    expect((await activityReportFrom(activity.id, 1, { kind: 'aggregates' })).attempts).toBe(1)
+  })
+
   it('are consumed by the Cron Trigger', async () => {
     const skill = await insertSkill(db)
     const activity = await insertActivity(db, (await insertUnit(db, skill.id)).id, { type: 'test', content })

@@ -111,6 +111,9 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/admin/activities/{id}/analytics', 1, () =>
       send('GET', `/v1/admin/activities/${ACTIVITY}/analytics`, { admin: true }),
     )
+    await expectTrips('POST /v1/admin/analytics/refresh', 1, () =>
+      send('POST', '/v1/admin/analytics/refresh', { admin: true }),
+    )
     await expectTrips('GET /v1/admin/skills/{id}/analytics', 1, () =>
       send('GET', `/v1/admin/skills/${SKILL}/analytics`, { admin: true }),
     )

@@ -19,11 +19,11 @@ export function barChart(title: string, labels: string[], values: number[]) {
     'aria-label': `${title}: a bar chart of the numbers in the table below`,
   })
   const main = document.getElementById('main')
-  const width = Math.max(280, Math.min(720, (main?.clientWidth ?? 720) - 32))
+  const width = Math.max(240, Math.min(720, (main?.clientWidth ?? 720) - 32))
   const text = colour('--text')
   const grid = colour('--border')
   const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } }
-  new uPlot(
+  const plot = new uPlot(
     {
       width,
       height: 200,
@@ -64,5 +64,10 @@ export function barChart(title: string, labels: string[], values: number[]) {
     [labels.map((_, i) => i), values],
     figure,
   )
+  // Redrawn to its box's width: a phone turned, a window narrowed.
+  new ResizeObserver(([entry]) => {
+    const fits = Math.max(240, Math.floor(entry?.contentRect.width ?? width))
+    if (fits !== plot.width) plot.setSize({ width: fits, height: 200 })
+  }).observe(figure)
   return figure
 }

@@ -89,7 +89,16 @@ function searchSection() {
                   { 'data-kind': hit.kind },
                   h('a', { href: hitLink(hit) }, hit.name),
                   h('span', { class: 'meta' }, ` ${hit.kind}`),
-                  hit.match === 'similar_name' && h('span', { class: 'meta' }, ' (similar name)'),
+                  // Why it matched, in words: the spelling was close, or the words are in it.
+                  h(
+                    'span',
+                    { class: 'meta why' },
+                    hit.match === 'similar_name'
+                      ? ` · its name is spelt like “${q}”`
+                      : hit.snippet.length > 0
+                        ? ' · it mentions your words'
+                        : ' · its name has your words',
+                  ),
                   // Segments go in as text: highlights are <mark>s, never author-supplied markup.
                   hit.snippet.length > 0 &&
                     h(

@@ -4,7 +4,9 @@
  * Filterable by class.
  */
 import type { InferResponseType } from 'hono/client'
-import { h, plural } from '../../dom.ts'
+import { action } from '../../action.ts'
+import { formatDate, h, plural } from '../../dom.ts'
+import { announce, render } from '../../router.ts'
 import { admin, read } from '../api.ts'
 import { barChart } from '../charts.ts'
 
@@ -26,7 +28,16 @@ function barCell(value: number, max: number) {
   )
 }
 
+/** A table that scrolls sideways inside its own box on a narrow screen, never widening the page. */
 function table(caption: string, headers: string[], rows: (Node | string)[][]) {
+  return h(
+    'div',
+    { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: 0 },
+    dataTable(caption, headers, rows),
+  )
+}
+
+function dataTable(caption: string, headers: string[], rows: (Node | string)[][]) {
   return h(
     'table',
     {},
@@ -96,13 +107,20 @@ async function classFilter(classId: string | undefined) {
 const classOf = () => new URLSearchParams(location.hash.split('?')[1] ?? '').get('class') ?? undefined
 
 function sourceNote(source: 'aggregates' | 'live') {
-  return h(
-    'p',
-    { class: 'meta' },
-    source === 'live'
-      ? 'This class, computed from its learners’ attempts now.'
-      : 'Everyone, from the aggregates the cron keeps (up to ten minutes behind).',
-  )
+  if (source === 'live')
+    return [h('p', { class: 'meta' }, 'This class, computed from its learners’ attempts now.')]
+  return [
+    h('p', { class: 'meta' }, 'Everyone, from the aggregates the cron keeps (up to ten minutes behind).'),
+    action(
+      'Refresh now',
+      async () => {
+        const { attemptChanges } = await read(admin.analytics.refresh.$post())
+        await render({ focus: false })
+        announce(`Up to date: ${plural(attemptChanges, 'attempt change')} folded in.`)
+      },
+      'secondary',
+    ),
+  ]
 }
 
 /** A dashboard's top: where it is, its heading, the class filter, and what the numbers are of. */
@@ -115,7 +133,7 @@ async function header(
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, 'Catalogue'), ' / ', h('a', { href }, report.name)),
     h('h1', {}, `${report.name}: dashboard`),
     await classFilter(classId),
-    sourceNote(report.source),
+    ...sourceNote(report.source),
   ]
 }
 
@@ -142,7 +160,8 @@ export async function activityAnalyticsView([activityId = '']: string[]) {
         },
         ['Day', 'Completed', 'Passed', 'Mean score'],
         report.daily.map((day) => [
-          day.day,
+          // The one date format of both pages (a UTC day: read at noon so no zone moves it).
+          formatDate(`${day.day}T12:00:00Z`),
           barCell(day.completed, mostDaily),
           String(day.passed),
           percent(day.meanScoreRatio),

@@ -4,7 +4,7 @@
  * API's validation errors put on their fields (editor/actions.ts).
  */
 import { action } from '../../action.ts'
-import { h, statusBadge } from '../../dom.ts'
+import { formatDate, h, statusBadge } from '../../dom.ts'
 import { admin, download, read } from '../api.ts'
 import { field, readCatalogue } from './catalogue.ts'
 import { activityActions, TYPES } from './editor/actions.ts'
@@ -58,7 +58,7 @@ export async function activityEditorView([activityId = '']: string[]) {
         'p',
         { class: 'meta' },
         activity.publishedAt
-          ? `Published since ${new Date(activity.publishedAt).toLocaleDateString()}`
+          ? `Published since ${formatDate(activity.publishedAt)}`
           : 'Draft: learners do not see it',
         activity.updatedBy && ` · last changed by ${activity.updatedBy}`,
       ),
