@@ -32,6 +32,13 @@ describe('the OpenAPI document (public/openapi.json, served as a static asset)',
       Object.entries(methods).map(([method, op]) => ({ method, path, op })),
     )
     const ids = operations.map(({ op }) => op.operationId ?? '')
+    // Every operation says what credential it takes, public ones included (`security: []`), and
+    // what it does (linters read a missing description, or a missing security, as an oversight).
+    for (const { method, path, op } of operations) {
+      const said = op as { security?: unknown; description?: string }
+      expect(said.security, `${method} ${path}`).toBeDefined()
+      expect(said.description, `${method} ${path}`).toMatch(/\w/)
+    }
     expect(ids.every((id) => /^[a-z]+(?:[A-Z][a-z0-9]*)*$/.test(id))).toBe(true)
     expect(new Set(ids).size).toBe(ids.length)
     expect(operationIdOf('get', '/v1/me/attempts/{attemptId}')).toBe('getMeAttemptsByAttemptId')

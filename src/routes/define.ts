@@ -33,6 +33,8 @@ const createRoute = <R extends RouteConfig>(route: R): R => route
 /** The session cookie by either of its names: `sid` over http (development), `__Host-sid` over https. */
 const SESSION_COOKIE: Record<string, string[]>[] = [{ sessionCookie: [] }, { hostSessionCookie: [] }]
 const ADMIN_TOKEN = { adminToken: [] as string[] }
+/** Said outright (`security: []`), so tools read "public" rather than "forgot to say". */
+const NO_CREDENTIAL: Record<string, string[]>[] = []
 
 const learnerBody = limitBody(LEARNER_BODY_LIMIT)
 const adminBody = limitBody(ADMIN_BODY_LIMIT)
@@ -69,11 +71,21 @@ function responses<R extends Definition<string>>(
 
 /** No credential, no database: liveness. */
 export const publicRoute = <P extends string, R extends Definition<P>>(route: R) =>
-  createRoute({ ...route, responses: responses(route, [500]) })
+  createRoute({
+    ...route,
+    description: route.description ?? 'Public: no credential, and no database read.',
+    security: NO_CREDENTIAL,
+    responses: responses(route, [500]),
+  })
 
 /** A public read that reaches the database: readiness. */
 export const databaseRoute = <P extends string, R extends Definition<P>>(route: R) =>
-  createRoute({ ...route, responses: responses(route, SERVER) })
+  createRoute({
+    ...route,
+    description: route.description ?? 'Public: no credential; one round trip to the database.',
+    security: NO_CREDENTIAL,
+    responses: responses(route, SERVER),
+  })
 
 /**
  * The public catalogue: no credential, no cookie read; a 200 is kept at the edge under `cacheKey`,
@@ -88,6 +100,11 @@ export const catalogueRoute = <P extends string, R extends Definition<P>>(
 ) =>
   createRoute({
     ...route,
+    description:
+      route.description ??
+      'Public catalogue: no credential, no cookie read. Kept at the edge with an ETag (a 304 to a current ' +
+        'If-None-Match); one round trip when the edge has no copy.',
+    security: NO_CREDENTIAL,
     responses: {
       ...responses(route, [...(limit ? [429] : []), ...SERVER], ['ETag', 'X-Cache']),
       304: emptyResponse('Not modified: the If-None-Match ETag is current', ['ETag']),
@@ -122,6 +139,12 @@ export const learnerRoute = <P extends string, R extends Definition<P>>(
 ) =>
   createRoute({
     ...route,
+    description:
+      route.description ??
+      (writes(route.method)
+        ? 'A write of this learner’s own, with the session cookie, in one round trip under the learner’s lock; ' +
+          'send an Idempotency-Key to retry it safely.'
+        : 'This learner’s own data, with the session cookie, in one round trip.'),
     security: SESSION_COOKIE,
     responses: responses(
       route,
@@ -141,6 +164,11 @@ export const adminRoute = <P extends string, R extends Definition<P>>(
 ) =>
   createRoute({
     ...route,
+    description:
+      route.description ??
+      (writes(route.method)
+        ? 'For authors, with an admin token: one round trip, all or nothing, logged with the author’s name.'
+        : 'For authors, with an admin token (answer keys and drafts included): one round trip.'),
     security: [ADMIN_TOKEN],
     responses: responses(route, [401, 429, ...(writes(route.method) ? BODY : []), ...SERVER]),
     middleware: [jsonOnly, adminAuth, bodyLimit ? limitBody(bodyLimit) : adminBody],
