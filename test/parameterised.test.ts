@@ -4,9 +4,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { drawBindings, instantiate } from '../src/content/bindings.ts'
 import { evaluate, parseExpression } from '../src/content/expression.ts'
 import { satisfies } from '../src/content/instances.ts'
-import { drawBindings, instanceSpec, instantiate } from '../src/content/parameterised.ts'
+import { instanceSpec } from '../src/content/parameterised.ts'
 import { type ActivityContent, activityContent } from '../src/content/schema.ts'
 import { grade } from '../src/grading/grade.ts'
 import {

@@ -1,7 +1,8 @@
 import * as z from 'zod'
 import type { ActivityType, DrawnQuestion } from '../db/schema.ts'
+import { attemptBindings, instantiate } from './bindings.ts'
 import { feedbackPolicy } from './feedback-policy.ts'
-import { attemptBindings, instantiate, isParameterised, masked } from './parameterised.ts'
+import { isParameterised, masked } from './parameterised.ts'
 import { type ActivityContent, type Question, REVEAL } from './schema.ts'
 
 const choice = z.object({ id: z.string(), text: z.string() })

@@ -141,7 +141,7 @@ const question = z
     shortTextQuestion,
   ])
   // Placeholders and expressions parse and name only declared variables (drawing instances is the
-  // authoring check's, content/parameterised.ts: too much work for every read of stored content).
+  // authoring check’s, content/authoring-check.ts: too much work for every read of stored content).
   .superRefine((q, context) => {
     for (const { path, message } of templateProblems(q)) context.addIssue({ code: 'custom', path, message })
   })

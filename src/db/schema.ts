@@ -340,7 +340,7 @@ export const attempts = pgTable(
      */
     questions: jsonb().$type<DrawnQuestion[]>().notNull().default([]),
     /**
-     * What parameterised questions draw their instances from (content/parameterised.ts): the
+     * What parameterised questions draw their instances from (content/bindings.ts): the
      * learner's seed for the activity (their first attempt's), and the ordinal — how many attempts of
      * theirs on it had completed when it started. Null on attempts older than parameterised questions.
      */

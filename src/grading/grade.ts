@@ -1,6 +1,6 @@
 /**
  * Server-side grading. Pure: the content (with its answer keys, and the attempt's instances of
- * parameterised questions in place: content/parameterised.ts), the attempt's own questions (drawn
+ * parameterised questions in place: content/bindings.ts), the attempt's own questions (drawn
  * and ordered at its start) and the learner's answers in, the score and per-question feedback out, in
  * the attempt's order. Unanswered questions score zero; answers of the wrong shape for their
  * question, or for questions the attempt does not have, are reported as invalid so the route can
@@ -38,7 +38,7 @@ function questionsOf(content: ActivityContent, drawn: readonly string[]): Questi
 
 const normalise = (text: string) => text.trim().toLocaleLowerCase('en')
 
-/** A numeric key: a number once the question is instantiated (content/parameterised.ts), never an expression. */
+/** A numeric key: a number once the question is instantiated (content/bindings.ts), never an expression. */
 function numericKey(question: Question & { kind: 'numeric' }): number {
   if (typeof question.answer !== 'number')
     throw new Error('grading a parameterised question not instantiated')

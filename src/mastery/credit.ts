@@ -12,7 +12,7 @@
  *               windows), one only answered always does
  *
  * An instance of a parameterised question is a question of its own: a new instance (cycle 0 of its
- * draws, content/parameterised.ts) is always credited; once every instance has been drawn, repeats
+ * draws, content/bindings.ts) is always credited; once every instance has been drawn, repeats
  * fall under the fixed rule, judged on the question.
  *
  * A question's history is folded from the learner's completed attempts of the activity, in order of

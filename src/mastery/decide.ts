@@ -10,8 +10,8 @@
  * not a BKT observation; a new instance of a parameterised question always is.
  */
 
+import type { Bindings } from '../content/bindings.ts'
 import { type FeedbackPolicy, reveals } from '../content/feedback-policy.ts'
-import type { Bindings } from '../content/parameterised.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import { type AnswerValue, type GradedQuestion, type GradeResult, grade } from '../grading/grade.ts'
 import { type BktParameters, observationsFor } from './bkt.ts'
@@ -23,7 +23,7 @@ import type { MasteryState } from './state.ts'
 /** What a submit reads before it decides. */
 export type SubmitSnapshot = {
   activityId: string
-  /** The content of the attempt's version with its instances in place (content/parameterised.ts), answer keys included. */
+  /** The content of the attempt's version with its instances in place (content/bindings.ts), answer keys included. */
   content: ActivityContent
   /** The attempt's questions, as drawn and ordered at its start. */
   questions: readonly string[]

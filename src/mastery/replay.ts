@@ -9,8 +9,9 @@
  * shown, whatever the policy says today. Each attempt's instances are its stored bindings, never
  * drawn again. Credit is decided afresh (credit.ts), from the history the replay has folded so far.
  */
+
+import type { Bindings } from '../content/bindings.ts'
 import type { FeedbackPolicy } from '../content/feedback-policy.ts'
-import type { Bindings } from '../content/parameterised.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import type { AnswerValue } from '../grading/grade.ts'
 import type { BktParameters } from './bkt.ts'

@@ -154,7 +154,7 @@ export const creditHistory = (learnerId: SQL, activityId: SQLWrapper | string) =
     ) g), '{}'::jsonb)`
 
 /**
- * What a new attempt of the learner on an activity draws from (content/parameterised.ts): the seed
+ * What a new attempt of the learner on an activity draws from (content/bindings.ts): the seed
  * of their first attempt on it (else `seed`, or null when none is given), and the ordinal — their
  * completed attempts on it. Abandoning moves neither, so starting again draws the same instances;
  * completing moves the ordinal to new ones.

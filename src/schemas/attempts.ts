@@ -1,7 +1,7 @@
 /** Attempts: what a learner submits, and how an attempt is presented — only what it showed. */
 import * as z from 'zod'
+import type { Bindings } from '../content/bindings.ts'
 import { attemptView, LearnerQuestion } from '../content/learner-view.ts'
-import type { Bindings } from '../content/parameterised.ts'
 import { type ActivityContent, ID_PATTERN } from '../content/schema.ts'
 import { type Attempt, attemptStatus } from '../db/schema.ts'
 import type { QuestionOutcome } from '../mastery/decide.ts'

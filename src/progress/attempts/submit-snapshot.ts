@@ -17,8 +17,9 @@
  * and the submit's guard checks the token's version is still current. Nothing is purged (other
  * isolates could not be); old versions age out of a small LRU. A miss costs the fallback's round trip.
  */
+
+import { drawBindings, instantiate } from '../../content/bindings.ts'
 import { feedbackPolicy } from '../../content/feedback-policy.ts'
-import { drawBindings, instantiate } from '../../content/parameterised.ts'
 import type { ActivityContent } from '../../content/schema.ts'
 import type { ActivityType } from '../../db/schema.ts'
 import { Lru } from '../../lib/lru.ts'

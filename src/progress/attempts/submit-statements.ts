@@ -4,7 +4,7 @@
  */
 import { and, eq, getTableColumns, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import { activityPublished } from '../../catalogue/publication.ts'
-import type { Bindings } from '../../content/parameterised.ts'
+import type { Bindings } from '../../content/bindings.ts'
 import type { Db } from '../../db/client.ts'
 import { insertWhere } from '../../db/insert-where.ts'
 import {

@@ -6,8 +6,8 @@
  */
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm'
 import { activityPublished } from '../../catalogue/publication.ts'
+import { type Bindings, instantiate } from '../../content/bindings.ts'
 import { feedbackPolicy } from '../../content/feedback-policy.ts'
-import { type Bindings, instantiate } from '../../content/parameterised.ts'
 import { activityContent } from '../../content/schema.ts'
 import type { Db } from '../../db/client.ts'
 import { activities, activityVersions, attempts, skills, units } from '../../db/schema.ts'

@@ -5,7 +5,8 @@
  */
 import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { activityPublished, inPublishedSkill } from '../../catalogue/publication.ts'
-import { drawBinding, isParameterised } from '../../content/parameterised.ts'
+import { drawBinding } from '../../content/bindings.ts'
+import { isParameterised } from '../../content/parameterised.ts'
 import { activityContent, type Question } from '../../content/schema.ts'
 import { activities, units } from '../../db/schema.ts'
 import { type CreditHistory, countsAgainAt, creditWindowHours } from '../../mastery/credit.ts'
