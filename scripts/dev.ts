@@ -109,7 +109,11 @@ const wrangler = spawn(
     '--port',
     String(workerPort),
     '--test-scheduled',
-    ...Object.entries(passkeyVars).flatMap(([key, value]) => ['--var', `${key}:${value}`]),
+    // The endpoint this started (NEON_LOCAL_ENDPOINT from the environment may have moved it from .dev.vars').
+    ...Object.entries({ ...passkeyVars, NEON_LOCAL_ENDPOINT: server.sqlEndpoint }).flatMap(([key, value]) => [
+      '--var',
+      `${key}:${value}`,
+    ]),
   ],
   {
     stdio: 'inherit',

@@ -31,4 +31,24 @@ describe('npm run dev', () => {
     )
     expect(failure?.stderr).not.toMatch(/\n\s+at /)
   })
+  it('reads NEON_LOCAL_ENDPOINT from the environment, as PORT: a taken endpoint port is named', async () => {
+    const server = createServer()
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+    )
+    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/dev.ts'], {
+      env: { ...process.env, NEON_LOCAL_ENDPOINT: `http://127.0.0.1:${port}/sql`, PORT: '0' },
+      timeout: 30_000,
+    })
+    const failure = (await run.then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    )) as { code: number; stderr: string } | undefined
+    server.close()
+    expect(failure?.code).toBe(1)
+    expect(failure?.stderr.trim()).toBe(
+      `Port ${port} on 127.0.0.1 is already in use: stop what uses it, or move the database endpoint with ` +
+        'NEON_LOCAL_ENDPOINT=http://127.0.0.1:<port>/sql npm run dev (or in .dev.vars).',
+    )
+  })
 })
