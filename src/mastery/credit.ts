@@ -71,6 +71,16 @@ export function countsAgainAt(
   return last + windowHours * HOUR_MS * 2 ** history.repeats
 }
 
+/** The same, as the API says it: when it counts again (null: now), and whether it never will. */
+export function creditOutlook(
+  history: QuestionHistory | undefined,
+  windowHours: number | null,
+): { countsAgainAt: number | null; retired: boolean } {
+  const at = countsAgainAt(history, windowHours)
+  const retired = at === Number.POSITIVE_INFINITY
+  return { countsAgainAt: retired ? null : at, retired }
+}
+
 /** Whether an answer at `now` is credited. */
 export function credits(
   history: QuestionHistory | undefined,

@@ -15,7 +15,7 @@ import { type FeedbackPolicy, reveals } from '../content/feedback-policy.ts'
 import type { ActivityContent } from '../content/schema.ts'
 import { type AnswerValue, type GradedQuestion, type GradeResult, grade } from '../grading/grade.ts'
 import { type BktParameters, observationsFor } from './bkt.ts'
-import { type CreditHistory, countsAgainAt, credits, recordSubmission } from './credit.ts'
+import { type CreditHistory, creditOutlook, credits, recordSubmission } from './credit.ts'
 import { type RatingName, ratingName } from './fsrs.ts'
 import { nextSkillState, type SkillActivity, unitsOf } from './next-state.ts'
 import type { MasteryState } from './state.ts'
@@ -82,11 +82,14 @@ export function decide(snapshot: SubmitSnapshot, answers: Record<string, AnswerV
   }))
   const after = recordSubmission(snapshot.history, judged, now.getTime())
   const feedback = judged.map((question): QuestionOutcome => {
-    const at = isNewInstance(question.questionId) ? null : countsAgainAt(after[question.questionId], window)
+    // A new instance next time counts whatever came before.
+    const outlook = isNewInstance(question.questionId)
+      ? { countsAgainAt: null, retired: false }
+      : creditOutlook(after[question.questionId], window)
     return {
       ...question,
-      countsAgainAt: at === null || !Number.isFinite(at) ? null : new Date(at).toISOString(),
-      retired: at === Number.POSITIVE_INFINITY,
+      countsAgainAt: outlook.countsAgainAt === null ? null : new Date(outlook.countsAgainAt).toISOString(),
+      retired: outlook.retired,
     }
   })
   const byId = new Map(content.questions.map((q) => [q.id, q]))

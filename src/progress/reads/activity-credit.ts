@@ -9,7 +9,7 @@ import { drawBinding } from '../../content/bindings.ts'
 import { isParameterised } from '../../content/parameterised.ts'
 import { activityContent, type Question } from '../../content/schema.ts'
 import { activities, units } from '../../db/schema.ts'
-import { type CreditHistory, countsAgainAt, creditWindowHours } from '../../mastery/credit.ts'
+import { type CreditHistory, creditOutlook, creditWindowHours } from '../../mastery/credit.ts'
 import { readLearner } from '../../session/learner.ts'
 import type { LearnerScope } from '../../types.ts'
 import { creditHistory, nextDraw } from '../queries.ts'
@@ -42,8 +42,12 @@ export async function activityCredit(
         type: activities.type,
         content: activities.content,
         history: creditHistory(learnerId, activities.id),
-        seed: sql<number | null>`(SELECT seed FROM (${nextDraw(learnerId, activityId, null)}) d)`,
-        ordinal: sql<number>`(SELECT ordinal FROM (${nextDraw(learnerId, activityId, null)}) d)`,
+        // The next attempt's seed and ordinal, from one evaluation of the draw.
+        next: sql<{
+          seed: number | null
+          ordinal: number
+        }>`(SELECT jsonb_build_object('seed', d.seed, 'ordinal', d.ordinal)
+          FROM (${nextDraw(learnerId, activityId, null)}) d)`,
       })
       .from(activities)
       .innerJoin(units, eq(units.id, activities.unitId))
@@ -54,7 +58,9 @@ export async function activityCredit(
   const content = activityContent.parse(row.content)
   const windowHours = creditWindowHours(row.type, content.review)
   return {
-    questions: content.questions.map((question) => questionCredit(question, row, windowHours)),
+    questions: content.questions.map((question) =>
+      questionCredit(question, { history: row.history, ...row.next }, windowHours),
+    ),
     draw: content.draw ?? null,
     windowHours,
   }
@@ -69,11 +75,11 @@ function questionCredit(
   const renews =
     isParameterised(question) &&
     (next.seed === null || (drawBinding(question, next.seed, next.ordinal)?.cycle ?? 0) === 0)
-  const at = renews ? null : countsAgainAt(next.history[question.id], windowHours)
   return {
     id: question.id,
     renews,
-    countsAgainAt: at === null || !Number.isFinite(at) ? null : at,
-    retired: at === Number.POSITIVE_INFINITY,
+    ...(renews
+      ? { countsAgainAt: null, retired: false }
+      : creditOutlook(next.history[question.id], windowHours)),
   }
 }
