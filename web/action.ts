@@ -52,31 +52,67 @@ function whereOf(error: InvalidField) {
 const problemDetails = (failure: unknown) =>
   invalidFields(failure).map((error) => `${whereOf(error)}: ${inWords(error.detail)}`)
 
+/** The control a pointer names under `root`, or else the nearest field above it that has one. */
+function nearestControl(root: ParentNode, pointer: string) {
+  for (let at = pointer; at !== ''; at = at.slice(0, Math.max(0, at.lastIndexOf('/')))) {
+    const control = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(at)}"]`)
+    if (control) return control
+  }
+  return null
+}
+
+let messageIds = 0
+
 /**
- * Each invalid field of a problem, marked where it is: `aria-invalid`, its message in words beside it
- * (and named by `aria-describedby`); the first one focused. Earlier marks are cleared.
+ * Messages beside the fields they concern (by JSON pointer), each field marked `aria-invalid` and
+ * naming its message in `aria-describedby`. `source` keeps the live checks' marks (as the author
+ * types) and the API's (after a save) apart: each call clears only its own earlier ones, and a field
+ * stays invalid while either still marks it. The fields marked, in order.
  */
-export function markFields(failure: unknown) {
-  for (const old of document.querySelectorAll('.field-error')) old.remove()
-  for (const control of document.querySelectorAll('[data-server-invalid]')) {
-    control.removeAttribute('aria-invalid')
-    control.removeAttribute('data-server-invalid')
+export function markFields(
+  root: ParentNode,
+  source: 'live' | 'server',
+  messages: readonly { pointer: string; message: string }[],
+): HTMLElement[] {
+  const flag = `data-invalid-${source}`
+  for (const old of root.querySelectorAll(`.field-message-${source}`)) old.remove()
+  for (const control of root.querySelectorAll<HTMLElement>(`[${flag}]`)) {
+    const ids = new Set((control.getAttribute(flag) ?? '').split(' '))
+    const kept = (control.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter((id) => id && !ids.has(id))
+    if (kept.length > 0) control.setAttribute('aria-describedby', kept.join(' '))
+    else control.removeAttribute('aria-describedby')
+    control.removeAttribute(flag)
+    if (!control.hasAttribute('data-invalid-live') && !control.hasAttribute('data-invalid-server'))
+      control.removeAttribute('aria-invalid')
   }
   const marked: HTMLElement[] = []
-  for (const error of invalidFields(failure)) {
-    const control = controlOf(error.pointer)
+  for (const { pointer, message } of messages) {
+    const control = nearestControl(root, pointer.replace(/^#/, ''))
     if (!control) continue
-    const id = `${control.id || 'field'}-error`
+    const id = `field-message-${++messageIds}`
+    const className = `field-message-${source} ${source === 'live' ? 'field-problem' : 'field-error'} error`
     control.setAttribute('aria-invalid', 'true')
-    control.setAttribute('data-server-invalid', '')
+    control.setAttribute(flag, [control.getAttribute(flag), id].filter(Boolean).join(' '))
     control.setAttribute(
       'aria-describedby',
       [control.getAttribute('aria-describedby'), id].filter(Boolean).join(' '),
     )
-    control.after(h('span', { class: 'field-error error', id }, inWords(error.detail)))
+    // After the field's last message (or the control): several read in order.
+    const last = [...(control.parentElement?.querySelectorAll(`.field-message-${source}`) ?? [])].at(-1)
+    ;(last ?? control).after(h('span', { class: className, id }, message))
     marked.push(control)
   }
-  marked[0]?.focus()
+  return marked
+}
+
+/** The API's validation errors, in words beside their fields; the first one focused. */
+export function markProblemFields(failure: unknown) {
+  const messages = invalidFields(failure).flatMap(({ pointer, detail }) =>
+    pointer === undefined ? [] : [{ pointer, message: inWords(detail) }],
+  )
+  markFields(document, 'server', messages)[0]?.focus()
 }
 
 /** A failure to tell the person as it is (a file not chosen, JSON that does not parse). */

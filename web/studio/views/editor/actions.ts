@@ -1,5 +1,5 @@
 /** What an author does with an activity: save it (errors put on their fields), publish it, delete it. */
-import { action, markFields, UserError } from '../../../action.ts'
+import { action, markProblemFields, UserError } from '../../../action.ts'
 import { announce } from '../../../router.ts'
 import { admin, read } from '../../api.ts'
 import { confirmDelete } from '../skill/settings.ts'
@@ -37,10 +37,10 @@ export function activityActions({ activity, form, json }: Editing) {
         }),
       )
     } catch (failure) {
-      markFields(failure)
+      markProblemFields(failure)
       throw failure
     }
-    markFields(null)
+    markProblemFields(null)
     announce('Activity saved.')
   })
   const publish = action(

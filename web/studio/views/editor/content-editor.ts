@@ -3,31 +3,11 @@
  * as raw JSON, one object between them, with a live preview drawn by the learners' own question
  * widget.
  */
+import { markFields } from '../../../action.ts'
 import { h } from '../../../dom.ts'
 import { questionField } from '../../../widgets/question-field.ts'
 import { firstInstance, questionProblems, samplePreview } from '../content-form/parameters.ts'
 import { type Content, contentForm } from '../content-form.ts'
-
-/** Messages beside the fields they concern (by JSON pointer, or the nearest field that has one). */
-function showProblems(root: HTMLElement, problems: { pointer: string; message: string }[]) {
-  for (const old of root.querySelectorAll('.field-problem')) old.remove()
-  for (const control of root.querySelectorAll('[data-live-invalid]')) {
-    control.removeAttribute('aria-invalid')
-    control.removeAttribute('data-live-invalid')
-  }
-  for (const { pointer, message } of problems) {
-    let at = pointer
-    let control = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(at)}"]`)
-    while (!control && at.includes('/')) {
-      at = at.slice(0, at.lastIndexOf('/'))
-      control = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(at)}"]`)
-    }
-    if (!control) continue
-    control.setAttribute('aria-invalid', 'true')
-    control.setAttribute('data-live-invalid', '')
-    control.closest('.field')?.append(h('span', { class: 'field-problem error' }, message))
-  }
-}
 
 export function contentEditor(initial: unknown) {
   const json = h(
@@ -41,8 +21,9 @@ export function contentEditor(initial: unknown) {
   const preview = h('div', { class: 'preview' })
   const drawPreview = () => {
     const parameterised = edited.questions.filter((question) => question.variables)
-    showProblems(
+    markFields(
       questionsForm,
+      'live',
       edited.questions.flatMap((question, q) => questionProblems(question, `/content/questions/${q}`)),
     )
     preview.replaceChildren(
