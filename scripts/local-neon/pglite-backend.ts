@@ -34,10 +34,16 @@ export async function createPgliteBackend(dataDir?: string): Promise<Backend> {
     return run
   }
 
+  /** The connection's transaction status as its last ReadyForQuery said: `I` idle, `T` or `E` in one. */
+  let status = 'I'
+
   async function exchange(message: Buffer): Promise<BackendMessage[]> {
     const raw = await db.execProtocolRaw(message)
     const messages: BackendMessage[] = []
-    new Parser().parse(Buffer.from(raw), (msg) => messages.push(msg))
+    new Parser().parse(Buffer.from(raw), (msg) => {
+      if (msg.name === 'readyForQuery') status = (msg as ReadyForQueryMessage).status
+      messages.push(msg)
+    })
     const error = messages.find((msg) => msg.name === 'error')
     if (error) throw error
     return messages
@@ -75,11 +81,7 @@ export async function createPgliteBackend(dataDir?: string): Promise<Backend> {
    * stray BEGIN, or one that failed): here it is rolled back instead, so the next request starts idle.
    */
   async function leaveIdle() {
-    const raw = await db.execProtocolRaw(serialize.sync())
-    let status = 'I'
-    new Parser().parse(Buffer.from(raw), (msg) => {
-      if (msg.name === 'readyForQuery') status = (msg as ReadyForQueryMessage).status
-    })
+    // Every exchange ends in a Sync, so the status is already known: no extra exchange per query.
     if (status !== 'I') await simple('ROLLBACK')
   }
 
