@@ -13,6 +13,7 @@ import { adminAnalytics } from './routes/admin/analytics.ts'
 import { adminAttemptsCsv } from './routes/admin/attempts-csv.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminClasses } from './routes/admin/classes.ts'
+import { adminQuestionBanks } from './routes/admin/question-banks.ts'
 import { adminSkills } from './routes/admin/skills.ts'
 import { adminStructure } from './routes/admin/structure.ts'
 import { adminUnits } from './routes/admin/units.ts'
@@ -80,6 +81,7 @@ export function createApp() {
     .route('/', adminSkills)
     .route('/', adminUnits)
     .route('/', adminActivities)
+    .route('/', adminQuestionBanks)
     .route('/', adminActivityStats)
     .route('/', adminAttemptsCsv)
     .route('/', adminAnalytics)

@@ -66,7 +66,14 @@ function learnerQuestion(
   switch (question.kind) {
     case 'single_choice':
     case 'multiple_choice':
-      return { id, prompt, points, renews, kind: question.kind, choices: template ? [] : question.choices }
+      return {
+        id,
+        prompt,
+        points,
+        renews,
+        kind: question.kind,
+        choices: template ? [] : question.choices.map((c) => ({ id: c.id, text: c.text })), // never the feedback
+      }
     case 'numeric':
     case 'short_text':
       return { id, prompt, points, renews, kind: question.kind }

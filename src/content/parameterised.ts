@@ -161,6 +161,7 @@ export function render(question: Question, drawn: Values): Question {
       const choices = fixed.choices.map((c, i) => ({
         id: c.id,
         text: text(['choices', i, 'text'], compiled.choices[i] ?? []),
+        ...(c.feedback !== undefined && { feedback: c.feedback }),
       }))
       const texts = new Set(choices.map((c) => c.text.trim().toLocaleLowerCase('en')))
       if (texts.size < choices.length)

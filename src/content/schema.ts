@@ -24,7 +24,14 @@ const questionId = z
   .regex(ID_PATTERN, 'use 1–64 letters, digits, "_" or "-", starting with a letter or digit')
   .meta({ example: 'q1' })
 
-const choice = z.strictObject({ id: questionId, text: text(500) })
+const choice = z.strictObject({
+  id: questionId,
+  text: text(500),
+  feedback: text(1000).optional().meta({
+    description:
+      'Said to a learner who chose it, where the review policy shows correctness (it tells which choice was wrong).',
+  }),
+})
 
 /** Letters first, so no name is `__proto__`; never a word of the expression language. */
 const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,31}$/

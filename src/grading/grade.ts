@@ -19,6 +19,8 @@ export type GradedQuestion = {
   /** The expected answer: a choice id, choice ids, a number, or the first accepted text. */
   expected: AnswerValue
   explanation?: string
+  /** What the author said to those who chose each chosen choice (`choices[].feedback`), in the choices' order. */
+  choiceFeedback?: { choiceId: string; text: string }[]
 }
 
 export type GradeResult = {
@@ -112,6 +114,16 @@ export function invalidAnswers(
   return invalid
 }
 
+/** The feedback of the choices a learner chose, when their author wrote any. */
+function choiceFeedbackOf(question: Question, value: AnswerValue | undefined) {
+  if (!('choices' in question) || value === undefined) return {}
+  const chosen = new Set(Array.isArray(value) ? value : [String(value)])
+  const said = question.choices.flatMap((c) =>
+    chosen.has(c.id) && c.feedback !== undefined ? [{ choiceId: c.id, text: c.feedback }] : [],
+  )
+  return said.length === 0 ? {} : { choiceFeedback: said }
+}
+
 export function grade(
   content: ActivityContent,
   drawn: readonly string[],
@@ -129,6 +141,7 @@ export function grade(
       points: question.points,
       expected: expectedAnswer(question),
       ...(question.explanation !== undefined && { explanation: question.explanation }),
+      ...choiceFeedbackOf(question, value),
     }
   })
   const score = feedback.reduce((sum, f) => sum + f.pointsAwarded, 0)

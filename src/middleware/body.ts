@@ -36,13 +36,16 @@ export const ADMIN_BODY_LIMIT = 512 * 1024
  * A route's body: at most `maxSize` bytes, and nothing `faultIn` refuses (prototype keys, ill-formed
  * Unicode, deep nesting). The text is cached for the validator, which parses it again.
  */
-export function limitBody(maxSize: number) {
-  const limit = bodyLimit({
+const limitSize = (maxSize: number) =>
+  bodyLimit({
     maxSize,
     onError: () => {
       throw new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)
     },
   })
+
+export function limitBody(maxSize: number) {
+  const limit = limitSize(maxSize)
   const refuseFaults = createMiddleware(async function refuseFaults(c, next) {
     const fault =
       WRITES.has(c.req.method) && hasBody((name) => c.req.header(name))
@@ -55,5 +58,21 @@ export function limitBody(maxSize: number) {
     await limit(c, async () => {
       await refuseFaults(c, next)
     })
+  })
+}
+
+/**
+ * A file upload's body (question banks): one of `types` (415 otherwise, or when there is none), at
+ * most `maxSize` bytes (413). Not JSON, so the JSON fault scan does not apply: the file's reader has
+ * caps of its own (src/interop/).
+ */
+export function uploadBody(types: readonly string[], maxSize: number) {
+  const limit = limitSize(maxSize)
+  return createMiddleware(async function uploadBody(c, next) {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
+    if (!type || !types.includes(type)) {
+      throw new ApiError('unsupported_media_type', `Send the file as ${types.join(', ')}.`)
+    }
+    await limit(c, next)
   })
 }

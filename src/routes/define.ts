@@ -12,7 +12,7 @@
 import type { RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { adminAuth } from '../middleware/admin-auth.ts'
-import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody } from '../middleware/body.ts'
+import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody, uploadBody } from '../middleware/body.ts'
 import { type CacheKeyOf, type CacheOptions, edgeCache } from '../middleware/edge-cache.ts'
 import { sameOriginWrites } from '../middleware/origin.ts'
 import { limitLearner } from '../middleware/rate-limit.ts'
@@ -172,4 +172,23 @@ export const adminRoute = <P extends string, R extends Definition<P>>(
     security: [ADMIN_TOKEN],
     responses: responses(route, [401, 429, ...(writes(route.method) ? BODY : []), ...SERVER]),
     middleware: [jsonOnly, adminAuth, bodyLimit ? limitBody(bodyLimit) : adminBody],
+  })
+
+/**
+ * Authors' file uploads (question banks): the admin token, and a body of one of `types` read as bytes
+ * and capped at `bodyLimit`, instead of JSON. The route declares the body's types in its own
+ * definition; the 415 says which are accepted.
+ */
+export const adminUploadRoute = <P extends string, R extends Definition<P>>(
+  route: R,
+  { types, bodyLimit }: { types: readonly string[]; bodyLimit: number },
+) =>
+  createRoute({
+    ...route,
+    security: [ADMIN_TOKEN],
+    responses: {
+      ...responses(route, [401, 429, ...BODY, ...SERVER]),
+      415: { ...problemResponses(415)[415], description: `The body is not one of ${types.join(', ')}` },
+    } as R['responses'],
+    middleware: [uploadBody(types, bodyLimit), adminAuth],
   })

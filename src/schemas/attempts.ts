@@ -53,6 +53,14 @@ const QuestionFeedbackSchema = z
     pointsAwarded: z.int().nullable().meta({ description: 'Null where the activity shows the score only.' }),
     expected: AnswerValue.optional().meta({ description: 'The expected answer, where it was revealed.' }),
     explanation: z.string().optional().meta({ description: 'Where the answer was revealed.' }),
+    choiceFeedback: z
+      .array(z.object({ choiceId: z.string(), text: z.string() }))
+      .optional()
+      .meta({
+        description:
+          'What the author says to those who chose each chosen choice, where correctness is shown (it tells which ' +
+          'choice was wrong).',
+      }),
     revealed: z.boolean().meta({
       description:
         'The expected answer and explanation were shown with this attempt (decided when it was submitted, by ' +
@@ -123,6 +131,7 @@ function presentFeedback(outcome: QuestionOutcome): z.infer<typeof QuestionFeedb
       expected: outcome.expected,
       ...(outcome.explanation !== undefined && { explanation: outcome.explanation }),
     }),
+    ...(outcome.marked && outcome.choiceFeedback && { choiceFeedback: outcome.choiceFeedback }),
     revealed: outcome.revealed,
     credited: outcome.credited,
     // Feedback stored before credit windows has neither.

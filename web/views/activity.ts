@@ -185,6 +185,9 @@ function resultPanel(
           h('p', { class: 'prompt' }, question?.prompt ?? item.questionId),
           h('p', { class: 'verdict' }, verdict(item)),
           item.answered && h('p', {}, `Your answer: ${shown(question, given)}`),
+          (item.choiceFeedback ?? []).map((said) =>
+            h('p', { class: 'choice-feedback' }, `${shown(question, said.choiceId)}: ${said.text}`),
+          ),
           // Only what this attempt revealed (decided when it was submitted).
           item.expected !== undefined &&
             item.correct !== true &&
