@@ -14,9 +14,10 @@ import { gzipSync } from 'node:zlib'
 /**
  * The Worker's one size budget, gzip. Set to the measurement plus 15 KiB when the OpenAPI document
  * moved to build time and zod became tree-shakeable (267.2 → 193.0 KiB). Work that needs more
- * raises it here, by what it states.
+ * raises it here, by what it states: +18 KiB for the question-bank formats (GIFT, Moodle XML, QTI 3.0
+ * readers and writers, an XML reader and a zip reader of our own), measured at +16.5 (206.6 → 223.1).
  */
-const SIZE_BUDGET_KIB = 208
+const SIZE_BUDGET_KIB = 226
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',

@@ -3,6 +3,7 @@
  * fresh database on LOCAL_POSTGRES_URL's server), applies the committed migrations through the Neon
  * driver, and hands the endpoint's URL to the Workers config. The returned teardown stops it all.
  */
+import { readFileSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
 import { connect } from '../scripts/lib/database.ts'
 import { migrate } from '../scripts/lib/migrate.ts'
@@ -25,6 +26,11 @@ export default async function setup(project: TestProject) {
   project.provide('databaseBackend', backend.name)
   project.provide('replicaEndpoint', replica.sqlEndpoint)
   project.provide('replicaUrl', replica.url)
+  // A binary fixture for the Workers side, which has no file system: a deflated QTI package.
+  project.provide(
+    'qtiPackageBase64',
+    readFileSync(new URL('question-banks/science.qti.zip', import.meta.url)).toString('base64'),
+  )
   console.log(`[global-setup] local Neon endpoint on ${server.url}, backend ${backend.name}`)
 
   return async () => {

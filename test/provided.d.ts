@@ -9,6 +9,8 @@ declare module 'vitest' {
     /** A second endpoint on the same database, standing in for a read replica. */
     replicaEndpoint: string
     replicaUrl: string
+    /** test/question-banks/science.qti.zip, base64. */
+    qtiPackageBase64: string
   }
 }
 

@@ -8,7 +8,17 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { submitCache } from '../src/progress/attempts/submit-snapshot.ts'
 import { SUBMIT_TOKEN_TTL_MS } from '../src/progress/attempts/submit-token.ts'
-import { api, countRoundTrips, json, newLearner, send, submitPath, submitTokenOf, testDb } from './helpers.ts'
+import {
+  ADMIN_TOKEN,
+  api,
+  countRoundTrips,
+  json,
+  newLearner,
+  send,
+  submitPath,
+  submitTokenOf,
+  testDb,
+} from './helpers.ts'
 import { buildPracticeCatalogue, PRACTICE } from './practice-catalogue.ts'
 import { type Options, SoftwareAuthenticator } from './webauthn.ts'
 
@@ -138,6 +148,20 @@ describe('round trips per request', () => {
     )
     await expectTrips('POST /v1/admin/catalogue/import', 2, () =>
       send('POST', '/v1/admin/catalogue/import', { admin: true, body: document }),
+    )
+    const bank = '::q1::What is 1 + 1? {=2 ~3}'
+    const importBank = (query: string) =>
+      api(`/v1/admin/units/${UNIT}/activities/import?format=gift${query}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'text/plain' },
+        body: bank,
+      })
+    await expectTrips('POST /v1/admin/units/{id}/activities/import?dryRun=true', 1, () =>
+      importBank('&dryRun=true'),
+    )
+    await expectTrips('POST /v1/admin/units/{id}/activities/import', 1, () => importBank(''))
+    await expectTrips('GET /v1/admin/activities/{id}/export', 1, () =>
+      send('GET', `/v1/admin/activities/${ACTIVITY}/export?format=qti`, { admin: true }),
     )
     await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),

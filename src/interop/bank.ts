@@ -18,7 +18,7 @@ export type QuestionBody = QuestionInput extends infer Q
     ? Omit<Q, 'id' | 'prompt'>
     : never
   : never
-export type Skipped = { where: string; reason: string }
+type Skipped = { where: string; reason: string }
 
 /** What a format reader found: questions with their place in the file, what it skipped, what it changed. */
 export type Bank = {
@@ -39,9 +39,9 @@ export class BankError extends Error {
   }
 }
 
-export const MAX_QUESTIONS = 50
-export const MIN_CHOICES = 2
-export const MAX_CHOICES = 20
+const MAX_QUESTIONS = 50
+const MIN_CHOICES = 2
+const MAX_CHOICES = 20
 
 export const emptyBank = (): Bank => ({ questions: [], skipped: [], warnings: [] })
 
@@ -74,8 +74,10 @@ function choiceCountProblem(question: QuestionInput): string | undefined {
   return `it has ${count} choice${count === 1 ? '' : 's'}; a question here has ${MIN_CHOICES} to ${MAX_CHOICES}`
 }
 
-/** Why the studio would refuse this question, in words, or undefined. */
-function problemOf(question: QuestionInput): string | undefined {
+type Question = ActivityContent['questions'][number]
+
+/** The question as the studio would save it, or why it would refuse it, in words. */
+function checked(question: QuestionInput): Question | string {
   const choices = choiceCountProblem(question)
   if (choices) return choices
   const parsed = activityContent.safeParse({ questions: [question] })
@@ -84,26 +86,26 @@ function problemOf(question: QuestionInput): string | undefined {
     const path = issue?.path.slice(2).join('.')
     return `${path ? `${path}: ` : ''}${issue?.message ?? 'not a question we can hold'}`
   }
-  const problem = instanceProblems(parsed.data)[0]
-  return problem && `${problem.path.slice(2).join('.') || 'variables'}: ${problem.message}`
+  const [problem] = instanceProblems(parsed.data)
+  if (problem) return `${problem.path.slice(2).join('.') || 'variables'}: ${problem.message}`
+  return parsed.data.questions[0] as Question
 }
 
-export type CheckedBank = { questions: ActivityContent['questions']; skipped: Skipped[]; warnings: string[] }
+export type CheckedBank = { questions: Question[]; skipped: Skipped[]; warnings: string[] }
 
 /** The bank's questions that the studio would accept; the others join the skipped with their reason. */
 export function checkBank(bank: Bank): CheckedBank {
   const skipped = [...bank.skipped]
   const warnings = [...bank.warnings]
-  const kept: QuestionInput[] = []
+  const questions: Question[] = []
   for (const { where, question, warnings: changed = [] } of bank.questions) {
-    const problem = problemOf(question)
-    if (problem) skipped.push({ where, reason: problem })
+    const result = checked(question)
+    if (typeof result === 'string') skipped.push({ where, reason: result })
     else {
-      kept.push(question)
+      questions.push(result)
       warnings.push(...changed)
     }
   }
-  const questions = kept.length === 0 ? [] : activityContent.parse({ questions: kept }).questions
   return { questions, skipped, warnings }
 }
 

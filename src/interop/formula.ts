@@ -12,7 +12,7 @@ export class FormulaError extends Error {}
 
 /** Moodle's formula as ours: `{a}` becomes `a`; functions must be ours. */
 export function fromMoodleFormula(formula: string, variables: ReadonlySet<string>): string {
-  const ours = formula.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+  const ours = formula.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, name: string) => {
     if (!variables.has(name)) throw new FormulaError(`{${name}} is not one of its datasets`)
     return name
   })

@@ -29,13 +29,15 @@ function blocksOf(source: string): Block[] {
         current = undefined
         return
       }
-      if (current) current.text += `\n${line}`
-      else blocks.push((current = { line: index + 1, text: line }))
+      if (current) {
+        current.text += `\n${line}`
+        return
+      }
+      current = { line: index + 1, text: line }
+      blocks.push(current)
     })
   return blocks
 }
-
-const SPECIAL = '~=#{}:'
 
 /** The index of the first unescaped `char` at or after `from`, or -1. */
 function unescapedIndex(text: string, char: string, from = 0): number {
@@ -67,7 +69,7 @@ function splitAt(text: string, char: string): [string, string | undefined] {
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)]
 }
 
-const unescape = (text: string) => text.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)).trim()
+const unescapeGift = (text: string) => text.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)).trim()
 
 type Answer = { weight: number; text: string; feedback?: string }
 
@@ -82,7 +84,7 @@ function answerOf(piece: string): Answer {
     rest = rest.slice(percent[0].length)
   }
   const [text, feedback] = splitAt(rest, '#')
-  return { weight, text: unescape(text), ...(feedback?.trim() && { feedback: unescape(feedback) }) }
+  return { weight, text: unescapeGift(text), ...(feedback?.trim() && { feedback: unescapeGift(feedback) }) }
 }
 
 const withFeedback = (answers: Answer[]) => {
@@ -101,7 +103,7 @@ function trueFalse(body: string): Read | undefined {
   if (!match) return undefined
   const isTrue = (match[1] as string).toUpperCase().startsWith('T')
   const [wrong, right] = match[2] === undefined ? [] : splitAt(match[2], '#')
-  const said = (text: string | undefined) => (text?.trim() ? { feedback: unescape(text) } : {})
+  const said = (text: string | undefined) => (text?.trim() ? { feedback: unescapeGift(text) } : {})
   const choices = [
     { id: 'a', text: 'True', ...said(isTrue ? right : wrong) },
     { id: 'b', text: 'False', ...said(isTrue ? wrong : right) },
@@ -131,7 +133,7 @@ function numerical(body: string): Read {
 
 const splitFeedback = (text: string) => {
   const [value, feedback] = splitAt(text, '#')
-  return { text: unescape(value), ...(feedback?.trim() && { feedback: unescape(feedback) }) }
+  return { text: unescapeGift(value), ...(feedback?.trim() && { feedback: unescapeGift(feedback) }) }
 }
 
 function choicesOrShort(body: string): Read {
@@ -185,17 +187,21 @@ function readBlock(block: Block, bank: Bank, taken: Set<string>) {
   const read = readAnswers(answers)
   if (!read.question) return bank.skipped.push({ where, reason: read.skip ?? 'not a question we can hold' })
   const html = format?.[1]?.toLowerCase() === 'html' || format?.[1]?.toLowerCase() === 'moodle'
-  const plain = (raw: string) => (html ? htmlToText(unescape(raw)).text : unescape(raw))
+  const plain = (raw: string) => (html ? htmlToText(unescapeGift(raw)).text : unescapeGift(raw))
   const after = text.slice(close + 1).trim()
   const prompt = after ? `${plain(text.slice(0, open))} _____ ${plain(after)}` : plain(text.slice(0, open))
   const id = idFrom(
-    title ? unescape(title[1] as string) : undefined,
+    title ? unescapeGift(title[1] as string) : undefined,
     taken,
     `q${bank.questions.length + bank.skipped.length + 1}`,
   )
   const warnings = read.warnings.map((warning) => `${where}: ${warning}.`)
   const explanation = general === undefined ? {} : { explanation: plain(general) }
-  bank.questions.push({ where, question: { id, prompt, ...read.question, ...explanation } as QuestionInput, warnings })
+  bank.questions.push({
+    where,
+    question: { id, prompt, ...read.question, ...explanation } as QuestionInput,
+    warnings,
+  })
 }
 
 /** The answers and the general feedback (after `####`). */
@@ -222,9 +228,9 @@ export function readGift(source: string): Bank {
   return bank
 }
 
-const escape = (text: string) => text.replace(/[\\~=#{}:]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')
+const escapeGift = (text: string) => text.replace(/[\\~=#{}:]/g, (c) => `\\${c}`).replace(/\n/g, '\\n')
 
-const said = (feedback: string | undefined) => (feedback ? ` #${escape(feedback)}` : '')
+const said = (feedback: string | undefined) => (feedback ? ` #${escapeGift(feedback)}` : '')
 
 /** The GIFT weight of one of `count` right answers: Moodle's grades have five decimals. */
 const weightOf = (count: number) => Number((100 / count).toFixed(5))
@@ -233,17 +239,17 @@ function answersOf(question: Question): string[] {
   switch (question.kind) {
     case 'single_choice':
       return question.choices.map(
-        (c) => `${c.id === question.answer ? '=' : '~'}${escape(c.text)}${said(c.feedback)}`,
+        (c) => `${c.id === question.answer ? '=' : '~'}${escapeGift(c.text)}${said(c.feedback)}`,
       )
     case 'multiple_choice':
       return question.choices.map((c) => {
         const weight = question.answers.includes(c.id) ? weightOf(question.answers.length) : -100
-        return `~%${weight}%${escape(c.text)}${said(c.feedback)}`
+        return `~%${weight}%${escapeGift(c.text)}${said(c.feedback)}`
       })
     case 'numeric':
       return [`#${question.answer}:${question.tolerance}`]
     case 'short_text':
-      return question.acceptedAnswers.map((a) => `=${escape(a)}`)
+      return question.acceptedAnswers.map((a) => `=${escapeGift(a)}`)
   }
 }
 
@@ -261,11 +267,9 @@ export function writeGift(name: string, questions: readonly Question[], note: st
     }
     if (question.points !== 1)
       blocks.push(`// ${question.id} is worth ${question.points} points; GIFT has no points`)
-    const general = question.explanation ? `\n####${escape(question.explanation)}` : ''
+    const general = question.explanation ? `\n####${escapeGift(question.explanation)}` : ''
     const answers = answersOf(question).join('\n')
-    blocks.push(`::${escape(question.id)}::${escape(question.prompt)} {\n${answers}${general}\n}\n`)
+    blocks.push(`::${escapeGift(question.id)}::${escapeGift(question.prompt)} {\n${answers}${general}\n}\n`)
   }
   return { file: `${blocks.join('\n')}\n`, skipped }
 }
-
-export const GIFT_SPECIAL = SPECIAL

@@ -10,7 +10,7 @@ import { formatNumber } from '../content/template.ts'
 import { type Bank, BankError, choiceIds, emptyBank, idFrom, type QuestionInput } from './bank.ts'
 import { FormulaError, fromMoodleFormula, mapFormulasInText, toMoodleFormula } from './formula.ts'
 import { htmlToText, textToHtml } from './html-text.ts'
-import { childOf, childrenOf, element, escapeXml, moodleText, parseXml, textOf, type XmlElement } from './xml.ts'
+import { childOf, childrenOf, element, escapeXml, moodleText, textOf, type XmlElement } from './xml.ts'
 
 type Context = { where: string; warnings: string[] }
 type Read = QuestionInput | string
@@ -138,7 +138,9 @@ function calculated(question: XmlElement, answers: Answer[], context: Context): 
     const formula = fromMoodleFormula(full.text, names).trim()
     // Moodle shows, and so grades, the answer at `correctanswerlength` decimals when its format is 1.
     const decimals =
-      moodleText(full.element, 'correctanswerformat') === '1' ? moodleText(full.element, 'correctanswerlength') : undefined
+      moodleText(full.element, 'correctanswerformat') === '1'
+        ? moodleText(full.element, 'correctanswerlength')
+        : undefined
     const answer = decimals === undefined ? formula : `round(${formula}, ${Number(decimals)})`
     if (
       childrenOf(childOf(definitions[0] ?? question, 'dataset_items') ?? question, 'dataset_item').length > 0
@@ -186,53 +188,58 @@ function readQuestion(question: XmlElement, type: string, context: Context): Rea
   }
 }
 
+/** One `<question>` into the bank: a category names it, a question joins it or is skipped with its reason. */
+function readElement(question: XmlElement, index: number, bank: Bank, taken: Set<string>) {
+  const where = `quiz/question[${index + 1}] (line ${question.line})`
+  const type = question.attributes.type ?? ''
+  if (type === 'category') {
+    const path = (moodleText(question, 'category') ?? '').replace(
+      /^\$(course|system|module)\$\/(top\/?)?/,
+      '',
+    )
+    bank.title = path.split('/').filter(Boolean).at(-1) ?? bank.title
+    if (path) bank.warnings.push(`${where}: category “${path}” — its questions go into this unit.`)
+    return
+  }
+  const context: Context = { where, warnings: [] }
+  const read = readQuestion(question, type, context)
+  if (typeof read === 'string') {
+    bank.skipped.push({ where, reason: read })
+    return
+  }
+  const raw = plainText(question, 'questiontext', context) ?? ''
+  const variables = 'variables' in read ? new Set(Object.keys(read.variables ?? {})) : undefined
+  const ours = (text: string) =>
+    variables ? mapFormulasInText(text, (f) => fromMoodleFormula(f, variables)) : text
+  const explanation = plainText(question, 'generalfeedback', context)
+  const points = Math.round(Number(moodleText(question, 'defaultgrade') ?? 1))
+  try {
+    bank.questions.push({
+      where,
+      question: {
+        ...read,
+        id: idFrom(moodleText(question, 'name'), taken, `q${index + 1}`),
+        prompt: ours(raw),
+        points: Number.isFinite(points) && points >= 1 ? Math.min(points, 100) : 1,
+        ...(explanation && { explanation: ours(explanation) }),
+      } as QuestionInput,
+      warnings: context.warnings,
+    })
+  } catch (error) {
+    if (!(error instanceof FormulaError)) throw error
+    bank.skipped.push({ where, reason: error.message })
+  }
+}
+
 export function readMoodleXml(root: XmlElement): Bank {
   if (root.name !== 'quiz')
     throw new BankError(`the root element is <${root.name}>, not <quiz>`, `line ${root.line}`)
   const bank = emptyBank()
   const taken = new Set<string>()
-  childrenOf(root, 'question').forEach((question, index) => {
-    const where = `quiz/question[${index + 1}] (line ${question.line})`
-    const type = question.attributes.type ?? ''
-    if (type === 'category') {
-      const path = (moodleText(question, 'category') ?? '').replace(
-        /^\$(course|system|module)\$\/(top\/?)?/,
-        '',
-      )
-      bank.title = path.split('/').filter(Boolean).at(-1) ?? bank.title
-      if (path) bank.warnings.push(`${where}: category “${path}” — its questions go into this unit.`)
-      return
-    }
-    const context: Context = { where, warnings: [] }
-    const read = readQuestion(question, type, context)
-    if (typeof read === 'string') return bank.skipped.push({ where, reason: read })
-    const raw = plainText(question, 'questiontext', context) ?? ''
-    const variables = 'variables' in read ? new Set(Object.keys(read.variables ?? {})) : undefined
-    const ours = (text: string) =>
-      variables ? mapFormulasInText(text, (f) => fromMoodleFormula(f, variables)) : text
-    const explanation = plainText(question, 'generalfeedback', context)
-    const points = Math.round(Number(moodleText(question, 'defaultgrade') ?? 1))
-    try {
-      bank.questions.push({
-        where,
-        question: {
-          ...read,
-          id: idFrom(moodleText(question, 'name'), taken, `q${index + 1}`),
-          prompt: ours(raw),
-          points: Number.isFinite(points) && points >= 1 ? Math.min(points, 100) : 1,
-          ...(explanation && { explanation: ours(explanation) }),
-        } as QuestionInput,
-        warnings: context.warnings,
-      })
-    } catch (error) {
-      if (!(error instanceof FormulaError)) throw error
-      bank.skipped.push({ where, reason: error.message })
-    }
-  })
+  for (const [index, question] of childrenOf(root, 'question').entries())
+    readElement(question, index, bank, taken)
   return bank
 }
-
-export const parseMoodleXml = (source: string) => readMoodleXml(parseXml(source))
 
 const text = (value: string) => element('text', {}, escapeXml(value))
 const htmlField = (name: string, value: string) => element(name, { format: 'html' }, text(textToHtml(value)))

@@ -84,7 +84,9 @@ function promptOf(body: XmlElement, interaction: XmlElement, where: string, warn
 const outer = (identifier: string) => (identifier.startsWith('_') ? identifier.slice(1) : identifier)
 /** The text inside an element, feedback inside it left out. */
 const plain = (node: XmlElement) =>
-  htmlToText(node.children.map((c) => markup(c, (e) => (e.name.startsWith('qti-feedback') ? '' : undefined))).join('')).text
+  htmlToText(
+    node.children.map((c) => markup(c, (e) => (e.name.startsWith('qti-feedback') ? '' : undefined))).join(''),
+  ).text
 
 function choiceQuestion(interaction: XmlElement, declaration: Declaration): Partial<QuestionInput> | string {
   const choices = childrenOf(interaction, 'qti-simple-choice').map((choice) => {
@@ -152,7 +154,7 @@ function processingWarning(item: XmlElement, where: string): string | undefined 
 }
 
 /** One item as a question, or the reason it is skipped. */
-export function readItem(item: XmlElement, bank: Bank, taken: Set<string>, where: string) {
+function readItem(item: XmlElement, bank: Bank, taken: Set<string>, where: string) {
   if (item.name !== 'qti-assessment-item')
     throw new BankError(`<${item.name}> is not a qti-assessment-item`, where)
   const body = childOf(item, 'qti-item-body')

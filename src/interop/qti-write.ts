@@ -17,7 +17,7 @@ const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
 const PROLOGUE = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 /** QTI identifiers are NCNames: ours may start with a digit, so those gain a "_" (qti-read.ts drops it). */
-export const qtiIdentifier = (id: string) => (/^[A-Za-z_]/.test(id) ? id : `_${id}`)
+const qtiIdentifier = (id: string) => (/^[A-Za-z_]/.test(id) ? id : `_${id}`)
 
 /** Plain text as XHTML paragraphs. */
 const paragraphs = (text: string) =>
@@ -120,7 +120,7 @@ function partsOf(question: Question): Parts {
   }
 }
 
-export function writeItem(question: Question): string {
+function writeItem(question: Question): string {
   const parts = partsOf(question)
   const hasChoiceFeedback = 'choices' in question && question.choices.some((c) => c.feedback)
   const declarations = [

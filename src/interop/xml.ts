@@ -138,7 +138,7 @@ export const childrenOf = (element: XmlElement, name?: string): XmlElement[] =>
   )
 
 export const childOf = (element: XmlElement, name: string): XmlElement | undefined =>
-  childrenOf(element, name)[0]
+  element.children.find((c): c is XmlElement => typeof c !== 'string' && c.name === name)
 
 /** Every element below, depth first. */
 export function* descendants(element: XmlElement): Generator<XmlElement> {

@@ -8,7 +8,7 @@
  */
 export class ZipError extends Error {}
 
-export const ZIP_LIMITS = { entries: 1000, totalBytes: 20 * 1024 * 1024, ratio: 100 }
+const ZIP_LIMITS = { entries: 1000, totalBytes: 20 * 1024 * 1024, ratio: 100 }
 
 type Entry = { name: string; method: number; compressed: number; size: number; offset: number }
 

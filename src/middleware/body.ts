@@ -61,16 +61,21 @@ export function limitBody(maxSize: number) {
   })
 }
 
+/** A body's media type, lower-cased, without its parameters (`text/plain; charset=utf-8` → `text/plain`). */
+export const mediaTypeOf = (contentType: string | undefined) =>
+  contentType?.split(';')[0]?.trim().toLowerCase()
+
 /**
- * A file upload's body (question banks): one of `types` (415 otherwise, or when there is none), at
- * most `maxSize` bytes (413). Not JSON, so the JSON fault scan does not apply: the file's reader has
- * caps of its own (src/interop/).
+ * A file upload's body (question banks): one of `types` (415 otherwise), at most `maxSize` bytes
+ * (413). Not JSON, so the JSON fault scan does not apply: the file's reader has caps of its own
+ * (src/interop/). A request without a body passes, so that its parameters are checked first; the
+ * route refuses it (it needs the file).
  */
 export function uploadBody(types: readonly string[], maxSize: number) {
   const limit = limitSize(maxSize)
   return createMiddleware(async function uploadBody(c, next) {
-    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
-    if (!type || !types.includes(type)) {
+    const type = mediaTypeOf(c.req.header('content-type'))
+    if ((type !== undefined || hasBody((name) => c.req.header(name))) && !types.includes(type ?? '')) {
       throw new ApiError('unsupported_media_type', `Send the file as ${types.join(', ')}.`)
     }
     await limit(c, next)

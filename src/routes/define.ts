@@ -182,13 +182,15 @@ export const adminRoute = <P extends string, R extends Definition<P>>(
 export const adminUploadRoute = <P extends string, R extends Definition<P>>(
   route: R,
   { types, bodyLimit }: { types: readonly string[]; bodyLimit: number },
-) =>
-  createRoute({
+) => {
+  const unsupported = problemResponses(415)
+  return createRoute({
     ...route,
     security: [ADMIN_TOKEN],
     responses: {
       ...responses(route, [401, 429, ...BODY, ...SERVER]),
-      415: { ...problemResponses(415)[415], description: `The body is not one of ${types.join(', ')}` },
+      415: { ...unsupported[415], description: `The body is not one of ${types.join(', ')}` },
     } as R['responses'],
-    middleware: [uploadBody(types, bodyLimit), adminAuth],
+    middleware: [adminAuth, uploadBody(types, bodyLimit)],
   })
+}

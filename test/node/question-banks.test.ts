@@ -3,13 +3,16 @@
  * project and covering the structures Moodle's own GIFT and XML tests cover) and written back.
  */
 import { readFileSync } from 'node:fs'
+import { deflateRawSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { validateXML } from 'xmllint-wasm'
 import { activityContent } from '../../src/content/schema.ts'
+import type { BankError } from '../../src/interop/bank.ts'
 import { type Format, readBank, writeActivity } from '../../src/interop/formats.ts'
-import { openZip } from '../../src/interop/zip.ts'
+import { openZip, writeZip } from '../../src/interop/zip.ts'
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../question-banks/${name}`, import.meta.url)))
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../question-banks/${name}`, import.meta.url)))
 
 const byId = <T extends { id: string }>(questions: T[]) => Object.fromEntries(questions.map((q) => [q.id, q]))
 
@@ -32,7 +35,11 @@ describe('GIFT', () => {
       explanation: 'Count on from 2: three, four.',
     })
     expect(questions.even).toMatchObject({ kind: 'multiple_choice', answers: ['a', 'b'] })
-    expect(questions.even?.choices[2]).toEqual({ id: 'c', text: '3', feedback: 'Odd: 3 leaves one over.' })
+    expect(questions.even).toHaveProperty('choices.2', {
+      id: 'c',
+      text: '3',
+      feedback: 'Odd: 3 leaves one over.',
+    })
     // {T#said when wrong#said when right}: True is right, so False carries the first.
     expect(questions['tf-true']).toMatchObject({
       kind: 'single_choice',
@@ -42,13 +49,23 @@ describe('GIFT', () => {
         { id: 'b', text: 'False', feedback: 'Try 1 + 3.' },
       ],
     })
-    expect(questions['tf-false']).toMatchObject({ answer: 'b', choices: [{ text: 'True' }, { text: 'False' }] })
+    expect(questions['tf-false']).toMatchObject({
+      answer: 'b',
+      choices: [{ text: 'True' }, { text: 'False' }],
+    })
     expect(questions.cat).toMatchObject({ kind: 'short_text', acceptedAnswers: ['cat', 'kitten'] })
-    expect(questions.pi).toMatchObject({ kind: 'numeric', prompt: 'Give {pi} to two decimal places.', answer: 3.14, tolerance: 0.005 })
+    expect(questions.pi).toMatchObject({
+      kind: 'numeric',
+      prompt: 'Give {pi} to two decimal places.',
+      answer: 3.14,
+      tolerance: 0.005,
+    })
     expect(questions.range).toMatchObject({ kind: 'numeric', answer: 3, tolerance: 2 })
     expect(questions['multi-num']).toMatchObject({ kind: 'numeric', answer: 2003, tolerance: 0 })
     expect(questions.missing).toMatchObject({ prompt: 'Two plus two is _____ in words.', answer: 'a' })
-    expect(questions['escaped-title']).toMatchObject({ choices: [{ text: '=' }, { text: '~' }, { text: '#' }] })
+    expect(questions['escaped-title']).toMatchObject({
+      choices: [{ text: '=' }, { text: '~' }, { text: '#' }],
+    })
     expect(questions['html-q']?.prompt).toBe('Which is bold?\nPick one.')
     expect(bank.skipped).toEqual([
       { where: 'line 42', reason: 'an essay question (no answers to grade)' },
@@ -84,10 +101,16 @@ describe('Moodle XML', () => {
       ],
       answer: 'a',
     })
-    expect(questions['Prime-numbers-pick-all']).toMatchObject({ kind: 'multiple_choice', answers: ['a', 'b'] })
+    expect(questions['Prime-numbers-pick-all']).toMatchObject({
+      kind: 'multiple_choice',
+      answers: ['a', 'b'],
+    })
     expect(questions['square-angles']).toMatchObject({
       answer: 'a',
-      choices: [{ text: 'True', feedback: 'Yes, all four.' }, { text: 'False', feedback: 'Look at a corner.' }],
+      choices: [
+        { text: 'True', feedback: 'Yes, all four.' },
+        { text: 'False', feedback: 'Look at a corner.' },
+      ],
     })
     expect(questions.shape).toMatchObject({ kind: 'short_text', acceptedAnswers: ['square', 'a square'] })
     expect(questions.perimeter).toMatchObject({ kind: 'numeric', answer: 8, tolerance: 0.1 })
@@ -98,7 +121,8 @@ describe('Moodle XML', () => {
       tolerance: 0,
       variables: { a: { min: 1, max: 9, step: 1 }, b: { min: 1.5, max: 4.5, step: 0.1, decimals: 1 } },
     })
-    const where = (n: number) => expect.stringMatching(new RegExp(`^quiz/question\\[${n}\\] \\(line \\d+\\)$`))
+    const where = (n: number) =>
+      expect.stringMatching(new RegExp(`^quiz/question\\[${n}\\] \\(line \\d+\\)$`))
     expect(bank.skipped).toEqual([
       { where: where(8), reason: 'it uses pi(), which our expressions lack' },
       { where: where(9), reason: 'its tolerance is relative; only a nominal one can be kept' },
@@ -148,10 +172,20 @@ describe('QTI 3.0', () => {
     expect(questions.colours).toMatchObject({
       kind: 'multiple_choice',
       answers: ['red', 'blue'],
-      choices: [{ text: 'Red' }, { text: 'Blue' }, { id: 'green', text: 'Green', feedback: 'Green mixes blue and yellow.' }],
+      choices: [
+        { text: 'Red' },
+        { text: 'Blue' },
+        { id: 'green', text: 'Green', feedback: 'Green mixes blue and yellow.' },
+      ],
     })
-    expect(questions.word).toMatchObject({ kind: 'short_text', prompt: 'Boiling water turns into', acceptedAnswers: ['steam', 'water vapour'] })
-    expect(bank.skipped).toEqual([{ where: 'items/essay.xml (line 2)', reason: 'its extended-text interaction has no form here' }])
+    expect(questions.word).toMatchObject({
+      kind: 'short_text',
+      prompt: 'Boiling water turns into',
+      acceptedAnswers: ['steam', 'water vapour'],
+    })
+    expect(bank.skipped).toEqual([
+      { where: 'items/essay.xml (line 2)', reason: 'its extended-text interaction has no form here' },
+    ])
   })
 })
 
@@ -254,7 +288,9 @@ describe('QTI 3.0 output against 1EdTech’s schemas', () => {
     expect(result.valid).toBe(true)
     // The same check refuses a manifest that breaks the schema, so it is not vacuous.
     const broken = await validateXML({
-      xml: [{ fileName: 'imsmanifest.xml', contents: manifest.replace('<organizations/>', '<organisations/>') }],
+      xml: [
+        { fileName: 'imsmanifest.xml', contents: manifest.replace('<organizations/>', '<organisations/>') },
+      ],
       schema: [xsd('qtiv3p0/imsqtiv3p0_imscpv1p2_v1p0.xsd')],
       preload: [
         xsd('w3/xml.xsd'),
@@ -266,5 +302,102 @@ describe('QTI 3.0 output against 1EdTech’s schemas', () => {
       ],
     })
     expect(broken.valid).toBe(false)
+  })
+})
+
+/** A one-entry zip whose entry is deflated, declaring `declared` as its size (its real size by default). */
+function deflatedZip(name: string, data: Uint8Array, declared = data.length): Uint8Array {
+  const compressed = deflateRawSync(data)
+  const stored = writeZip([{ name, text: '' }])
+  // writeZip's layout, with method 8 and the sizes patched in: local header, data, central, end.
+  const nameLength = new TextEncoder().encode(name).length
+  const local = stored.slice(0, 30 + nameLength)
+  const central = stored.slice(30 + nameLength, 30 + nameLength + 46 + nameLength)
+  const end = stored.slice(stored.length - 22)
+  for (const [header, at] of [
+    [local, 8],
+    [central, 10],
+  ] as const)
+    new DataView(header.buffer).setUint16(at, 8, true)
+  for (const [header, at] of [
+    [local, 18],
+    [central, 20],
+  ] as const)
+    new DataView(header.buffer).setUint32(at, compressed.length, true)
+  for (const [header, at] of [
+    [local, 22],
+    [central, 24],
+  ] as const)
+    new DataView(header.buffer).setUint32(at, declared, true)
+  new DataView(end.buffer).setUint32(16, local.length + compressed.length, true)
+  return new Uint8Array([...local, ...compressed, ...central, ...end])
+}
+
+const refusal = async (format: Format, type: string, body: string | Uint8Array) => {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
+  return readBank(format, type, bytes).then(
+    () => 'read',
+    (error: BankError) => `${error.where}: ${error.message}`,
+  )
+}
+
+describe('files that cannot be read are refused with their place, and nothing dangerous is followed', () => {
+  it('refuses a DOCTYPE, entities, and runaway nesting or size in XML', async () => {
+    const bomb =
+      '<?xml version="1.0"?>\n<!DOCTYPE quiz [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n<quiz>&b;</quiz>'
+    expect(await refusal('moodle-xml', 'application/xml', bomb)).toBe(
+      'line 2: a DOCTYPE or entity declaration (refused: entities can expand or fetch)',
+    )
+    expect(
+      await refusal('moodle-xml', 'application/xml', '<quiz>\n\n<question>&nbsp;</question></quiz>'),
+    ).toBe('line 3: the entity &nbsp; is not defined (entities are refused)')
+    expect(await refusal('moodle-xml', 'application/xml', `<quiz>${'<a>'.repeat(70)}`)).toBe(
+      'line 1: elements nested deeper than 64',
+    )
+    expect(await refusal('moodle-xml', 'application/xml', `<quiz>${'<a/>'.repeat(50_001)}</quiz>`)).toBe(
+      'line 1: more than 50000 elements',
+    )
+    expect(
+      await refusal('moodle-xml', 'application/xml', '<quiz>\n<question type="truefalse">\n</quiz>'),
+    ).toBe('line 3: </quiz> closes <question>')
+    expect(await refusal('moodle-xml', 'application/xml', '<test/>')).toBe(
+      'line 1: the root element is <test>, not <quiz>',
+    )
+    expect(
+      await refusal('moodle-xml', 'application/xml', '<?xml version="1.0" encoding="ISO-8859-1"?><quiz/>'),
+    ).toBe('line 1: the file declares ISO-8859-1; send it as UTF-8')
+    expect(await refusal('gift', 'text/plain', new Uint8Array([0x3a, 0x3a, 0xff, 0xfe]))).toBe(
+      'the file: the file is not UTF-8 text',
+    )
+  })
+
+  it('refuses a QTI test sent without its package, and zips that are bombs, broken or not zips', async () => {
+    expect(await refusal('qti', 'application/xml', '<qti-assessment-test identifier="t"/>')).toBe(
+      'line 1: a test names its items in other files: send the content package (zip)',
+    )
+    expect(await refusal('qti', 'application/zip', 'not a zip at all, just text')).toBe(
+      'the zip archive: not a zip archive (no central directory)',
+    )
+    const zeros = new Uint8Array(1024 * 1024)
+    expect(await refusal('qti', 'application/zip', deflatedZip('imsmanifest.xml', zeros))).toBe(
+      'the zip archive: imsmanifest.xml inflates more than 100 times',
+    )
+    // A size that lies: declared small, inflating past it is stopped there.
+    const text = new TextEncoder().encode(`<manifest>${'<resource/>'.repeat(200)}</manifest>`)
+    expect(await refusal('qti', 'application/zip', deflatedZip('imsmanifest.xml', text, 100))).toBe(
+      'the zip archive: imsmanifest.xml inflates beyond its declared size',
+    )
+    expect(await refusal('qti', 'application/zip', writeZip([{ name: 'items/a.xml', text: '<a/>' }]))).toBe(
+      'imsmanifest.xml: a content package has imsmanifest.xml at its root',
+    )
+    // A deflated manifest that is honest is read (the same path a real package takes).
+    const manifest = '<manifest><resources/></manifest>'
+    expect(
+      await refusal(
+        'qti',
+        'application/zip',
+        deflatedZip('imsmanifest.xml', new TextEncoder().encode(manifest)),
+      ),
+    ).toBe('read')
   })
 })

@@ -10,6 +10,7 @@ import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { BankError, planActivities } from '../../interop/bank.ts'
 import { type Format, formatName, IMPORT_TYPES, readBank, writeActivity } from '../../interop/formats.ts'
+import { mediaTypeOf } from '../../middleware/body.ts'
 import { HEADERS, jsonResponse } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam } from '../../schemas/common.ts'
@@ -18,7 +19,7 @@ import { adminRoute, adminUploadRoute } from '../define.ts'
 import { failures, found, route } from './shared.ts'
 
 /** The largest bank: thousands of questions, far under a Worker's request cap. */
-export const BANK_BODY_LIMIT = 2 * 1024 * 1024
+const BANK_BODY_LIMIT = 2 * 1024 * 1024
 const UPLOAD_TYPES = ['text/plain', 'application/xml', 'text/xml', 'application/zip']
 
 const fileBody = (description: string) => ({
@@ -106,7 +107,7 @@ export const adminQuestionBanks = createRouter()
     async function importBank(c) {
       const { unitId } = c.req.valid('param')
       const { format, dryRun, name } = c.req.valid('query')
-      const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+      const type = mediaTypeOf(c.req.header('content-type')) ?? ''
       if (!IMPORT_TYPES[format].includes(type)) {
         throw new ApiError(
           'unsupported_media_type',
