@@ -4,6 +4,7 @@
  * answers it on the learner page, and the studio's dashboard counts that attempt. Text from the
  * database never runs as markup.
  */
+import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { ADMIN_TOKEN } from '../scripts/lib/stack.ts'
@@ -271,6 +272,81 @@ describe('the studio', () => {
       constraints: ['a != 5'],
       answer: '2 * a',
     })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('imports a teacher’s GIFT file into a unit: checked, reported in words, created as a draft, exported again', async () => {
+    const { context, page, errors } = await openPage()
+    const headers = { Authorization: `Bearer ${ADMIN_TOKEN}` }
+    const post = async (path: string, data: object) =>
+      (await page.request.post(path, { headers, data })).json()
+    const skill = await post('/v1/admin/skills', { name: 'Fractions', status: 'published' })
+    await post('/v1/admin/units', { skillId: skill.id, name: 'Halves' })
+    const gift = [
+      '$CATEGORY: $course$/top/Halving',
+      '',
+      '::half-of-8::What is half of 8? {=4 #Yes: 8 shared by 2. ~2 #That is a quarter of 8. ~16 #That is double.}',
+      '',
+      '::half-word::Half of a whole is one … {=half =halve}',
+      '',
+      '::explain::Explain why halves are equal. {}',
+    ].join('\n')
+    await signIn(page)
+    await page.goto(`/studio/#/skills/${skill.id}`)
+    await page.getByText('Import questions into “Halves”…').click()
+    await page
+      .getByLabel('Question file for “Halves”')
+      .setInputFiles({ name: 'halves.gift', mimeType: 'text/plain', buffer: Buffer.from(gift) })
+    await expect.poll(() => page.getByLabel('Its format').inputValue()).toBe('gift')
+    await page.getByRole('button', { name: 'Check the file' }).click()
+    const report = page.locator('.import-report')
+    await expect(report.locator('.import-summary').textContent()).resolves.toBe(
+      '2 questions can be imported into 1 draft activity: “Halving” (2 questions).',
+    )
+    await expect(report.locator('.import-skipped').textContent()).resolves.toBe(
+      'Line 7: an essay question (no answers to grade)',
+    )
+    await snap(page, 'studio-07-import-report')
+    await page.getByRole('button', { name: 'Create the draft activity' }).click()
+    await heading(page, /Halving/).waitFor()
+    await expect(page.getByText('Draft: learners do not see it').isVisible()).resolves.toBe(true)
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'Imported 2 questions into 1 draft activity.',
+    )
+    // In the editor: the choices' feedback came with them.
+    const activityId = new URL(page.url()).hash.split('/')[2] as string
+    const saved = await (await page.request.get(`/v1/admin/activities/${activityId}`, { headers })).json()
+    expect(saved.content.questions.map((q: { id: string }) => q.id)).toEqual(['half-of-8', 'half-word'])
+    expect(saved.content.questions[0].choices[1]).toEqual({
+      id: 'b',
+      text: '2',
+      feedback: 'That is a quarter of 8.',
+    })
+
+    // Exported again as GIFT: a file that carries the same questions.
+    const download = page.waitForEvent('download')
+    await page.getByRole('button', { name: 'Export as GIFT' }).click()
+    const file = await download
+    expect(file.suggestedFilename()).toBe('halving.gift.txt')
+    const exported = await readFile((await file.path()) as string, 'utf8')
+    expect(exported).toContain('::half-of-8::What is half of 8? {')
+    expect(exported).toContain('~2 #That is a quarter of 8.')
+    await page.getByRole('status').filter({ hasText: 'Exported as GIFT.' }).waitFor()
+
+    // Published, the learner who picks a wrong choice reads what the teacher wrote for it.
+    await page.getByRole('button', { name: 'Publish activity' }).click()
+    await page.getByRole('status').filter({ hasText: 'Published' }).waitFor()
+    await page.goto(`/#/activities/${activityId}`)
+    await heading(page, 'Halving').waitFor()
+    await page.getByRole('button', { name: 'Start activity' }).click()
+    await page.getByRole('radio', { name: '2', exact: true }).check()
+    await page.getByLabel('Half of a whole is one …').fill('half')
+    await page.getByRole('button', { name: 'Submit answers' }).click()
+    await heading(page, /Passed|Not passed yet/, 2).waitFor()
+    await expect(page.locator('.feedback .choice-feedback').textContent()).resolves.toBe(
+      '2: That is a quarter of 8.',
+    )
     expect(errors).toEqual([])
     await context.close()
   })

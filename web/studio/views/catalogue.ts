@@ -134,7 +134,13 @@ function transferSection(imported: () => Promise<unknown>) {
     'section',
     { 'aria-labelledby': 'transfer' },
     h('h2', { id: 'transfer' }, 'Move a catalogue'),
-    action('Export the catalogue', () => download('/v1/admin/catalogue/export'), 'secondary'),
+    action(
+      'Export the catalogue',
+      async () => {
+        await download('/v1/admin/catalogue/export')
+      },
+      'secondary',
+    ),
     h('p', { class: 'field' }, h('label', { for: 'import-file' }, 'Catalogue document to import'), file),
     h('p', { class: 'choice' }, h('label', {}, prune, ' Delete what the document does not have (prune)')),
     action('Check the import (dry run)', () => run(true), 'secondary'),

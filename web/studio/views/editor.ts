@@ -5,6 +5,7 @@
  */
 import { action } from '../../action.ts'
 import { formatDate, h, statusBadge } from '../../dom.ts'
+import { announce } from '../../router.ts'
 import { admin, download, read } from '../api.ts'
 import { field, readCatalogue } from './catalogue.ts'
 import { activityActions, TYPES } from './editor/actions.ts'
@@ -88,14 +89,52 @@ export async function activityEditorView([activityId = '']: string[]) {
           content.preview,
         ),
       ),
+      h('h2', {}, 'Export as…'),
+      h(
+        'p',
+        { class: 'hint' },
+        'The questions as a file other platforms read: Moodle, Canvas and QTI tools.',
+      ),
+      exportButtons(activityId),
       h('h2', {}, 'For researchers'),
       action(
         'Download completed attempts (CSV)',
-        () => download(`/v1/admin/activities/${activityId}/attempts.csv`),
+        async () => {
+          await download(`/v1/admin/activities/${activityId}/attempts.csv`)
+        },
         'secondary',
       ),
       h('h2', {}, 'Danger zone'),
       remove,
     ],
   }
+}
+
+const EXPORTS = [
+  ['gift', 'GIFT'],
+  ['moodle-xml', 'Moodle XML'],
+  ['qti', 'QTI 3.0 package'],
+] as const
+
+/** A download per format; what a format cannot hold is said after the download. */
+function exportButtons(activityId: string) {
+  return h(
+    'div',
+    { class: 'export-buttons' },
+    EXPORTS.map(([format, label]) =>
+      action(
+        `Export as ${label}`,
+        async () => {
+          const headers = await download(`/v1/admin/activities/${activityId}/export?format=${format}`)
+          const skipped = headers.get('export-skipped')
+          announce(
+            skipped
+              ? `Exported as ${label}, without ${skipped}: ${label} cannot hold parameterised questions${format === 'moodle-xml' ? ' of this kind' : ''}.`
+              : `Exported as ${label}.`,
+          )
+        },
+        'secondary',
+      ),
+    ),
+  )
 }

@@ -7,6 +7,7 @@ import { h, statusBadge } from '../../../dom.ts'
 import { announce } from '../../../router.ts'
 import { admin, read } from '../../api.ts'
 import { field } from '../catalogue.ts'
+import { importQuestions } from './import-questions.ts'
 import { confirmDelete } from './settings.ts'
 import type { DocumentUnit } from './types.ts'
 
@@ -106,6 +107,7 @@ export function structureSection(skillId: string, units: DocumentUnit[]) {
         ),
       ),
       unitEditor(unit),
+      importQuestions(unit),
     )
   draw()
   const saveOrder = action('Save the order', async () => {
