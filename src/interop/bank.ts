@@ -64,8 +64,18 @@ export function idFrom(name: string | undefined, taken: Set<string>, fallback: s
 }
 
 /** Choice ids a, b, c… z, then c27, c28…: stable, so an export read back gives the same ids. */
-export const choiceIds = (count: number) =>
+const choiceIds = (count: number) =>
   Array.from({ length: count }, (_, i) => (i < 26 ? String.fromCharCode(97 + i) : `c${i + 1}`))
+
+/** A format's answers as our choices, with those ids, and their feedback where they have one. */
+export function choicesFrom(answers: { text: string; feedback?: string }[]) {
+  const ids = choiceIds(answers.length)
+  return answers.map((a, i) => ({
+    id: ids[i] as string,
+    text: a.text,
+    ...(a.feedback && { feedback: a.feedback }),
+  }))
+}
 
 function choiceCountProblem(question: QuestionInput): string | undefined {
   if (!('choices' in question)) return undefined

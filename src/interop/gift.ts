@@ -10,7 +10,7 @@
  * skipped with their line; text after the braces makes a missing-word question, its blank shown as “_____”.
  */
 import type { Question } from '../content/schema.ts'
-import { type Bank, choiceIds, emptyBank, idFrom, type QuestionBody, type QuestionInput } from './bank.ts'
+import { type Bank, choicesFrom, emptyBank, idFrom, type QuestionBody, type QuestionInput } from './bank.ts'
 import { htmlToText } from './html-text.ts'
 
 type Block = { line: number; text: string }
@@ -87,15 +87,6 @@ function answerOf(piece: string): Answer {
   return { weight, text: unescapeGift(text), ...(feedback?.trim() && { feedback: unescapeGift(feedback) }) }
 }
 
-const withFeedback = (answers: Answer[]) => {
-  const ids = choiceIds(answers.length)
-  return answers.map((a, i) => ({
-    id: ids[i] as string,
-    text: a.text,
-    ...(a.feedback && { feedback: a.feedback }),
-  }))
-}
-
 type Read = { question?: QuestionBody; skip?: string; warnings: string[] }
 
 function trueFalse(body: string): Read | undefined {
@@ -145,7 +136,7 @@ function choicesOrShort(body: string): Read {
     const partial = accepted.length < answers.length ? ['partial-credit answers are dropped'] : []
     return { question: { kind: 'short_text', acceptedAnswers: accepted }, warnings: partial }
   }
-  const choices = withFeedback(answers)
+  const choices = choicesFrom(answers)
   const correct = choices.filter((_, i) => (answers[i] as Answer).weight > 0).map((c) => c.id)
   const single = splitBefore(body, '~=').some((p) => p.startsWith('='))
   if (single) {

@@ -84,7 +84,7 @@ export function importQuestions(unit: DocumentUnit) {
     FORMATS.map(([value, label]) => h('option', { value }, label)),
   )
   const name = field(
-    'Activity name (optional: otherwise the file’s category or title)',
+    'Name for the new activity (optional: otherwise the file’s category or title)',
     `${unit.id}-import-name`,
     {
       maxlength: 200,

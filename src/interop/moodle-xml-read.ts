@@ -1,16 +1,13 @@
 /**
- * Moodle XML (docs.moodle.org/en/Moodle_XML_format), read and written: `multichoice` (one answer or
- * several), `truefalse`, `shortanswer`, `numerical` and `calculated`/`calculatedsimple`, the last two
- * as parameterised questions (each private dataset a variable from its minimum to its maximum at its
+ * Moodle XML (docs.moodle.org/en/Moodle_XML_format) read as our questions: `multichoice` (one answer
+ * or several), `truefalse`, `shortanswer`, `numerical`, and `calculated`/`calculatedsimple` as
+ * parameterised questions (each private dataset a variable from its minimum to its maximum at its
  * decimals). Other types are skipped with their element, `quiz/question[n]`.
  */
-import { sampleInstances } from '../content/authoring-check.ts'
-import type { Question } from '../content/schema.ts'
-import { formatNumber } from '../content/template.ts'
-import { type Bank, BankError, choiceIds, emptyBank, idFrom, type QuestionInput } from './bank.ts'
-import { FormulaError, fromMoodleFormula, mapFormulasInText, toMoodleFormula } from './formula.ts'
-import { htmlToText, textToHtml } from './html-text.ts'
-import { childOf, childrenOf, element, escapeXml, moodleText, textOf, type XmlElement } from './xml.ts'
+import { type Bank, BankError, choicesFrom, emptyBank, idFrom, type QuestionInput } from './bank.ts'
+import { FormulaError, fromMoodleFormula, mapFormulasInText } from './formula.ts'
+import { htmlToText } from './html-text.ts'
+import { childOf, childrenOf, moodleText, textOf, type XmlElement } from './xml.ts'
 
 type Context = { where: string; warnings: string[] }
 type Read = QuestionInput | string
@@ -44,17 +41,8 @@ function answersOf(question: XmlElement, context: Context): Answer[] {
   })
 }
 
-const choicesOf = (answers: Answer[]) => {
-  const ids = choiceIds(answers.length)
-  return answers.map((a, i) => ({
-    id: ids[i] as string,
-    text: a.text,
-    ...(a.feedback && { feedback: a.feedback }),
-  }))
-}
-
 function multichoice(question: XmlElement, answers: Answer[], context: Context): Read {
-  const choices = choicesOf(answers)
+  const choices = choicesFrom(answers)
   const single = (moodleText(question, 'single') ?? 'true') !== 'false'
   const right = choices.filter((_, i) => (answers[i] as Answer).fraction > 0).map((c) => c.id)
   if (single) {
@@ -239,167 +227,4 @@ export function readMoodleXml(root: XmlElement): Bank {
   for (const [index, question] of childrenOf(root, 'question').entries())
     readElement(question, index, bank, taken)
   return bank
-}
-
-const text = (value: string) => element('text', {}, escapeXml(value))
-const htmlField = (name: string, value: string) => element(name, { format: 'html' }, text(textToHtml(value)))
-const feedback = (said: string | undefined) => (said ? htmlField('feedback', said) : '')
-
-function answer(fraction: number, value: string, extra = '') {
-  return element(
-    'answer',
-    { fraction, format: 'plain_text' },
-    text(value),
-    extra || element('feedback', {}, text('')),
-  )
-}
-
-/** Moodle's grade for one of `count` right answers: its grades have five decimals. */
-const shareOf = (count: number) => Number((100 / count).toFixed(5))
-
-function calculatedParts(question: Question & { kind: 'numeric' }): { answer: string; datasets: string } {
-  const variables = question.variables ?? {}
-  const names = new Set(Object.keys(variables))
-  const samples = sampleInstances(question, 20).flatMap((s) => ('question' in s ? [s.values] : []))
-  const definitions = Object.entries(variables).map(([name, spec]) => {
-    if (!('min' in spec)) throw new FormulaError('variables drawn from a list have no Moodle form')
-    const decimals = spec.decimals ?? 0
-    if (Math.abs(spec.step - 10 ** -decimals) > 1e-12)
-      throw new FormulaError(`{${name}} steps by ${spec.step}; Moodle steps by 1, 0.1, 0.01…`)
-    const items = samples.map((values, i) =>
-      element(
-        'dataset_item',
-        {},
-        element('number', {}, String(i + 1)),
-        element('value', {}, String(values.get(name))),
-      ),
-    )
-    return element(
-      'dataset_definition',
-      {},
-      element('status', {}, text('private')),
-      element('name', {}, text(name)),
-      element('type', {}, 'calculated'),
-      element('distribution', {}, text('uniform')),
-      element('minimum', {}, text(formatNumber(spec.min))),
-      element('maximum', {}, text(formatNumber(spec.max))),
-      element('decimals', {}, text(String(decimals))),
-      element('itemcount', {}, String(items.length)),
-      element('dataset_items', {}, ...items),
-      element('number_of_items', {}, String(items.length)),
-    )
-  })
-  return {
-    answer: toMoodleFormula(String(question.answer), names),
-    datasets: element('dataset_definitions', {}, ...definitions),
-  }
-}
-
-function body(question: Question): { type: string; parts: string[] } {
-  switch (question.kind) {
-    case 'single_choice':
-    case 'multiple_choice': {
-      const right = question.kind === 'single_choice' ? [question.answer] : question.answers
-      const fractionOf = (id: string) =>
-        right.includes(id) ? shareOf(right.length) : question.kind === 'single_choice' ? 0 : -100
-      return {
-        type: 'multichoice',
-        parts: [
-          element('single', {}, String(question.kind === 'single_choice')),
-          element('shuffleanswers', {}, 'false'),
-          element('answernumbering', {}, 'abc'),
-          ...question.choices.map((c) =>
-            element(
-              'answer',
-              { fraction: fractionOf(c.id), format: 'html' },
-              text(textToHtml(c.text)),
-              feedback(c.feedback),
-            ),
-          ),
-        ],
-      }
-    }
-    case 'short_text':
-      return {
-        type: 'shortanswer',
-        parts: [element('usecase', {}, '0'), ...question.acceptedAnswers.map((a) => answer(100, a))],
-      }
-    case 'numeric': {
-      if (!question.variables) {
-        const tolerance = element('tolerance', {}, String(question.tolerance))
-        return { type: 'numerical', parts: [answer(100, String(question.answer), tolerance)] }
-      }
-      const { answer: formula, datasets } = calculatedParts(question)
-      const tolerance = [
-        element('tolerance', {}, String(question.tolerance)),
-        element('tolerancetype', {}, '2'),
-        element('correctanswerformat', {}, '2'),
-        element('correctanswerlength', {}, '9'),
-      ].join('')
-      return {
-        type: 'calculated',
-        parts: [
-          element('synchronize', {}, '0'),
-          element('single', {}, '0'),
-          answer(100, formula, tolerance),
-          datasets,
-        ],
-      }
-    }
-  }
-}
-
-export type Written = { file: string; skipped: { id: string; reason: string }[] }
-
-/** An activity's questions as Moodle XML, in a category named after the activity. */
-export function writeMoodleXml(name: string, questions: readonly Question[], note: string): Written {
-  const skipped: Written['skipped'] = []
-  const category = element(
-    'question',
-    { type: 'category' },
-    element('category', {}, text(`$course$/top/${name.replaceAll('/', '-')}`)),
-  )
-  const written = questions.flatMap((question) => {
-    if (question.variables && (question.kind !== 'numeric' || question.constraints?.length)) {
-      const reason =
-        question.kind === 'numeric'
-          ? 'Moodle keeps no constraints'
-          : 'only numeric parameterised questions have a Moodle form'
-      skipped.push({ id: question.id, reason })
-      return [`<!-- Not exported: ${question.id} (${reason}) -->`]
-    }
-    try {
-      const { type, parts } = body(question)
-      const variables = new Set(Object.keys(question.variables ?? {}))
-      const moodle = (value: string) =>
-        question.variables ? mapFormulasInText(value, (f) => toMoodleFormula(f, variables)) : value
-      return [
-        element(
-          'question',
-          { type },
-          element('name', {}, text(question.id)),
-          htmlField('questiontext', moodle(question.prompt)),
-          question.explanation ? htmlField('generalfeedback', moodle(question.explanation)) : '',
-          element('defaultgrade', {}, String(question.points)),
-          element('penalty', {}, '0'),
-          element('hidden', {}, '0'),
-          ...parts,
-        ),
-      ]
-    } catch (error) {
-      if (!(error instanceof FormulaError)) throw error
-      skipped.push({ id: question.id, reason: error.message })
-      return [`<!-- Not exported: ${question.id} (${error.message.replace(/--/g, '—')}) -->`]
-    }
-  })
-  const file = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<!-- ${note.replace(/--/g, '—')} -->`,
-    '<quiz>',
-    category,
-    ...written,
-    '</quiz>',
-    '',
-  ].join('\n')
-  return { file, skipped }
 }
