@@ -27,6 +27,8 @@ export type Bank = {
   questions: { where: string; question: QuestionInput; warnings?: string[] }[]
   skipped: Skipped[]
   warnings: string[]
+  /** Some question asked for its choices shuffled: here that is one setting of the whole activity. */
+  shuffled?: boolean
 }
 
 /** A file that cannot be read at all; `where` is its line or element. */
@@ -115,6 +117,11 @@ export function checkBank(bank: Bank): CheckedBank {
       questions.push(result)
       warnings.push(...changed)
     }
+  }
+  if (bank.shuffled && questions.length > 0) {
+    warnings.push(
+      'the file shuffles choices: here shuffling is one setting for the whole activity, off until you turn it on.',
+    )
   }
   return { questions, skipped, warnings }
 }

@@ -9,7 +9,7 @@ import { FormulaError, fromMoodleFormula, mapFormulasInText } from './formula.ts
 import { htmlToText } from './html-text.ts'
 import { childOf, childrenOf, moodleText, textOf, type XmlElement } from './xml.ts'
 
-type Context = { where: string; warnings: string[] }
+type Context = { where: string; warnings: string[]; shuffled?: boolean }
 type Read = QuestionInput | string
 
 /** A `<questiontext>`-like field as plain text, naming what its HTML held that text cannot. */
@@ -43,6 +43,7 @@ function answersOf(question: XmlElement, context: Context): Answer[] {
 
 function multichoice(question: XmlElement, answers: Answer[], context: Context): Read {
   const choices = choicesFrom(answers)
+  context.shuffled ||= ['true', '1'].includes(moodleText(question, 'shuffleanswers') ?? '')
   const single = (moodleText(question, 'single') ?? 'true') !== 'false'
   const right = choices.filter((_, i) => (answers[i] as Answer).fraction > 0).map((c) => c.id)
   if (single) {
@@ -195,6 +196,7 @@ function readElement(question: XmlElement, index: number, bank: Bank, taken: Set
     bank.skipped.push({ where, reason: read })
     return
   }
+  bank.shuffled ||= context.shuffled
   const raw = plainText(question, 'questiontext', context) ?? ''
   const variables = 'variables' in read ? new Set(Object.keys(read.variables ?? {})) : undefined
   const ours = (text: string) =>

@@ -173,6 +173,7 @@ function readItem(item: XmlElement, bank: Bank, taken: Set<string>, where: strin
       ? choiceQuestion(interaction, declaration)
       : entryQuestion(item, declaration, warnings, where)
   if (typeof read === 'string') return skip(read)
+  bank.shuffled ||= interaction.attributes.shuffle === 'true'
   const warning = processingWarning(item, where)
   if (warning) warnings.push(warning)
   const feedback = childrenOf(item, 'qti-modal-feedback').map(plain).filter(Boolean)

@@ -135,6 +135,9 @@ describe('Moodle XML', () => {
     expect(bank.warnings.join('\n')).toMatch(/an image left out of its text/)
     expect(bank.warnings.join('\n')).toMatch(/units \(m\) are not kept/)
     expect(bank.warnings.join('\n')).toMatch(/answers here are compared ignoring case/)
+    expect(bank.warnings.at(-1)).toBe(
+      'the file shuffles choices: here shuffling is one setting for the whole activity, off until you turn it on.',
+    )
   })
 })
 
@@ -154,6 +157,10 @@ describe('QTI 3.0', () => {
         ],
         answer: 'paris',
       },
+    ])
+    // Its interaction shuffles: said once, since here shuffling is the activity's setting.
+    expect(bank.warnings).toEqual([
+      'the file shuffles choices: here shuffling is one setting for the whole activity, off until you turn it on.',
     ])
   })
 
