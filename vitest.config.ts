@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
@@ -9,6 +10,14 @@ import { defineConfig } from 'vitest/config'
 // wrangler reads a developer's .dev.vars for the test Worker too and says so once per test file; the
 // bindings below set every key that matters, so that line is noise in a test run.
 process.env.WRANGLER_LOG ??= 'warn'
+
+/** The tool's LTI key for the suite: made afresh for each run, never committed, never a deployment's. */
+const LTI_TEST_KEYS = [
+  {
+    kid: 'suite',
+    ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  },
+]
 
 const workers = {
   plugins: [
@@ -38,6 +47,8 @@ const workers = {
           // speed. test/db-faults.test.ts gives the deadline its own short value to test it.
           DB_TIMEOUT_MS: '60000',
           OPEN_ATTEMPT_HOURS: '24',
+          // The tool's LTI key: generated for the suite, published at /lti/jwks.
+          LTI_PRIVATE_KEYS: JSON.stringify(LTI_TEST_KEYS),
           // Passkeys from the suite's own origin (test/webauthn.ts is the authenticator).
           WEBAUTHN_RP_ID: 'api.test',
           WEBAUTHN_ORIGINS: 'http://api.test',

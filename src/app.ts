@@ -13,6 +13,7 @@ import { adminAnalytics } from './routes/admin/analytics.ts'
 import { adminAttemptsCsv } from './routes/admin/attempts-csv.ts'
 import { adminCatalogue } from './routes/admin/catalogue.ts'
 import { adminClasses } from './routes/admin/classes.ts'
+import { adminLtiPlatforms } from './routes/admin/lti-platforms.ts'
 import { adminQuestionBanks } from './routes/admin/question-banks.ts'
 import { adminSkills } from './routes/admin/skills.ts'
 import { adminStructure } from './routes/admin/structure.ts'
@@ -21,6 +22,7 @@ import { attemptRoutes } from './routes/attempts.ts'
 import { catalogue } from './routes/catalogue.ts'
 import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
+import { lti } from './routes/lti.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
 import { meClasses } from './routes/me-classes.ts'
@@ -88,7 +90,9 @@ export function createApp() {
     .route('/', adminCatalogue)
     .route('/', adminStructure)
     .route('/', adminClasses)
+    .route('/', adminLtiPlatforms)
     .route('/', docs)
+    .route('/', lti)
 }
 
 /** For Hono's typed client: `hc<AppType>(baseUrl)`. */

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
       .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/),
   ),
   WEBAUTHN_ORIGINS: optional(commaList.pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))),
+  /**
+   * LTI 1.3: the tool's RSA private keys, a JSON array of JWKs each with a `kid`; the first signs, all
+   * are published at /lti/jwks. Without it, the LTI routes are 500s. Checked where it is used.
+   */
+  LTI_PRIVATE_KEYS: optional(z.string()),
   /** Hours an attempt may stay in progress before the cron abandons it (default 24). */
   OPEN_ATTEMPT_HOURS: optional(
     z.coerce

@@ -56,6 +56,13 @@ const TAGS = [
     description: 'Authors: the whole catalogue as one document, exported and imported.',
   },
   { name: 'Admin: classes', description: 'Teachers: classes and their join codes.' },
+  { name: 'Admin: LTI', description: 'Admins: the LMS platforms (LTI 1.3) this tool trusts.' },
+  {
+    name: 'LTI',
+    description:
+      'LTI 1.3, for LMS platforms: the OIDC login, the launch that signs a learner in, the tool’s keys. Form posts ' +
+      'from the platform’s site; pages and redirects, not JSON.',
+  },
 ]
 
 /** The request header a 304 answers to, declared on every operation that can answer one. */

@@ -153,6 +153,13 @@ export const csvResponse = (description: string, headers: HeaderName[] = []) => 
   content: { 'text/csv': { schema: z.string() } },
 })
 
+/** An HTML page (LTI's pages, shown inside or beside an LMS). */
+export const htmlResponse = (description: string, headers: HeaderName[] = []) => ({
+  description,
+  headers: pick(['X-Request-Id', 'Cache-Control', ...headers]),
+  content: { 'text/html': { schema: z.string() } },
+})
+
 /** A response without a body (204, 304). */
 export const emptyResponse = (description: string, headers: HeaderName[] = []) => ({
   description,

@@ -38,6 +38,10 @@ function validatorsOf(request: RouteConfig['request']): MiddlewareHandler[] {
   const media = request?.body?.content?.['application/json']
   const json = media && 'schema' in media ? media.schema : undefined
   if (json) validators.push(zValidator('json', json as ZodType, refuseInvalid) as MiddlewareHandler)
+  // LTI's platforms post forms (src/routes/lti.ts).
+  const formMedia = request?.body?.content?.['application/x-www-form-urlencoded']
+  const form = formMedia && 'schema' in formMedia ? formMedia.schema : undefined
+  if (form) validators.push(zValidator('form', form as ZodType, refuseInvalid) as MiddlewareHandler)
   return validators
 }
 

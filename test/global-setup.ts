@@ -9,6 +9,7 @@ import { connect } from '../scripts/lib/database.ts'
 import { migrate } from '../scripts/lib/migrate.ts'
 import { createScratchDatabase } from '../scripts/lib/scratch-db.ts'
 import { createBackend, startLocalNeon } from '../scripts/local-neon/index.ts'
+import { startLtiPlatform } from './lti-platform.ts'
 
 const TEST_DATABASE_URL = 'postgres://test:test@db.localtest.me/test'
 
@@ -31,9 +32,12 @@ export default async function setup(project: TestProject) {
     'qtiPackageBase64',
     readFileSync(new URL('question-banks/science.qti.zip', import.meta.url)).toString('base64'),
   )
+  const platform = await startLtiPlatform()
+  project.provide('ltiPlatformUrl', platform.url)
   console.log(`[global-setup] local Neon endpoint on ${server.url}, backend ${backend.name}`)
 
   return async () => {
+    await platform.close()
     await replica.close()
     await server.close()
     await scratch?.drop()

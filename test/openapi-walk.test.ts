@@ -68,7 +68,7 @@ function validRequest(operation: Operation): fc.Arbitrary<Generated> {
         return [p.name, p.required ? value : fc.option(value, { nil: undefined })]
       }),
   )
-  const schema = operation.requestBody?.content['application/json']?.schema
+  const schema = bodySchemaOf(operation)
   return fc.record({
     path: fc.record(path) as fc.Arbitrary<Record<string, string>>,
     query: fc
@@ -116,9 +116,17 @@ function breakOne(
       )
     }
   }
-  const schema = resolve(operation.requestBody?.content['application/json']?.schema ?? {})
+  const schema = resolve(bodySchemaOf(operation) ?? {})
   if (request.body && typeof request.body === 'object') {
     const body = request.body as Record<string, unknown>
+    // A form's fields are all text, and extra ones are ignored: only a missing one breaks it.
+    if (isForm(operation)) {
+      for (const key of (schema.required ?? []) as string[]) {
+        const { [key]: _, ...rest } = body
+        breaks.push(fc.constant({ request: { ...request, body: rest }, broke: key }))
+      }
+      return breaks.length === 0 ? fc.constant({ request, broke: '' }) : fc.oneof(...breaks)
+    }
     breaks.push(
       fc.constant({ request: { ...request, body: { ...body, unexpectedKey: 1 } }, broke: 'unexpectedKey' }),
     )
@@ -153,6 +161,14 @@ function wrongTypeFor(schema: Schema): unknown {
   return { not: 'this' }
 }
 
+const FORM = 'application/x-www-form-urlencoded'
+
+/** LTI's platforms post forms; every other body is JSON. */
+const isForm = (operation: Operation) => operation.requestBody?.content[FORM] !== undefined
+
+const bodySchemaOf = (operation: Operation) =>
+  operation.requestBody?.content['application/json']?.schema ?? operation.requestBody?.content[FORM]?.schema
+
 async function send(method: string, template: string, operation: Operation, request: Generated) {
   const url = template.replace(/\{([^}]+)\}/g, (_, name: string) =>
     encodeURIComponent(request.path[name] ?? ''),
@@ -162,9 +178,17 @@ async function send(method: string, template: string, operation: Operation, requ
   const scheme = Object.keys(operation.security?.find((s) => Object.keys(s).length > 0) ?? {})[0]
   if (scheme === 'sessionCookie') headers.Cookie = (await newLearner()).cookie
   if (scheme === 'adminToken') headers.Authorization = `Bearer ${ADMIN_TOKEN}`
-  if (request.body !== undefined) headers['Content-Type'] = 'application/json'
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body)
-  return api(`${url}${query ? `?${query}` : ''}`, { method, headers, body })
+  let body: string | undefined
+  if (request.body !== undefined && isForm(operation)) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded'
+    const fields = Object.entries(request.body as Record<string, unknown>).map(([k, v]) => [k, String(v)])
+    body = new URLSearchParams(fields).toString()
+  } else if (request.body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(request.body)
+  }
+  // Redirects are answers to check, not to follow (LTI's login and launch answer 302 and 303).
+  return api(`${url}${query ? `?${query}` : ''}`, { method, headers, body, redirect: 'manual' })
 }
 
 const RUNS = 12

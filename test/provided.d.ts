@@ -11,6 +11,8 @@ declare module 'vitest' {
     replicaUrl: string
     /** test/question-banks/science.qti.zip, base64. */
     qtiPackageBase64: string
+    /** The simulated LMS platform (test/lti-platform.ts): /jwks, /sign, /rotate, /stats. */
+    ltiPlatformUrl: string
   }
 }
 

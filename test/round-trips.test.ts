@@ -163,6 +163,42 @@ describe('round trips per request', () => {
     await expectTrips('GET /v1/admin/activities/{id}/export', 1, () =>
       send('GET', `/v1/admin/activities/${ACTIVITY}/export?format=qti`, { admin: true }),
     )
+    const platformBody = {
+      name: 'Moodle',
+      issuer: 'https://moodle.school.example',
+      clientId: 'client-1',
+      deploymentIds: ['1'],
+      authLoginUrl: 'https://moodle.school.example/mod/lti/auth.php',
+      accessTokenUrl: 'https://moodle.school.example/mod/lti/token.php',
+      jwksUrl: 'https://moodle.school.example/mod/lti/certs.php',
+    }
+    const platform = await json<{ id: string }>(
+      await expectTrips('POST /v1/admin/lti/platforms', 1, () =>
+        send('POST', '/v1/admin/lti/platforms', { admin: true, body: platformBody }),
+      ),
+      201,
+    )
+    await expectTrips('GET /v1/admin/lti/platforms', 1, () =>
+      send('GET', '/v1/admin/lti/platforms', { admin: true }),
+    )
+    await expectTrips('GET /lti/jwks', 0, () => api('/lti/jwks'))
+    const login = new URLSearchParams({
+      iss: platformBody.issuer,
+      login_hint: 'u',
+      target_link_uri: 'x',
+      checked: '1',
+    })
+    // The launch itself (2 round trips: the platform, then the write) is pinned in test/lti.test.ts,
+    // with the simulated platform that signs it.
+    const toPlatform = await countRoundTrips(() =>
+      api(`/lti/login?${login}`, { headers: { Cookie: 'lti_check=1' }, redirect: 'manual' }),
+    )
+    expect(toPlatform.result.status).toBe(302)
+    measured.push(['GET /lti/login (to the platform)', toPlatform.roundTrips])
+    expect(toPlatform.roundTrips).toBe(1)
+    await expectTrips('DELETE /v1/admin/lti/platforms/{id}', 1, () =>
+      send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true }),
+    )
     await expectTrips('DELETE /v1/admin/skills/{id}', 1, () =>
       send('DELETE', `/v1/admin/skills/${skill.id}`, { admin: true }),
     )

@@ -178,6 +178,54 @@ export const usedChallenges = pgTable(
   (t) => [index('used_challenges_expires_at_idx').on(t.expiresAt)],
 )
 
+/**
+ * LMS platforms this tool trusts (LTI 1.3): registered by an admin, or by Dynamic Registration as a
+ * draft an admin approves. A launch is accepted only from a live platform, for one of its deployments.
+ */
+export const ltiPlatforms = pgTable(
+  'lti_platforms',
+  {
+    id: id(),
+    name: text().notNull(),
+    /** The platform's `iss`, and the client id it gave this tool (the id_token's `aud`). */
+    issuer: text().notNull(),
+    clientId: text().notNull(),
+    deploymentIds: text().array().notNull(),
+    /** Where the OIDC login redirects, where access tokens come from, where its keys are published. */
+    authLoginUrl: text().notNull(),
+    accessTokenUrl: text().notNull(),
+    jwksUrl: text().notNull(),
+    /** `draft` until an admin approves a dynamically registered platform; launches need `live`. */
+    status: text().notNull().default('live'),
+    createdBy: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('lti_platforms_issuer_client_unique').on(t.issuer, t.clientId),
+    check('lti_platforms_status', sql`${t.status} IN ('draft', 'live')`),
+  ],
+)
+
+/**
+ * A platform's user as one of our learners: (issuer, subject) is who LTI says they are, whichever
+ * registration of that platform they came through. The first launch creates the learner.
+ */
+export const ltiUsers = pgTable(
+  'lti_users',
+  {
+    issuer: text().notNull(),
+    subject: text().notNull(),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.issuer, t.subject], name: 'lti_users_pkey' }),
+    index('lti_users_learner_idx').on(t.learnerId),
+  ],
+)
+
 export const skills = pgTable(
   'skills',
   {
@@ -512,6 +560,7 @@ export const skillStatesRelations = relations(skillStates, ({ one }) => ({
 export type DrawnQuestion = { id: string; choices?: string[] }
 
 export type Learner = typeof learners.$inferSelect
+export type LtiPlatform = typeof ltiPlatforms.$inferSelect
 export type Session = typeof sessions.$inferSelect
 export type Passkey = typeof passkeys.$inferSelect
 export type Skill = typeof skills.$inferSelect

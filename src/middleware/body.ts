@@ -81,3 +81,12 @@ export function uploadBody(types: readonly string[], maxSize: number) {
     await limit(c, next)
   })
 }
+
+/** LTI's form posts (launches, logins): small. */
+const LTI_BODY_LIMIT = 64 * 1024
+
+/**
+ * A platform's form post: `application/x-www-form-urlencoded` only (415 otherwise), at most
+ * LTI_BODY_LIMIT bytes (413). Bodiless requests (a GET login) pass.
+ */
+export const formBody = uploadBody(['application/x-www-form-urlencoded'], LTI_BODY_LIMIT)

@@ -12,7 +12,14 @@
 import type { RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
 import { adminAuth } from '../middleware/admin-auth.ts'
-import { ADMIN_BODY_LIMIT, jsonOnly, LEARNER_BODY_LIMIT, limitBody, uploadBody } from '../middleware/body.ts'
+import {
+  ADMIN_BODY_LIMIT,
+  formBody,
+  jsonOnly,
+  LEARNER_BODY_LIMIT,
+  limitBody,
+  uploadBody,
+} from '../middleware/body.ts'
 import { type CacheKeyOf, type CacheOptions, edgeCache } from '../middleware/edge-cache.ts'
 import { sameOriginWrites } from '../middleware/origin.ts'
 import { limitLearner } from '../middleware/rate-limit.ts'
@@ -194,3 +201,21 @@ export const adminUploadRoute = <P extends string, R extends Definition<P>>(
     middleware: [adminAuth, uploadBody(types, bodyLimit)],
   })
 }
+
+/**
+ * LTI 1.3's endpoints (/lti/*). The platform posts forms from its own site, so the same-origin write
+ * check and the JSON-only check, which guard every other route, do not apply here: the signed state,
+ * the platform's signature and the nonce take their place (src/lti/). Form posts only, small; pages
+ * and redirects, not JSON.
+ */
+export const ltiRoute = <P extends string, R extends Definition<P>>(route: R) =>
+  createRoute({
+    ...route,
+    description:
+      route.description ??
+      'For LMS platforms (LTI 1.3): no credential of ours; the login state, the platform’s signature and the ' +
+        'nonce are checked instead.',
+    security: NO_CREDENTIAL,
+    responses: responses(route, [...(writes(route.method) ? [413, 415] : []), ...SERVER]),
+    middleware: writes(route.method) ? [formBody] : [],
+  })

@@ -95,3 +95,15 @@ export const sessionCookie = (url: string, signedValue: string) =>
   serialize(cookieName(url), signedValue, attributes(url, SESSION_MAX_AGE_SECONDS))
 
 export const clearedSessionCookie = (url: string) => serialize(cookieName(url), '', attributes(url, 0))
+
+/**
+ * A cookie that works inside an LMS's iframe, where cookies are third-party: `SameSite=None; Secure;
+ * Partitioned` (CHIPS), kept under the LMS's site. Browsers treat http loopback as secure, so local
+ * platforms work too. Only LTI's launches set these; every other cookie stays as it is.
+ */
+export const embeddableCookie = (name: string, value: string, maxAge: number, path = '/') =>
+  serialize(name, value, { path, httpOnly: true, secure: true, sameSite: 'None', partitioned: true, maxAge })
+
+/** The session cookie a launch sets: the ordinary session, usable inside the LMS's frame. */
+export const embeddableSessionCookie = (url: string, signedValue: string) =>
+  embeddableCookie(cookieName(url), signedValue, SESSION_MAX_AGE_SECONDS)

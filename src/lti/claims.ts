@@ -1,0 +1,117 @@
+/**
+ * An LTI 1.3 launch's id_token claims (1EdTech LTI Core 1.3 §5), checked against the platform that
+ * sent it: plain values in, the launch or the reason it is refused out. The signature is checked
+ * before (launch.ts), the nonce's single use after, in the launch's write.
+ */
+const CLAIM = {
+  messageType: 'https://purl.imsglobal.org/spec/lti/claim/message_type',
+  version: 'https://purl.imsglobal.org/spec/lti/claim/version',
+  deploymentId: 'https://purl.imsglobal.org/spec/lti/claim/deployment_id',
+  roles: 'https://purl.imsglobal.org/spec/lti/claim/roles',
+  custom: 'https://purl.imsglobal.org/spec/lti/claim/custom',
+  resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
+  context: 'https://purl.imsglobal.org/spec/lti/claim/context',
+} as const
+
+const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const
+type MessageType = (typeof MESSAGE_TYPES)[number]
+
+/** Clocks differ: at most this much, either way. */
+const SKEW_SECONDS = 5 * 60
+
+export type Platform = { id: string; issuer: string; clientId: string; deploymentIds: string[] }
+
+/** Where a launch lands: a custom parameter naming one of our ids (set by deep linking or a teacher). */
+type Target = { kind: 'activity' | 'unit' | 'skill'; id: string } | null
+
+export type Launch = {
+  issuer: string
+  subject: string
+  nonce: string
+  messageType: MessageType
+  deploymentId: string
+  instructor: boolean
+  name: string | undefined
+  target: Target
+  expiresAt: Date
+}
+
+export type Refusal = { reason: string; detail: string }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Instructor, Administrator and ContentDeveloper, in any of LIS's vocabularies, and their sub-roles. */
+const isInstructor = (roles: readonly string[]) =>
+  roles.some((role) => /[#/](Instructor|Administrator|ContentDeveloper)(#\w+)?$/.test(role))
+
+function targetOf(custom: unknown): Target {
+  if (typeof custom !== 'object' || custom === null) return null
+  for (const kind of ['activity', 'unit', 'skill'] as const) {
+    const id = (custom as Record<string, unknown>)[kind]
+    if (typeof id === 'string' && UUID.test(id.trim())) return { kind, id: id.trim().toLowerCase() }
+  }
+  return null
+}
+
+const refuse = (reason: string, detail: string): Refusal => ({ reason, detail })
+
+function audienceProblem(claims: Record<string, unknown>, clientId: string): Refusal | undefined {
+  const aud = claims.aud
+  const audiences = Array.isArray(aud) ? aud : [aud]
+  if (!audiences.includes(clientId))
+    return refuse('wrong_audience', 'The launch was meant for another tool (aud).')
+  const azp = claims.azp
+  if (azp !== undefined && azp !== clientId)
+    return refuse('wrong_audience', 'The launch names another tool as its party (azp).')
+  if (audiences.length > 1 && azp === undefined)
+    return refuse('wrong_audience', 'A launch for several tools must name this one (azp).')
+  return undefined
+}
+
+function timeProblem(claims: Record<string, unknown>, now: number): Refusal | undefined {
+  const { exp, iat } = claims
+  if (typeof exp !== 'number' || typeof iat !== 'number')
+    return refuse('bad_token', 'The launch has no expiry or issue time.')
+  if (exp + SKEW_SECONDS < now / 1000)
+    return refuse('expired', 'The launch has expired: start it again from your course.')
+  if (iat - SKEW_SECONDS > now / 1000)
+    return refuse('not_yet_valid', 'The launch was issued in the future: check the clocks.')
+  return undefined
+}
+
+/** The launch the claims describe, or why they are refused (in words a teacher can act on). */
+export function checkClaims(
+  claims: Record<string, unknown>,
+  platform: Platform,
+  now = Date.now(),
+): Launch | Refusal {
+  if (claims.iss !== platform.issuer)
+    return refuse('wrong_issuer', 'The launch came from another platform (iss).')
+  const problem = audienceProblem(claims, platform.clientId) ?? timeProblem(claims, now)
+  if (problem) return problem
+  const deploymentId = claims[CLAIM.deploymentId]
+  if (typeof deploymentId !== 'string' || !platform.deploymentIds.includes(deploymentId))
+    return refuse('unknown_deployment', 'This deployment of the tool is not registered here.')
+  const messageType = claims[CLAIM.messageType]
+  if (!MESSAGE_TYPES.includes(messageType as MessageType))
+    return refuse('wrong_message_type', `The message type ${String(messageType)} is not one this tool takes.`)
+  if (claims[CLAIM.version] !== '1.3.0') return refuse('wrong_version', 'The launch is not LTI 1.3.0.')
+  const roles = claims[CLAIM.roles]
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string'))
+    return refuse('no_roles', 'The launch does not say the user’s roles.')
+  const { sub, nonce } = claims
+  if (typeof sub !== 'string' || sub === '')
+    return refuse('no_subject', 'The launch does not say who the user is.')
+  if (typeof nonce !== 'string' || nonce === '') return refuse('bad_token', 'The launch has no nonce.')
+  return {
+    issuer: platform.issuer,
+    subject: sub,
+    nonce,
+    messageType: messageType as MessageType,
+    deploymentId,
+    instructor: isInstructor(roles),
+    name: typeof claims.name === 'string' ? claims.name : undefined,
+    target: targetOf(claims[CLAIM.custom]),
+    expiresAt: new Date(((claims.exp as number) + SKEW_SECONDS) * 1000),
+  }
+}

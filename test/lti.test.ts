@@ -1,0 +1,347 @@
+/**
+ * LTI 1.3 launches against a simulated platform (test/lti-platform.ts: its own keys, its JWKS, id_tokens
+ * signed on request): the login binds state and nonce to the browser, a launch signs the learner in and
+ * lands on what its link names, and every refusal says what was wrong. Platform posts come from the
+ * platform's site, so they carry a foreign Origin and `Sec-Fetch-Site: cross-site`.
+ */
+import { describe, expect, inject, it } from 'vitest'
+import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
+import { api, countRoundTrips, expectProblem, json, send, testDb } from './helpers.ts'
+
+const PLATFORM = inject('ltiPlatformUrl')
+const CLIENT_ID = 'tool-client-1'
+const DEPLOYMENT = 'deployment-1'
+const CROSS_SITE = { Origin: 'https://lms.school.example', 'Sec-Fetch-Site': 'cross-site' }
+const CLAIM = 'https://purl.imsglobal.org/spec/lti/claim'
+const LEARNER_ROLE = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'
+
+let platforms = 0
+
+/** A live platform registered through the admin API, with a key set URL of its own (a cache entry of its own). */
+async function registerPlatform() {
+  const n = ++platforms
+  const issuer = `${PLATFORM}/site-${n}`
+  const created = await send('POST', '/v1/admin/lti/platforms', {
+    admin: true,
+    body: {
+      name: `Moodle ${n}`,
+      issuer,
+      clientId: CLIENT_ID,
+      deploymentIds: [DEPLOYMENT],
+      authLoginUrl: `${PLATFORM}/auth`,
+      accessTokenUrl: `${PLATFORM}/token`,
+      jwksUrl: `${PLATFORM}/jwks?site=${n}`,
+    },
+  })
+  return { ...(await json<{ id: string }>(created, 201)), issuer, jwksSite: n }
+}
+
+const cookieValue = (res: Response, name: string) =>
+  res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(';')[0]
+
+/** The login's second hop (the frame kept its test cookie): the state, nonce and state cookie. */
+async function login(issuer: string) {
+  const query = new URLSearchParams({
+    iss: issuer,
+    login_hint: 'user-7',
+    target_link_uri: 'http://api.test/',
+    client_id: CLIENT_ID,
+    checked: '1',
+  })
+  const res = await api(`/lti/login?${query}`, { headers: { Cookie: 'lti_check=1' }, redirect: 'manual' })
+  expect(res.status).toBe(302)
+  const location = new URL(res.headers.get('location') as string)
+  return {
+    location,
+    state: location.searchParams.get('state') as string,
+    nonce: location.searchParams.get('nonce') as string,
+    cookie: cookieValue(res, 'lti_state') as string,
+    res,
+  }
+}
+
+function claims(issuer: string, nonce: string, overrides: Record<string, unknown> = {}) {
+  const now = Math.floor(Date.now() / 1000)
+  return {
+    iss: issuer,
+    aud: CLIENT_ID,
+    sub: 'user-7',
+    iat: now - 30,
+    exp: now + 300,
+    nonce,
+    name: 'Ada Lovelace',
+    [`${CLAIM}/message_type`]: 'LtiResourceLinkRequest',
+    [`${CLAIM}/version`]: '1.3.0',
+    [`${CLAIM}/deployment_id`]: DEPLOYMENT,
+    [`${CLAIM}/roles`]: [LEARNER_ROLE],
+    [`${CLAIM}/resource_link`]: { id: 'link-1' },
+    ...overrides,
+  }
+}
+
+async function signed(body: Record<string, unknown>) {
+  const res = await fetch(`${PLATFORM}/sign`, { method: 'POST', body: JSON.stringify(body) })
+  return ((await res.json()) as { id_token: string }).id_token
+}
+
+const launch = (fields: Record<string, string>, cookie?: string) =>
+  api('/lti/launch', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      ...CROSS_SITE,
+      ...(cookie && { Cookie: cookie }),
+    },
+    body: new URLSearchParams(fields),
+  })
+
+async function refusedWith(res: Response, words: RegExp) {
+  expect(res.status).toBe(403)
+  expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+  const page = await res.text()
+  expect(page).toContain('This launch was refused')
+  expect(page).toMatch(words)
+}
+
+const jwksFetches = async () =>
+  ((await (await fetch(`${PLATFORM}/stats`)).json()) as { jwksFetches: number }).jwksFetches
+
+describe('the tool’s keys', () => {
+  it('publishes its public key with kid, alg and use, and nothing private', async () => {
+    const res = await api('/lti/jwks')
+    const { keys } = await json<{ keys: Record<string, string>[] }>(res, 200)
+    expect(keys).toEqual([
+      { kty: 'RSA', n: expect.any(String), e: 'AQAB', kid: 'suite', alg: 'RS256', use: 'sig' },
+    ])
+  })
+})
+
+describe('the login', () => {
+  it('checks the frame keeps cookies, then binds a signed state and a nonce to the browser and goes to the platform', async () => {
+    const platform = await registerPlatform()
+    const first = await api(
+      `/lti/login?${new URLSearchParams({ iss: platform.issuer, login_hint: 'u', target_link_uri: 'http://api.test/' })}`,
+      { redirect: 'manual' },
+    )
+    expect(first.status).toBe(303)
+    expect(first.headers.get('location')).toContain('checked=1')
+    const check = first.headers.getSetCookie().find((c) => c.startsWith('lti_check='))
+    expect(check).toMatch(/Secure/)
+    expect(check).toMatch(/SameSite=None/)
+    expect(check).toMatch(/Partitioned/)
+    // Cookies refused in the frame: the same login, offered in a new window.
+    const hop = new URL(first.headers.get('location') as string)
+    const refused = await api(`${hop.pathname}${hop.search}`)
+    expect(refused.status).toBe(200)
+    expect(await refused.text()).toContain('Open it in a new window')
+
+    const { location, state, nonce, cookie, res } = await login(platform.issuer)
+    expect(`${location.origin}${location.pathname}`).toBe(`${PLATFORM}/auth`)
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      scope: 'openid',
+      response_type: 'id_token',
+      response_mode: 'form_post',
+      prompt: 'none',
+      client_id: CLIENT_ID,
+      redirect_uri: 'http://api.test/lti/launch',
+      login_hint: 'user-7',
+      state,
+      nonce,
+    })
+    expect(cookie).toBe(`lti_state=${state}`)
+    expect(res.headers.getSetCookie().join()).toMatch(/HttpOnly; Secure; SameSite=None; Partitioned/)
+  })
+
+  it('is refused for a platform nobody registered, and for a login that does not say who it is', async () => {
+    const unknown = await api(
+      `/lti/login?${new URLSearchParams({ iss: 'https://elsewhere.example', login_hint: 'u', target_link_uri: 'x', checked: '1' })}`,
+      {
+        headers: { Cookie: 'lti_check=1' },
+      },
+    )
+    await refusedWith(unknown, /No live platform is registered for https:\/\/elsewhere\.example/)
+    const problem = await expectProblem(await api('/lti/login'), 400)
+    expect(problem.errors?.map((e) => e.parameter)).toEqual(['iss', 'login_hint', 'target_link_uri'])
+  })
+})
+
+describe('a launch', () => {
+  it('signs the learner of (iss, sub) in, created once, and lands on the activity its link names — in two round trips', async () => {
+    const platform = await registerPlatform()
+    const db = testDb()
+    const unit = await insertUnit(db, (await insertSkill(db)).id)
+    const activity = await insertActivity(db, unit.id)
+    const { state, nonce, cookie } = await login(platform.issuer)
+    const token = await signed({
+      claims: claims(platform.issuer, nonce, { [`${CLAIM}/custom`]: { activity: activity.id } }),
+    })
+    const { result: res, roundTrips } = await countRoundTrips(() =>
+      launch({ id_token: token, state }, cookie),
+    )
+    expect(res.status, await res.clone().text()).toBe(303)
+    expect(roundTrips).toBe(2)
+    expect(res.headers.get('location')).toBe(`http://api.test/#/activities/${activity.id}`)
+    const session = cookieValue(res, 'sid') as string
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(
+      /Secure; SameSite=None; Partitioned/,
+    )
+    const me = await json<{ id: string; displayName: string }>(
+      await send('GET', '/v1/me', { cookie: session }),
+      200,
+    )
+    expect(me.displayName).toBe('Ada Lovelace')
+
+    // Launched again (another login, another device): the same learner.
+    const again = await login(platform.issuer)
+    const unitLink = await signed({
+      claims: claims(platform.issuer, again.nonce, { [`${CLAIM}/custom`]: { unit: unit.id } }),
+    })
+    const second = await launch({ id_token: unitLink, state: again.state }, again.cookie)
+    expect(second.status).toBe(303)
+    expect(second.headers.get('location')).toBe(`http://api.test/#/skills/${unit.skillId}`)
+    const meAgain = await json<{ id: string }>(
+      await send('GET', '/v1/me', { cookie: cookieValue(second, 'sid') }),
+      200,
+    )
+    expect(meAgain.id).toBe(me.id)
+  })
+
+  it('is refused, with what was wrong, for each broken rule — and a replayed one is refused once used', async () => {
+    const platform = await registerPlatform()
+    const other = await registerPlatform()
+    const cases: [string, (nonce: string) => Promise<string>, RegExp][] = [
+      [
+        'a forged signature',
+        (n) => signed({ claims: claims(platform.issuer, n), forge: true }),
+        /signature is not the platform’s/,
+      ],
+      ['another issuer', (n) => signed({ claims: claims(other.issuer, n) }), /another platform \(iss\)/],
+      [
+        'another audience',
+        (n) => signed({ claims: claims(platform.issuer, n, { aud: 'someone-else' }) }),
+        /another tool \(aud\)/,
+      ],
+      [
+        'an unknown deployment',
+        (n) => signed({ claims: claims(platform.issuer, n, { [`${CLAIM}/deployment_id`]: 'dep-9' }) }),
+        /deployment of the tool is not registered/,
+      ],
+      [
+        'an expired token',
+        (n) => signed({ claims: claims(platform.issuer, n, { exp: Math.floor(Date.now() / 1000) - 3600 }) }),
+        /has expired/,
+      ],
+      [
+        'a wrong message type',
+        (n) =>
+          signed({
+            claims: claims(platform.issuer, n, { [`${CLAIM}/message_type`]: 'LtiSubmissionReviewRequest' }),
+          }),
+        /LtiSubmissionReviewRequest is not one/,
+      ],
+      [
+        'no roles claim',
+        (n) => signed({ claims: claims(platform.issuer, n, { [`${CLAIM}/roles`]: undefined }) }),
+        /does not say the user’s roles/,
+      ],
+      [
+        'another login’s nonce',
+        () => signed({ claims: claims(platform.issuer, 'not-this-login') }),
+        /does not answer this browser’s login/,
+      ],
+    ]
+    for (const [name, token, words] of cases) {
+      const { state, nonce, cookie } = await login(platform.issuer)
+      const res = await launch({ id_token: await token(nonce), state }, cookie)
+      await refusedWith(res, words).catch((error) => {
+        throw new Error(`${name}: ${error}`)
+      })
+    }
+    const { state, nonce, cookie } = await login(platform.issuer)
+    const token = await signed({ claims: claims(platform.issuer, nonce) })
+    expect((await launch({ id_token: token, state }, cookie)).status).toBe(303)
+    await refusedWith(await launch({ id_token: token, state }, cookie), /already used/)
+  })
+
+  it('is refused without the browser’s state cookie, or with another login’s state', async () => {
+    const platform = await registerPlatform()
+    const mine = await login(platform.issuer)
+    const theirs = await login(platform.issuer)
+    const token = await signed({ claims: claims(platform.issuer, mine.nonce) })
+    await refusedWith(await launch({ id_token: token, state: mine.state }), /did not start in this browser/)
+    await refusedWith(
+      await launch({ id_token: token, state: mine.state }, theirs.cookie),
+      /did not start in this browser/,
+    )
+    await refusedWith(
+      await launch({ id_token: token, state: 'forged.state' }, 'lti_state=forged.state'),
+      /not ours/,
+    )
+  })
+
+  it('refetches the platform’s keys once for a kid it does not know, so a rotated key is believed at once', async () => {
+    const platform = await registerPlatform()
+    const first = await login(platform.issuer)
+    expect(
+      (
+        await launch(
+          { id_token: await signed({ claims: claims(platform.issuer, first.nonce) }), state: first.state },
+          first.cookie,
+        )
+      ).status,
+    ).toBe(303)
+    await fetch(`${PLATFORM}/rotate`, { method: 'POST' })
+    const before = await jwksFetches()
+    const rotated = await login(platform.issuer)
+    const res = await launch(
+      { id_token: await signed({ claims: claims(platform.issuer, rotated.nonce) }), state: rotated.state },
+      rotated.cookie,
+    )
+    expect(res.status).toBe(303)
+    expect(await jwksFetches()).toBe(before + 1)
+    // A kid nobody has: refused, and within the minute no second refetch.
+    for (let i = 0; i < 2; i++) {
+      const bogus = await login(platform.issuer)
+      const token = await signed({ claims: claims(platform.issuer, bogus.nonce), kid: 'made-up' })
+      await refusedWith(
+        await launch({ id_token: token, state: bogus.state }, bogus.cookie),
+        /key the platform does not publish/,
+      )
+    }
+    expect(await jwksFetches()).toBe(before + 1)
+  })
+})
+
+describe('platforms, for admins', () => {
+  it('are registered, listed, approved when drafts, refused twice, and removed', async () => {
+    const platform = await registerPlatform()
+    const list = await json<{ items: { id: string; status: string }[] }>(
+      await send('GET', '/v1/admin/lti/platforms', { admin: true }),
+      200,
+    )
+    expect(list.items.find((p) => p.id === platform.id)?.status).toBe('live')
+    const again = await send('POST', '/v1/admin/lti/platforms', {
+      admin: true,
+      body: {
+        name: 'Twice',
+        issuer: platform.issuer,
+        clientId: CLIENT_ID,
+        deploymentIds: ['d'],
+        authLoginUrl: `${PLATFORM}/auth`,
+        accessTokenUrl: `${PLATFORM}/token`,
+        jwksUrl: `${PLATFORM}/jwks`,
+      },
+    })
+    await expectProblem(again, 409)
+    await expectProblem(
+      await send('POST', `/v1/admin/lti/platforms/${platform.id}/approve`, { admin: true }),
+      404,
+    )
+    expect((await send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true })).status).toBe(204)
+    await expectProblem(await send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true }), 404)
+  })
+})
