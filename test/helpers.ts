@@ -33,7 +33,11 @@ export function expectNoSecrets(text: string) {
 export async function api(path: string, init?: RequestInit) {
   const request = new Request(`http://api.test${path}`, init)
   const res = await exports.default.fetch(request)
-  expectNoSecrets(await res.clone().text())
+  // A zip (a QTI export) is scanned as bytes: ours are stored, not compressed, so its text is there.
+  const binary = res.headers.get('content-type')?.startsWith('application/zip')
+  expectNoSecrets(
+    binary ? new TextDecoder('latin1').decode(await res.clone().arrayBuffer()) : await res.clone().text(),
+  )
   await checkContract(request.method, request.url, res)
   return res
 }

@@ -5,6 +5,7 @@
  * platform's site, so they carry a foreign Origin and `Sec-Fetch-Site: cross-site`.
  */
 import { describe, expect, inject, it } from 'vitest'
+import { decodeJwt, type Jwk, verifiedWith } from '../src/lti/jwt.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { api, countRoundTrips, expectProblem, json, send, testDb } from './helpers.ts'
 
@@ -343,5 +344,117 @@ describe('platforms, for admins', () => {
     )
     expect((await send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true })).status).toBe(204)
     await expectProblem(await send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true }), 404)
+  })
+})
+
+const INSTRUCTOR = 'http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'
+
+function deepLinkingClaims(issuer: string, nonce: string, roles = [INSTRUCTOR]) {
+  return claims(issuer, nonce, {
+    [`${CLAIM}/message_type`]: 'LtiDeepLinkingRequest',
+    [`${CLAIM}/roles`]: roles,
+    [`${CLAIM}/resource_link`]: undefined,
+    'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings': {
+      deep_link_return_url: `${PLATFORM}/deep-link-return`,
+      accept_types: ['ltiResourceLink'],
+      accept_presentation_document_targets: ['iframe', 'window'],
+      accept_multiple: true,
+      data: 'opaque-123',
+    },
+    'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': {
+      scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem'],
+    },
+  })
+}
+
+const fieldValue = (page: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]*)"`)
+    .exec(page)?.[1]
+    ?.replaceAll('&quot;', '"')
+    .replaceAll('&amp;', '&')
+
+describe('deep linking', () => {
+  it('lets an instructor pick from the published catalogue, searched, and answers the platform with signed links', async () => {
+    const platform = await registerPlatform()
+    const db = testDb()
+    const skill = await insertSkill(db, { name: 'Tides and coasts', publishedAt: new Date() })
+    const unit = await insertUnit(db, skill.id, { name: 'Tides' })
+    const activity = await insertActivity(db, unit.id, { name: 'Tide tables', publishedAt: new Date() })
+    const draft = await insertActivity(db, unit.id, { name: 'Secret draft', publishedAt: null })
+    const { state, nonce, cookie } = await login(platform.issuer)
+    const res = await launch(
+      { id_token: await signed({ claims: deepLinkingClaims(platform.issuer, nonce) }), state },
+      cookie,
+    )
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("form-action 'self'")
+    const picker = await res.text()
+    expect(picker).toContain('Tide tables')
+    expect(picker).not.toContain('Secret draft')
+    expect(picker).toContain(`value="activity:${activity.id}"`)
+    expect(picker).not.toContain(draft.id)
+    const context = fieldValue(picker, 'context') as string
+
+    const searched = await api(`/lti/deep-link?${new URLSearchParams({ context, q: 'tide table' })}`)
+    expect(await searched.text()).toContain('Tide tables')
+    const nothing = await api(`/lti/deep-link?${new URLSearchParams({ context, q: 'volcanoes' })}`)
+    expect(await nothing.text()).toContain('Nothing published matches “volcanoes”.')
+
+    const answered = await api('/lti/deep-link', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...CROSS_SITE },
+      body: new URLSearchParams([
+        ['context', context],
+        ['item', `activity:${activity.id}`],
+        ['item', `unit:${unit.id}`],
+      ]),
+    })
+    expect(answered.status).toBe(200)
+    expect(answered.headers.get('content-security-policy')).toContain(`form-action ${PLATFORM}`)
+    const page = await answered.text()
+    expect(page).toContain(`action="${PLATFORM}/deep-link-return"`)
+    const jwt = decodeJwt(fieldValue(page, 'JWT') as string)
+    const { keys } = await json<{ keys: Jwk[] }>(await api('/lti/jwks'), 200)
+    expect(jwt.header.kid).toBe('suite')
+    expect(await verifiedWith(jwt, keys[0] as Jwk)).toBe(true)
+    const now = Math.floor(Date.now() / 1000)
+    expect(jwt.claims).toMatchObject({
+      iss: CLIENT_ID,
+      aud: platform.issuer,
+      [`${CLAIM}/message_type`]: 'LtiDeepLinkingResponse',
+      [`${CLAIM}/version`]: '1.3.0',
+      [`${CLAIM}/deployment_id`]: DEPLOYMENT,
+      'https://purl.imsglobal.org/spec/lti-dl/claim/data': 'opaque-123',
+      'https://purl.imsglobal.org/spec/lti-dl/claim/content_items': [
+        // In the order chosen.
+        {
+          type: 'ltiResourceLink',
+          title: 'Tide tables',
+          url: 'http://api.test/lti/launch',
+          custom: { activity: activity.id },
+          lineItem: { scoreMaximum: 100, label: 'Tide tables' },
+        },
+        {
+          type: 'ltiResourceLink',
+          title: 'Tides and coasts › Tides',
+          url: 'http://api.test/lti/launch',
+          custom: { unit: unit.id },
+          lineItem: { scoreMaximum: 100, label: 'Tides and coasts › Tides' },
+        },
+      ],
+    })
+    // Moodle's library allows no leeway: issued 30 s in the past.
+    expect(now - (jwt.claims.iat as number)).toBeGreaterThanOrEqual(29)
+  })
+
+  it('is refused to a learner, and to a picker context that is not ours', async () => {
+    const platform = await registerPlatform()
+    const { state, nonce, cookie } = await login(platform.issuer)
+    const token = await signed({ claims: deepLinkingClaims(platform.issuer, nonce, [LEARNER_ROLE]) })
+    await refusedWith(await launch({ id_token: token, state }, cookie), /Only instructors can choose content/)
+    await refusedWith(
+      await api(`/lti/deep-link?${new URLSearchParams({ context: 'forged.context' })}`),
+      /took too long/,
+    )
   })
 })

@@ -11,6 +11,8 @@ const CLAIM = {
   custom: 'https://purl.imsglobal.org/spec/lti/claim/custom',
   resourceLink: 'https://purl.imsglobal.org/spec/lti/claim/resource_link',
   context: 'https://purl.imsglobal.org/spec/lti/claim/context',
+  deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
+  gradeService: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
 } as const
 
 const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const
@@ -34,6 +36,17 @@ export type Launch = {
   name: string | undefined
   target: Target
   expiresAt: Date
+  /** A deep-linking request's settings: where to send the chosen links back, and what it takes. */
+  deepLinking?: DeepLinkingSettings
+}
+
+export type DeepLinkingSettings = {
+  returnUrl: string
+  acceptsMultiple: boolean
+  /** Opaque: sent back as it came. */
+  data?: string
+  /** The platform offered the grade service: each link may carry a line item. */
+  grades: boolean
 }
 
 export type Refusal = { reason: string; detail: string }
@@ -54,6 +67,23 @@ function targetOf(custom: unknown): Target {
 }
 
 const refuse = (reason: string, detail: string): Refusal => ({ reason, detail })
+
+/** A deep-linking request's settings, or why they cannot be answered. */
+function deepLinkingOf(claims: Record<string, unknown>): DeepLinkingSettings | string {
+  const settings = claims[CLAIM.deepLinkingSettings] as Record<string, unknown> | undefined
+  const returnUrl = settings?.deep_link_return_url
+  if (typeof returnUrl !== 'string' || !/^https?:\/\//.test(returnUrl))
+    return 'The deep-linking request says no return URL.'
+  const types = settings?.accept_types
+  if (!Array.isArray(types) || !types.includes('ltiResourceLink'))
+    return 'The platform does not accept links to resources (ltiResourceLink) here.'
+  return {
+    returnUrl,
+    acceptsMultiple: settings?.accept_multiple !== false,
+    ...(typeof settings?.data === 'string' && { data: settings.data }),
+    grades: typeof claims[CLAIM.gradeService] === 'object' && claims[CLAIM.gradeService] !== null,
+  }
+}
 
 function audienceProblem(claims: Record<string, unknown>, clientId: string): Refusal | undefined {
   const aud = claims.aud
@@ -103,7 +133,10 @@ export function checkClaims(
   if (typeof sub !== 'string' || sub === '')
     return refuse('no_subject', 'The launch does not say who the user is.')
   if (typeof nonce !== 'string' || nonce === '') return refuse('bad_token', 'The launch has no nonce.')
+  const deepLinking = messageType === 'LtiDeepLinkingRequest' ? deepLinkingOf(claims) : undefined
+  if (typeof deepLinking === 'string') return refuse('bad_deep_linking', deepLinking)
   return {
+    ...(deepLinking && { deepLinking }),
     issuer: platform.issuer,
     subject: sub,
     nonce,

@@ -4,7 +4,7 @@
  * nothing: a token that is not three base64url parts of JSON, or whose header names another
  * algorithm, is refused before any key is looked at.
  */
-import { fromBase64Url, utf8 } from '../lib/encoding.ts'
+import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
 
 export type Jwk = JsonWebKey & { kid?: string; alg?: string; use?: string }
 type JwtHeader = { alg: string; kid?: string; typ?: string }
@@ -59,6 +59,15 @@ export async function verifiedWith(jwt: DecodedJwt, jwk: Jwk): Promise<boolean> 
   } catch {
     return false
   }
+}
+
+const encodePart = (value: unknown) => toBase64Url(utf8(JSON.stringify(value)))
+
+/** A compact RS256 JWT of `claims`, signed with `key` and naming its `kid`. */
+export async function signJwt(claims: JwtClaims, key: CryptoKey, kid: string): Promise<string> {
+  const signed = `${encodePart({ alg: 'RS256', typ: 'JWT', kid })}.${encodePart(claims)}`
+  const signature = new Uint8Array(await crypto.subtle.sign(RS256, key, utf8(signed)))
+  return `${signed}.${toBase64Url(signature)}`
 }
 
 /** A private RSA JWK as a signing key. */

@@ -57,7 +57,7 @@ export class LaunchRefused extends Error {
 const refused = ({ reason, detail }: Refusal) => new LaunchRefused(reason, detail)
 
 /** A live platform by id: the one the login's state names. */
-async function livePlatform(db: Db, platformId: string) {
+export async function livePlatform(db: Db, platformId: string) {
   const [platform] = await retryReads(() =>
     db
       .select()

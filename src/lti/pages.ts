@@ -26,11 +26,65 @@ export const newWindowPage = (loginUrl: string) =>
     `<p><a href="${escapeHtml(loginUrl)}" target="_blank" rel="opener">Open it in a new window</a></p>`,
   )
 
-export const deepLinkingPage = () =>
+const hidden = (name: string, value: string) =>
+  `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`
+
+type Row = {
+  skillId: string
+  skill: string
+  unitId: string
+  unit: string
+  activityId: string
+  activity: string
+}
+
+/** Rows grouped skill › unit › activities, in the rows' order. */
+function grouped(rows: Row[]) {
+  const skills = new Map<string, { name: string; units: Map<string, { name: string; activities: Row[] }> }>()
+  for (const row of rows) {
+    const skill = skills.get(row.skillId) ?? { name: row.skill, units: new Map() }
+    skills.set(row.skillId, skill)
+    const unit = skill.units.get(row.unitId) ?? { name: row.unit, activities: [] }
+    skill.units.set(row.unitId, unit)
+    unit.activities.push(row)
+  }
+  return skills
+}
+
+/**
+ * The instructor's picker: the published catalogue with a search, each skill, unit and activity a
+ * choice (one, or several when the platform takes several), sent to /lti/deep-link.
+ */
+export function pickerPage(rows: Row[], context: string, query: string, multiple: boolean) {
+  const type = multiple ? 'checkbox' : 'radio'
+  const choice = (value: string, label: string) =>
+    `<label><input type="${type}" name="item" value="${escapeHtml(value)}"> ${escapeHtml(label)}</label>`
+  const list = [...grouped(rows)]
+    .map(([skillId, skill]) => {
+      const units = [...skill.units]
+        .map(([unitId, unit]) => {
+          const items = unit.activities
+            .map((a) => `<li>${choice(`activity:${a.activityId}`, a.activity)}</li>`)
+            .join('')
+          return `<li>${choice(`unit:${unitId}`, `${unit.name} (the whole unit)`)}<ul>${items}</ul></li>`
+        })
+        .join('')
+      return `<li>${choice(`skill:${skillId}`, `${skill.name} (the whole skill)`)}<ul>${units}</ul></li>`
+    })
+    .join('')
+  return page(
+    'Add from the learning catalogue',
+    `<form method="get" action="/lti/deep-link" role="search">${hidden('context', context)}<label>Search <input type="search" name="q" value="${escapeHtml(query)}"></label> <button type="submit">Search</button></form>`,
+    rows.length === 0
+      ? p(query ? `Nothing published matches “${query}”.` : 'Nothing is published yet.')
+      : `<form method="post" action="/lti/deep-link">${hidden('context', context)}<ul>${list}</ul><button type="submit">Add to the course</button></form>`,
+  )
+}
+
+/** The signed answer, posted to the platform by the instructor's click (a page with no script). */
+export const returnPage = (returnUrl: string, jwt: string, titles: string[]) =>
   page(
-    'Choosing content here is not available yet',
-    p(
-      'Add the activity as a link instead, with the custom parameter activity=<its id> (or unit= or skill=), ' +
-        'which the studio shows on each activity.',
-    ),
+    'Ready to add to your course',
+    p(titles.join(', ')),
+    `<form method="post" action="${escapeHtml(returnUrl)}">${hidden('JWT', jwt)}<button type="submit">Add to the course</button></form>`,
   )

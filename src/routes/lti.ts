@@ -10,10 +10,19 @@ import * as z from 'zod'
 import { ApiError, requestFacts } from '../errors.ts'
 import { NO_STORE } from '../http/cache-control.ts'
 import { logSecurityEvent } from '../http/security-events.ts'
+import type { Launch } from '../lti/claims.ts'
+import {
+  chosenItems,
+  contextKeys,
+  deepLinkingResponse,
+  pickable,
+  signContext,
+  verifyContext,
+} from '../lti/deep-linking.ts'
 import { toolKeys } from '../lti/keys.ts'
-import { LaunchRefused, signInLaunch, verifyLaunch } from '../lti/launch.ts'
+import { LaunchRefused, livePlatform, signInLaunch, verifyLaunch } from '../lti/launch.ts'
 import { authenticationUrl, type LoginRequest, newNonce, platformForLogin } from '../lti/login.ts'
-import { deepLinkingPage, newWindowPage, refusedPage } from '../lti/pages.ts'
+import { newWindowPage, pickerPage, refusedPage, returnPage } from '../lti/pages.ts'
 import { signState, stateKeys, verifyState } from '../lti/state.ts'
 import { emptyResponse, htmlResponse, jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
@@ -96,6 +105,37 @@ async function login(c: Context<AppEnv>, params: LoginRequest & { checked?: stri
   return redirect(c, authenticationUrl(platform, request, { redirectUri, state, nonce }), 302)
 }
 
+/** A page whose forms post back to this tool only (the picker). */
+const pickerHeaders = {
+  ...pageHeaders,
+  'Content-Security-Policy': pageHeaders['Content-Security-Policy'].replace(
+    "form-action 'none'",
+    "form-action 'self'",
+  ),
+}
+
+/** Deep linking: only an instructor picks, from the published catalogue. Two round trips with the launch's. */
+async function picker(c: Context<AppEnv>, launched: Launch, platformId: string) {
+  if (!launched.instructor)
+    return refuse(c, 'not_instructor', 'Only instructors can choose content from here.')
+  const keys = await contextKeys(c.env.SESSION_SECRETS)
+  if (!keys || !launched.deepLinking) throw new ApiError('misconfigured', 'The service is misconfigured.')
+  const context = await signContext(keys, {
+    ...launched.deepLinking,
+    platformId,
+    deploymentId: launched.deploymentId,
+    issuedAt: Date.now(),
+  })
+  const rows = await pickable(c.var.db, undefined)
+  return c.html(pickerPage(rows, context, '', launched.deepLinking.acceptsMultiple), 200, pickerHeaders)
+}
+
+const DeepLinkQuery = z.object({ context: z.string().min(1).max(4000), q: z.string().max(200).optional() })
+const DeepLinkForm = z.object({
+  context: z.string().min(1).max(4000),
+  item: z.union([z.string().max(100), z.array(z.string().max(100)).max(100)]).optional(),
+})
+
 const LaunchForm = z.object({
   id_token: z.string().max(60_000).optional(),
   state: z.string().max(1000).optional(),
@@ -157,7 +197,10 @@ export const lti = createRouter()
       request: formBody(LaunchForm),
       responses: {
         303: emptyResponse('Signed in: to the learner page', ['Location', 'Set-Cookie']),
-        200: htmlResponse('A deep-linking request: not available yet', ['Set-Cookie']),
+        200: htmlResponse(
+          'A deep-linking request from an instructor: the picker of the published catalogue',
+          ['Set-Cookie'],
+        ),
         403: htmlResponse('A refused launch: the page names what was wrong', ['Set-Cookie']),
         ...problemResponses(400),
       },
@@ -191,8 +234,7 @@ export const lti = createRouter()
         )
       try {
         const launched = await verifyLaunch(c.var.db, form.id_token, state)
-        if (launched.messageType === 'LtiDeepLinkingRequest')
-          return c.html(deepLinkingPage(), 200, pageHeaders)
+        if (launched.deepLinking) return await picker(c, launched, state.platformId)
         const signedIn = await signInLaunch(c.var.db, launched, c.req.header('user-agent'))
         c.header(
           'Set-Cookie',
@@ -206,5 +248,76 @@ export const lti = createRouter()
         if (error instanceof LaunchRefused) return refuse(c, error.reason, error.message)
         throw error
       }
+    },
+  )
+  .openapi(
+    ltiRoute({
+      method: 'get',
+      path: '/lti/deep-link',
+      tags: ['LTI'],
+      summary: 'The deep-linking picker, searched',
+      request: { query: DeepLinkQuery },
+      responses: {
+        200: htmlResponse('The published catalogue, names matching the search'),
+        403: htmlResponse('The picker’s context is not ours, or older than an hour'),
+        ...problemResponses(400),
+      },
+    }),
+    async function search(c) {
+      const { context, q } = c.req.valid('query')
+      const keys = await contextKeys(c.env.SESSION_SECRETS)
+      if (!keys) throw new ApiError('misconfigured', 'The service is misconfigured.')
+      const settings = await verifyContext(keys, context)
+      if (!settings)
+        return refuse(c, 'deep_link_expired', 'This choice took too long: start it again from your course.')
+      const rows = await pickable(c.var.db, q)
+      return c.html(pickerPage(rows, context, q ?? '', settings.acceptsMultiple), 200, pickerHeaders)
+    },
+  )
+  .openapi(
+    ltiRoute({
+      method: 'post',
+      path: '/lti/deep-link',
+      tags: ['LTI'],
+      summary: 'The instructor’s choice, signed as an LtiDeepLinkingResponse for the platform',
+      request: formBody(DeepLinkForm),
+      responses: {
+        200: htmlResponse('The signed answer, with the button that posts it to the platform'),
+        403: htmlResponse('The picker’s context is not ours, or older than an hour; or its platform is gone'),
+        ...problemResponses(400),
+      },
+    }),
+    async function answer(c) {
+      const form = c.req.valid('form')
+      const [keys, tool] = await Promise.all([
+        contextKeys(c.env.SESSION_SECRETS),
+        toolKeys(c.env.LTI_PRIVATE_KEYS),
+      ])
+      if (!keys || !tool) throw new ApiError('misconfigured', 'The service is misconfigured.')
+      const context = await verifyContext(keys, form.context)
+      if (!context)
+        return refuse(c, 'deep_link_expired', 'This choice took too long: start it again from your course.')
+      const values = form.item === undefined ? [] : Array.isArray(form.item) ? form.item : [form.item]
+      const [platform, chosen] = await Promise.all([
+        livePlatform(c.var.db, context.platformId),
+        chosenItems(c.var.db, values),
+      ])
+      if (!platform) return refuse(c, 'unknown_platform', 'The platform that asked is no longer registered.')
+      const picked = context.acceptsMultiple ? chosen : chosen.slice(0, 1)
+      const launchUrl = new URL('/lti/launch', c.req.url).toString()
+      const jwt = await deepLinkingResponse(tool, platform, context, picked, launchUrl)
+      // The one form of this page posts to the platform's return URL: form-action allows it, and only it.
+      const csp = pageHeaders['Content-Security-Policy'].replace(
+        "form-action 'none'",
+        `form-action ${new URL(context.returnUrl).origin}`,
+      )
+      const titles =
+        picked.length === 0
+          ? ['Nothing chosen: the platform adds nothing.']
+          : picked.map((item) => item.title)
+      return c.html(returnPage(context.returnUrl, jwt, titles), 200, {
+        ...pageHeaders,
+        'Content-Security-Policy': csp,
+      })
     },
   )
