@@ -51,7 +51,7 @@ export async function verifyContext(
   }
 }
 
-export type Pickable = {
+type Pickable = {
   skillId: string
   skill: string
   unitId: string
