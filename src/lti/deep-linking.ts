@@ -51,15 +51,6 @@ export async function verifyContext(
   }
 }
 
-type Pickable = {
-  skillId: string
-  skill: string
-  unitId: string
-  unit: string
-  activityId: string
-  activity: string
-}
-
 /** The published catalogue as skill › unit › activity rows, in order; names matching `query` when given. One round trip. */
 export function pickable(db: Db, query: string | undefined) {
   const words = query?.trim() ? `%${query.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%` : undefined
