@@ -106,6 +106,7 @@ describe.each(LAYOUTS)('in the %s colour scheme at %s width', (colorScheme, widt
       ['activity-dashboard', `#/activities/${quiz.id}/analytics`, `${quiz.name}: dashboard`],
       ['addition-dashboard', `#/activities/${SEED_IDS.activities.addition}/analytics`, /: dashboard/],
       ['classes', '#/classes', 'Classes'],
+      ['platforms', '#/platforms', 'LMS platforms'],
     ] as const
     for (const [view, hash, name] of views) {
       await page.goto(`/studio/${hash}`)

@@ -351,6 +351,35 @@ describe('the studio', () => {
     await context.close()
   })
 
+  it('registers an LMS platform from the form, with the URLs to give the LMS, and shows it live', async () => {
+    const { context, page, errors } = await openPage()
+    await signIn(page)
+    await page.getByRole('link', { name: 'LMS' }).click()
+    await heading(page, 'LMS platforms').waitFor()
+    await expect(page.locator('.tool-urls').textContent()).resolves.toContain('/lti/launch')
+    // A URL that is not one is said beside its field, in words.
+    const fill = async (label: string, value: string) => page.getByLabel(label).fill(value)
+    await fill('Name (for you: “Moodle, Year 7”)', 'Moodle, Year 7')
+    await fill('Issuer (the platform’s site URL)', 'not a url')
+    await fill('Client id the platform gave this tool', 'client-7')
+    await fill('Deployment ids, comma-separated', '1, 2')
+    await fill('Authentication request URL', 'https://moodle.school.example/mod/lti/auth.php')
+    await fill('Access token URL', 'https://moodle.school.example/mod/lti/token.php')
+    await fill('Public keyset URL', 'https://moodle.school.example/mod/lti/certs.php')
+    await page.getByRole('button', { name: 'Register platform' }).click()
+    const issuer = page.locator('.field').filter({ has: page.getByLabel('Issuer (the platform’s site URL)') })
+    await expect(issuer.locator('.field-error').first().textContent()).resolves.toMatch(/URL/)
+    await fill('Issuer (the platform’s site URL)', 'https://moodle.school.example')
+    await page.getByRole('button', { name: 'Register platform' }).click()
+    const card = page.locator('.card').filter({ hasText: 'Moodle, Year 7' })
+    await card.waitFor()
+    await expect(card.textContent()).resolves.toContain('Live')
+    await expect(card.textContent()).resolves.toContain('deployments 1, 2')
+    // The one refused request is the bad issuer's (a browser logs every 400).
+    expect(errors).toEqual([expect.stringContaining('status of 400 (Bad Request) (http://127.0.0.1')])
+    await context.close()
+  })
+
   it('a teacher’s class: created in the studio, joined on the learner page, shown by the class filter', async () => {
     const teacher = await openPage()
     await signIn(teacher.page)

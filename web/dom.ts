@@ -56,6 +56,8 @@ const statusLabels: Record<string, string> = {
   // An author's skill or activity (the studio).
   draft: 'Draft',
   published: 'Published',
+  // An LMS platform (the studio): approved, its launches accepted.
+  live: 'Live',
 }
 
 /** A status as a badge with words (colour is never the only signal): a learner's skill, an author's draft. */

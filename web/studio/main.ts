@@ -9,6 +9,7 @@ import { activityAnalyticsView, skillAnalyticsView } from './views/analytics.ts'
 import { catalogueView } from './views/catalogue.ts'
 import { classesView } from './views/classes.ts'
 import { activityEditorView } from './views/editor.ts'
+import { platformsView } from './views/platforms.ts'
 import { showSignIn } from './views/sign-in.ts'
 import { skillView } from './views/skill.ts'
 
@@ -29,6 +30,7 @@ route(new RegExp(`^/skills/${uuid}/analytics$`), skillAnalyticsView)
 route(new RegExp(`^/activities/${uuid}$`), activityEditorView)
 route(new RegExp(`^/activities/${uuid}/analytics$`), activityAnalyticsView)
 route(/^\/classes$/, classesView)
+route(/^\/platforms$/, platformsView)
 
 async function boot() {
   if (!token.get()) await showSignIn()
