@@ -61,6 +61,7 @@ const workers = {
           ADMIN_AUTH_LIMITER: { namespace_id: '1004', simple: { limit: 5, period: 60 } },
           PASSKEY_LIMITER: { namespace_id: '1005', simple: { limit: 20, period: 60 } },
           SEARCH_LIMITER: { namespace_id: '1006', simple: { limit: 10, period: 60 } },
+          LTI_REGISTER_LIMITER: { namespace_id: '1007', simple: { limit: 3, period: 60 } },
         },
       },
     })),

@@ -16,7 +16,8 @@ import { gzipSync } from 'node:zlib'
  * moved to build time and zod became tree-shakeable (267.2 → 193.0 KiB). Work that needs more
  * raises it here, by what it states: +18 KiB for the question-bank formats (GIFT, Moodle XML, QTI 3.0
  * readers and writers, an XML reader and a zip reader of our own), measured at +16.5 (206.6 → 223.1);
- * +10 for LTI 1.3's login, launch, keys and deep linking (223.1 → 232.3; the LTI issue allows 15 in all).
+ * +10 for LTI 1.3's login, launch, keys, deep linking and dynamic registration (223.1 → 233.8; the LTI
+ * issue allows 15 in all).
  */
 const SIZE_BUDGET_KIB = 236
 const wrangler = join(

@@ -30,10 +30,13 @@ export async function startLtiPlatform() {
   const published: Key[] = [newKey('platform-1')]
   const stranger = newKey('platform-1') // the same kid, a key nobody published: a forgery
   let jwksFetches = 0
+  let registrations = 0
+  let lastRegistration: unknown = null
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString()) : {}
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     const reply = (status: number, value: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' })
       res.end(JSON.stringify(value))
@@ -44,7 +47,30 @@ export async function startLtiPlatform() {
         jwksFetches++
         return reply(200, { keys: published.map((k) => k.publicJwk) })
       case '/stats':
-        return reply(200, { jwksFetches })
+        return reply(200, { jwksFetches, registrations, lastRegistration })
+      // Dynamic Registration: a platform at /dr, and one whose configuration names another issuer.
+      case '/dr/openid-configuration':
+      case '/dr-elsewhere/openid-configuration': {
+        const issuer = req.url?.startsWith('/dr/') ? `${base}/dr` : 'https://elsewhere.example'
+        return reply(200, {
+          issuer,
+          authorization_endpoint: `${base}/auth`,
+          token_endpoint: `${base}/token`,
+          jwks_uri: `${base}/jwks?site=dr`,
+          registration_endpoint: `${base}/register`,
+          'https://purl.imsglobal.org/spec/lti-platform-configuration': { product_family_code: 'moodle' },
+        })
+      }
+      case '/register': {
+        if (req.headers.authorization !== 'Bearer registration-token-1')
+          return reply(401, { error: 'invalid_token' })
+        registrations++
+        lastRegistration = body
+        return reply(200, {
+          client_id: `registered-client-${registrations}`,
+          'https://purl.imsglobal.org/spec/lti-tool-configuration': { deployment_id: `${registrations}` },
+        })
+      }
       case '/rotate': {
         const key = newKey(`platform-${published.length + 1}`)
         published.push(key)

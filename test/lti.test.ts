@@ -458,3 +458,75 @@ describe('deep linking', () => {
     )
   })
 })
+
+describe('dynamic registration', () => {
+  const register = (path: string, token = 'registration-token-1', headers: Record<string, string> = {}) =>
+    api(
+      `/lti/register?${new URLSearchParams({ openid_configuration: `${PLATFORM}${path}`, registration_token: token })}`,
+      {
+        headers,
+      },
+    )
+
+  it('registers the tool with the platform at once, keeps it as a draft, and tells the LMS to close the frame', async () => {
+    const res = await register('/dr/openid-configuration')
+    expect(res.status).toBe(200)
+    const page = await res.text()
+    expect(page).toContain('org.imsglobal.lti.close')
+    expect(page).toContain('moodle at 127.0.0.1')
+    // The script runs under a hash of its own, and nothing else would.
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'sha256-[A-Za-z0-9+/]{43}='/)
+    const { lastRegistration } = (await (await fetch(`${PLATFORM}/stats`)).json()) as {
+      lastRegistration: Record<string, unknown>
+    }
+    expect(lastRegistration).toMatchObject({
+      initiate_login_uri: 'http://api.test/lti/login',
+      redirect_uris: ['http://api.test/lti/launch'],
+      jwks_uri: 'http://api.test/lti/jwks',
+      token_endpoint_auth_method: 'private_key_jwt',
+      'https://purl.imsglobal.org/spec/lti-tool-configuration': {
+        messages: [{ type: 'LtiResourceLinkRequest' }, { type: 'LtiDeepLinkingRequest' }],
+      },
+    })
+    const list = await json<{
+      items: { id: string; issuer: string; status: string; clientId: string; deploymentIds: string[] }[]
+    }>(await send('GET', '/v1/admin/lti/platforms', { admin: true }), 200)
+    const draft = list.items.find((p) => p.issuer === `${PLATFORM}/dr` && p.status === 'draft')
+    expect(draft?.deploymentIds).toHaveLength(1)
+    // A draft is not trusted: its login is refused until an admin approves it.
+    const query = new URLSearchParams({
+      iss: `${PLATFORM}/dr`,
+      login_hint: 'u',
+      target_link_uri: 'x',
+      client_id: draft?.clientId ?? '',
+      checked: '1',
+    })
+    await refusedWith(
+      await api(`/lti/login?${query}`, { headers: { Cookie: 'lti_check=1' } }),
+      /No live platform/,
+    )
+    const approved = await json<{ status: string }>(
+      await send('POST', `/v1/admin/lti/platforms/${draft?.id}/approve`, { admin: true }),
+      200,
+    )
+    expect(approved.status).toBe('live')
+    expect(
+      (await api(`/lti/login?${query}`, { headers: { Cookie: 'lti_check=1' }, redirect: 'manual' })).status,
+    ).toBe(302)
+  })
+
+  it('is refused when the configuration names another issuer, or the platform refuses the token; and is rate-limited', async () => {
+    await refusedWith(
+      await register('/dr-elsewhere/openid-configuration'),
+      /names the issuer https:\/\/elsewhere\.example, which is not where/,
+    )
+    await refusedWith(
+      await register('/dr/openid-configuration', 'wrong-token'),
+      /registration endpoint answered 401/,
+    )
+    const address = { 'cf-connecting-ip': '203.0.113.77' }
+    for (let i = 0; i < 3; i++) await register('/dr-elsewhere/openid-configuration', 'x', address)
+    const limited = await register('/dr-elsewhere/openid-configuration', 'x', address)
+    expect(limited.status).toBe(429)
+  })
+})

@@ -88,3 +88,15 @@ export const returnPage = (returnUrl: string, jwt: string, titles: string[]) =>
     p(titles.join(', ')),
     `<form method="post" action="${escapeHtml(returnUrl)}">${hidden('JWT', jwt)}<button type="submit">Add to the course</button></form>`,
   )
+
+/** Tells the LMS the registration is over: it closes the registration frame. */
+export const CLOSE_SCRIPT =
+  "(window.opener || window.parent).postMessage({ subject: 'org.imsglobal.lti.close' }, '*')"
+
+export const registeredPage = (name: string) =>
+  page(
+    'Registered',
+    p(`This tool is registered with ${name}, as a draft.`),
+    p('An administrator of this tool approves it in the studio (LMS), after which launches work.'),
+    `<script>${CLOSE_SCRIPT}</script>`,
+  )

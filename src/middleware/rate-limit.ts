@@ -19,6 +19,7 @@ type Limiter =
   | 'ADMIN_AUTH_LIMITER'
   | 'PASSKEY_LIMITER'
   | 'SEARCH_LIMITER'
+  | 'LTI_REGISTER_LIMITER'
 
 /** The period of every limiter in wrangler.toml, in seconds. */
 export const PERIOD_SECONDS = 60
@@ -85,3 +86,9 @@ export const limitSearch = createMiddleware<AppEnv>(async function rateLimit(c, 
  */
 export const limitSessionCreation = (c: Context<AppEnv>) =>
   enforceLimit(c, 'SESSION_LIMITER', clientAddress(c))
+
+/** LTI Dynamic Registration, keyed by the client address: each one fetches from an address it is given. */
+export const limitLtiRegistration = createMiddleware<AppEnv>(async function rateLimit(c, next) {
+  await enforceLimit(c, 'LTI_REGISTER_LIMITER', clientAddress(c))
+  await next()
+})

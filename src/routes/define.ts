@@ -208,7 +208,10 @@ export const adminUploadRoute = <P extends string, R extends Definition<P>>(
  * the platform's signature and the nonce take their place (src/lti/). Form posts only, small; pages
  * and redirects, not JSON.
  */
-export const ltiRoute = <P extends string, R extends Definition<P>>(route: R) =>
+export const ltiRoute = <P extends string, R extends Definition<P>>(
+  route: R,
+  limit?: MiddlewareHandler<AppEnv>,
+) =>
   createRoute({
     ...route,
     description:
@@ -216,6 +219,10 @@ export const ltiRoute = <P extends string, R extends Definition<P>>(route: R) =>
       'For LMS platforms (LTI 1.3): no credential of ours; the login state, the platform’s signature and the ' +
         'nonce are checked instead.',
     security: NO_CREDENTIAL,
-    responses: responses(route, [...(writes(route.method) ? [413, 415] : []), ...SERVER]),
-    middleware: writes(route.method) ? [formBody] : [],
+    responses: responses(route, [
+      ...(writes(route.method) ? [413, 415] : []),
+      ...(limit ? [429] : []),
+      ...SERVER,
+    ]),
+    middleware: [...(limit ? [limit] : []), ...(writes(route.method) ? [formBody] : [])],
   })
