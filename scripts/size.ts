@@ -16,10 +16,10 @@ import { gzipSync } from 'node:zlib'
  * moved to build time and zod became tree-shakeable (267.2 → 193.0 KiB). Work that needs more
  * raises it here, by what it states: +18 KiB for the question-bank formats (GIFT, Moodle XML, QTI 3.0
  * readers and writers, an XML reader and a zip reader of our own), measured at +16.5 (206.6 → 223.1);
- * +10 for LTI 1.3's login, launch, keys, deep linking and dynamic registration (223.1 → 233.8; the LTI
- * issue allows 15 in all).
+ * +13 for LTI 1.3's login, launch, keys, deep linking, dynamic registration and the framed learner
+ * page (223.1 → 234.5; the LTI issue allows 15 in all).
  */
-const SIZE_BUDGET_KIB = 236
+const SIZE_BUDGET_KIB = 239
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',

@@ -51,13 +51,19 @@ export function createApp() {
   // The routes are registered below; the middleware reads them at the first request.
   app.use(methodNotAllowed(() => app.routes))
   // JSON responses load nothing and are framed nowhere; a route with a page of its own (/docs) sets its own CSP.
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      xFrameOptions: 'DENY',
-      overwrite: false,
-    }),
-  )
+  const apiHeaders = secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    xFrameOptions: 'DENY',
+    overwrite: false,
+  })
+  // LTI's pages live in an LMS's frame: their own CSP names who may frame them (src/lti/frame.ts), and
+  // X-Frame-Options, which can only deny, is not sent.
+  const ltiHeaders = secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    xFrameOptions: false,
+    overwrite: false,
+  })
+  app.use((c, next) => (c.req.path.startsWith('/lti/') ? ltiHeaders(c, next) : apiHeaders(c, next)))
   app.use('/v1/*', corsForAllowlist)
   app.use(database)
   app.onError(onError)

@@ -185,7 +185,7 @@ describe('a launch', () => {
     )
     expect(res.status, await res.clone().text()).toBe(303)
     expect(roundTrips).toBe(2)
-    expect(res.headers.get('location')).toBe(`http://api.test/#/activities/${activity.id}`)
+    expect(res.headers.get('location')).toBe(`http://api.test/lti/app/#/activities/${activity.id}`)
     const session = cookieValue(res, 'sid') as string
     expect(res.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(
       /Secure; SameSite=None; Partitioned/,
@@ -203,7 +203,7 @@ describe('a launch', () => {
     })
     const second = await launch({ id_token: unitLink, state: again.state }, again.cookie)
     expect(second.status).toBe(303)
-    expect(second.headers.get('location')).toBe(`http://api.test/#/skills/${unit.skillId}`)
+    expect(second.headers.get('location')).toBe(`http://api.test/lti/app/#/skills/${unit.skillId}`)
     const meAgain = await json<{ id: string }>(
       await send('GET', '/v1/me', { cookie: cookieValue(second, 'sid') }),
       200,
@@ -528,5 +528,28 @@ describe('dynamic registration', () => {
     for (let i = 0; i < 3; i++) await register('/dr-elsewhere/openid-configuration', 'x', address)
     const limited = await register('/dr-elsewhere/openid-configuration', 'x', address)
     expect(limited.status).toBe(429)
+  })
+})
+
+describe('the landed page', () => {
+  it('is the learner page, framed by the approved platforms only, while / stays framed by nobody', async () => {
+    const platform = await registerPlatform()
+    const res = await api('/lti/app/')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<script type="module" src="/app.js"></script>')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/^default-src 'none'; script-src 'self';/)
+    expect(csp).toMatch(new RegExp(`; frame-ancestors ${new URL(platform.issuer).origin}$`))
+    expect(res.headers.get('x-frame-options')).toBeNull()
+    // Removed, its origin may frame nothing any more.
+    expect((await send('DELETE', `/v1/admin/lti/platforms/${platform.id}`, { admin: true })).status).toBe(204)
+    const others = await json<{ items: unknown[] }>(
+      await send('GET', '/v1/admin/lti/platforms', { admin: true }),
+      200,
+    )
+    const after = (await api('/lti/app/')).headers.get('content-security-policy') ?? ''
+    if (others.items.length === 0) expect(after).toContain("frame-ancestors 'none'")
+    // The API's own answers are framed by nobody.
+    expect((await api('/health')).headers.get('x-frame-options')).toBe('DENY')
   })
 })

@@ -9,7 +9,15 @@ import { testDb } from './helpers.ts'
 // last, with what the deletions themselves logged. DELETE, not TRUNCATE: on the few rows a test
 // leaves it takes 4–8 ms where TRUNCATE … CASCADE takes 40 (a new file for each of two dozen tables),
 // and the suite resets before every one of its 400-odd tests.
-const ROOTS = ['learners', 'skills', 'classes', 'used_challenges', 'attempt_changes', 'skill_state_changes']
+const ROOTS = [
+  'learners',
+  'skills',
+  'classes',
+  'used_challenges',
+  'lti_platforms',
+  'attempt_changes',
+  'skill_state_changes',
+]
 
 beforeEach(async () => {
   const db = testDb()

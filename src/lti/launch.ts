@@ -26,9 +26,9 @@ const NO_ID = '00000000-0000-0000-0000-000000000000'
 
 /** The learner page's place for a launch's target: an activity, a skill, or a unit's skill; else the home page. */
 function landingOf(target: Launch['target'], unitSkill: string | undefined): string | null {
-  if (target?.kind === 'activity') return `/#/activities/${target.id}`
-  if (target?.kind === 'skill') return `/#/skills/${target.id}`
-  return unitSkill ? `/#/skills/${unitSkill}` : null
+  if (target?.kind === 'activity') return `#/activities/${target.id}`
+  if (target?.kind === 'skill') return `#/skills/${target.id}`
+  return unitSkill ? `#/skills/${unitSkill}` : null
 }
 
 /** A nonce already used is a replayed launch: the batch rolled back whole, nothing was written. */

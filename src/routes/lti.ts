@@ -20,6 +20,7 @@ import {
   signContext,
   verifyContext,
 } from '../lti/deep-linking.ts'
+import { frameAncestors, LEARNER_PAGE_CSP, LEARNER_PAGE_PERMISSIONS, platformOrigins } from '../lti/frame.ts'
 import { toolKeys } from '../lti/keys.ts'
 import { LaunchRefused, livePlatform, signInLaunch, verifyLaunch } from '../lti/launch.ts'
 import { authenticationUrl, type LoginRequest, newNonce, platformForLogin } from '../lti/login.ts'
@@ -253,7 +254,7 @@ export const lti = createRouter()
             append: true,
           },
         )
-        return redirect(c, new URL(signedIn.landing ?? '/', c.req.url).toString(), 303)
+        return redirect(c, new URL(`/lti/app/${signedIn.landing ?? ''}`, c.req.url).toString(), 303)
       } catch (error) {
         if (error instanceof LaunchRefused) return refuse(c, error.reason, error.message)
         throw error
@@ -378,5 +379,30 @@ export const lti = createRouter()
           return refuse(c, 'registration_failed', `The registration failed: ${error.message}.`)
         throw error
       }
+    },
+  )
+  .openapi(
+    ltiRoute({
+      method: 'get',
+      path: '/lti/app/',
+      tags: ['LTI'],
+      summary: 'The learner page, inside an LMS: where a launch lands',
+      description:
+        'The learner page (`/`), served by the Worker so that the approved platforms, and only they, may frame it ' +
+        '(`frame-ancestors`); `/` itself is framed by nobody. A launch lands on `/lti/app/#/activities/<id>` (or a ' +
+        'skill). One round trip at most a minute per isolate, to read the approved platforms.',
+      responses: { 200: htmlResponse('The learner page, framed by the approved platforms only') },
+    }),
+    async function app(c) {
+      const [page, origins] = await Promise.all([
+        c.env.ASSETS.fetch(new URL('/index.html', c.req.url)),
+        platformOrigins(c.var.db),
+      ])
+      if (!page.ok) throw new ApiError('misconfigured', 'The learner page is missing from the assets.')
+      return c.html(await page.text(), 200, {
+        'Cache-Control': 'no-cache',
+        'Content-Security-Policy': `${LEARNER_PAGE_CSP}; ${frameAncestors(origins)}`,
+        'Permissions-Policy': LEARNER_PAGE_PERMISSIONS,
+      })
     },
   )

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildWeb } from '../../scripts/assets.ts'
+import { LEARNER_PAGE_CSP, LEARNER_PAGE_PERMISSIONS } from '../../src/lti/frame.ts'
 
 const run = promisify(execFile)
 const out = mkdtempSync(join(tmpdir(), 'lp-build-'))
@@ -35,5 +36,12 @@ describe('the static assets’ headers (public/_headers)', () => {
     const rules = readFileSync('public/_headers', 'utf8')
     const everything = /^\/\*\n((?: {2}.*\n)+)/m.exec(rules)?.[1] ?? ''
     expect(everything).toContain('  Strict-Transport-Security: max-age=15552000; includeSubDomains\n')
+  })
+
+  it('give the learner page the CSP and permissions the Worker gives it inside an LMS, but for who may frame it', () => {
+    const rules = readFileSync('public/_headers', 'utf8')
+    const page = /^\/\n((?: {2}.*\n)+)/m.exec(rules)?.[1] ?? ''
+    expect(page).toContain(`  Content-Security-Policy: ${LEARNER_PAGE_CSP}; frame-ancestors 'none'\n`)
+    expect(page).toContain(`  Permissions-Policy: ${LEARNER_PAGE_PERMISSIONS}\n`)
   })
 })

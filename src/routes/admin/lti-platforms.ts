@@ -3,6 +3,7 @@ import * as z from 'zod'
 import type { LtiPlatform } from '../../db/schema.ts'
 import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
+import { forgetPlatformOrigins } from '../../lti/frame.ts'
 import { approvePlatform, deletePlatform, listPlatforms, registerPlatform } from '../../lti/platforms.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
@@ -40,6 +41,7 @@ export const adminLtiPlatforms = createRouter()
         })
       }
       const platform = await registerPlatform(c.var.db, c.var.author, input)
+      forgetPlatformOrigins()
       return c.json(present(platform), 201, NO_STORE)
     },
   )
@@ -86,6 +88,7 @@ export const adminLtiPlatforms = createRouter()
       if (!(await deletePlatform(c.var.db, c.req.valid('param').platformId))) {
         throw new ApiError('not_found', 'No platform with this id.')
       }
+      forgetPlatformOrigins()
       return c.body(null, 204, NO_STORE)
     },
   )
