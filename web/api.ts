@@ -21,15 +21,37 @@ export const once = () => ({ 'Idempotency-Key': `"${crypto.randomUUID()}"` })
 /** That this browser has had a session here: a hint (the cookie itself is HttpOnly), not a credential. */
 const HAD_SESSION = 'learning-progress:had-session'
 
-/** A new learner and a new session cookie. */
+/**
+ * The hint, kept where the browser lets us: inside an LMS's frame a browser that blocks third-party
+ * storage throws on localStorage, and the page works without the hint (POST /v1/session resumes the
+ * session the launch's cookie names).
+ */
+const hint = {
+  get: () => {
+    try {
+      return localStorage.getItem(HAD_SESSION)
+    } catch {
+      return null
+    }
+  },
+  set: () => {
+    try {
+      localStorage.setItem(HAD_SESSION, '1')
+    } catch {
+      // No storage here (a third-party frame): the hint only saves a round trip.
+    }
+  },
+}
+
+/** A new learner and a new session cookie; or, with a live session's cookie, that session resumed. */
 export async function newSession() {
   const learner = await read(api.v1.session.$post())
-  localStorage.setItem(HAD_SESSION, '1')
+  hint.set()
   return learner
 }
 
 /** That this browser has a session again (after signing in with a passkey). */
-export const rememberSession = () => localStorage.setItem(HAD_SESSION, '1')
+export const rememberSession = () => hint.set()
 
 /**
  * Resumes the session with a read, which also renews the cookie's one-year lifetime (at most daily),
@@ -38,7 +60,7 @@ export const rememberSession = () => localStorage.setItem(HAD_SESSION, '1')
  * library) only ever counts the creations against its limit.
  */
 export async function startSession() {
-  if (localStorage.getItem(HAD_SESSION)) {
+  if (hint.get()) {
     try {
       return { learner: await read(api.v1.me.$get()), created: false }
     } catch (error) {

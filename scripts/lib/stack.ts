@@ -5,6 +5,7 @@
  * database; it also runs on Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
@@ -82,6 +83,13 @@ export async function startStack(options: { name: string; delayMs?: number; vars
       // Passkeys from localhost: browsers refuse an IP address as a passkey's site.
       WEBAUTHN_RP_ID: 'localhost',
       WEBAUTHN_ORIGINS: `http://localhost:${port}`,
+      // The tool's LTI key: made for this stack alone.
+      LTI_PRIVATE_KEYS: JSON.stringify([
+        {
+          kid: 'stack',
+          ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+        },
+      ]),
       ...options.vars,
     }
     const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port)]
