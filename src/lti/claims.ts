@@ -143,7 +143,11 @@ export function checkClaims(
     messageType: messageType as MessageType,
     deploymentId,
     instructor: isInstructor(roles),
-    name: typeof claims.name === 'string' ? claims.name : undefined,
+    // A display name as PATCH /v1/me takes one: trimmed, at most 80 characters, no NUL.
+    name:
+      typeof claims.name === 'string' && claims.name.trim()
+        ? claims.name.replaceAll('\u0000', '').trim().slice(0, 80)
+        : undefined,
     target: targetOf(claims[CLAIM.custom]),
     expiresAt: new Date(((claims.exp as number) + SKEW_SECONDS) * 1000),
   }

@@ -12,11 +12,12 @@ import { and, asc, eq, ilike, isNotNull, or } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { activities, type LtiPlatform, skills, units } from '../db/schema.ts'
-import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
-import { type DerivedKeys, derivedKeys, verifiedByAny } from '../session/derived-keys.ts'
+import { toBase64Url } from '../lib/encoding.ts'
+import { type DerivedKeys, derivedKeys } from '../session/derived-keys.ts'
 import type { DeepLinkingSettings } from './claims.ts'
 import { signJwt } from './jwt.ts'
 import type { ToolKeys } from './keys.ts'
+import { open, seal } from './sealed.ts'
 
 export type DeepLinkContext = DeepLinkingSettings & {
   platformId: string
@@ -28,11 +29,7 @@ const MAX_AGE_MS = 60 * 60 * 1000
 
 export const contextKeys = (secrets: readonly string[] | undefined) => derivedKeys(secrets, 'lti-deep-link')
 
-export async function signContext(keys: DerivedKeys, context: DeepLinkContext): Promise<string> {
-  const body = toBase64Url(utf8(JSON.stringify(context)))
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', keys.signing, utf8(body)))
-  return `${body}.${toBase64Url(mac)}`
-}
+export const signContext = (keys: DerivedKeys, context: DeepLinkContext) => seal(keys, context)
 
 /** The context, when we signed it less than an hour ago; otherwise null. */
 export async function verifyContext(
@@ -40,15 +37,10 @@ export async function verifyContext(
   value: string,
   now = Date.now(),
 ): Promise<DeepLinkContext | null> {
-  const [body, mac, extra] = value.split('.')
-  if (!body || !mac || extra !== undefined) return null
-  try {
-    if (!(await verifiedByAny(keys, fromBase64Url(mac), utf8(body)))) return null
-    const context = JSON.parse(new TextDecoder().decode(fromBase64Url(body))) as DeepLinkContext
-    return now - context.issuedAt <= MAX_AGE_MS ? context : null
-  } catch {
-    return null
-  }
+  const context = (await open(keys, value)) as DeepLinkContext | null
+  return context && typeof context.issuedAt === 'number' && now - context.issuedAt <= MAX_AGE_MS
+    ? context
+    : null
 }
 
 /** The published catalogue as skill › unit › activity rows, in order; names matching `query` when given. One round trip. */

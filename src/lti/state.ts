@@ -4,8 +4,8 @@
  * of the browser that started the login, so a launch posted from elsewhere, or with another state,
  * is refused. Ten minutes is ample for a platform's sign-in step.
  */
-import { fromBase64Url, toBase64Url, utf8 } from '../lib/encoding.ts'
-import { type DerivedKeys, derivedKeys, verifiedByAny } from '../session/derived-keys.ts'
+import { type DerivedKeys, derivedKeys } from '../session/derived-keys.ts'
+import { open, seal } from './sealed.ts'
 
 export type LoginState = { platformId: string; nonce: string; issuedAt: number }
 
@@ -13,11 +13,8 @@ const MAX_AGE_MS = 10 * 60 * 1000
 
 export const stateKeys = (secrets: readonly string[] | undefined) => derivedKeys(secrets, 'lti-login-state')
 
-export async function signState(keys: DerivedKeys, state: LoginState): Promise<string> {
-  const body = toBase64Url(utf8(JSON.stringify([state.platformId, state.nonce, state.issuedAt])))
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', keys.signing, utf8(body)))
-  return `${body}.${toBase64Url(mac)}`
-}
+export const signState = (keys: DerivedKeys, state: LoginState) =>
+  seal(keys, [state.platformId, state.nonce, state.issuedAt])
 
 /** The state, when `value` is one we signed less than ten minutes ago; otherwise null. */
 export async function verifyState(
@@ -25,18 +22,10 @@ export async function verifyState(
   value: string,
   now = Date.now(),
 ): Promise<LoginState | null> {
-  const [body, mac, extra] = value.split('.')
-  if (!body || !mac || extra !== undefined) return null
-  try {
-    if (!(await verifiedByAny(keys, fromBase64Url(mac), utf8(body)))) return null
-    const [platformId, nonce, issuedAt] = JSON.parse(new TextDecoder().decode(fromBase64Url(body))) as [
-      string,
-      string,
-      number,
-    ]
-    if (typeof issuedAt !== 'number' || now - issuedAt > MAX_AGE_MS || issuedAt - now > 60_000) return null
-    return { platformId, nonce, issuedAt }
-  } catch {
-    return null
-  }
+  const opened = await open(keys, value)
+  if (!Array.isArray(opened)) return null
+  const [platformId, nonce, issuedAt] = opened as [unknown, unknown, unknown]
+  if (typeof platformId !== 'string' || typeof nonce !== 'string' || typeof issuedAt !== 'number') return null
+  if (now - issuedAt > MAX_AGE_MS || issuedAt - now > 60_000) return null
+  return { platformId, nonce, issuedAt }
 }
