@@ -116,6 +116,8 @@ describe('a launch from the LMS', () => {
     const frame = page.frameLocator('iframe[title="Activity"]')
     await frame.getByRole('heading', { name: activityName, level: 1 }).waitFor()
     await frame.getByRole('button', { name: 'Start activity' }).waitFor()
+    // Signed in by the launch, not a first visit: no "used this site on another device?" offer.
+    await expect(frame.locator('#welcome-back').isHidden()).resolves.toBe(true)
     await snap(page, 'lti-01-launched-in-frame')
     // Signed in as the platform's user, in the frame: the learner page knows their name.
     const me = await page

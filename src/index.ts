@@ -5,6 +5,7 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
+import { deleteStaleDraftPlatforms } from './lti/platforms.ts'
 import { abandonStaleAttempts } from './progress/queries.ts'
 import { flipDueReviews } from './progress/reads/due-reviews.ts'
 import { deleteExpiredKeys } from './progress/write/idempotency.ts'
@@ -57,6 +58,7 @@ export default {
         idleSessions: deleteIdleSessions(db, at),
         abandonedLearners: deleteAbandonedLearners(db, at),
         expiredChallenges: deleteExpiredChallenges(db, at),
+        staleDraftPlatforms: deleteStaleDraftPlatforms(db, at),
       })
       const counts = Object.fromEntries(
         Object.entries(named).map(([name, result]) => [name, result.rowCount ?? 0]),

@@ -4,7 +4,12 @@
  * lands on what its link names, and every refusal says what was wrong. Platform posts come from the
  * platform's site, so they carry a foreign Origin and `Sec-Fetch-Site: cross-site`.
  */
+import { createScheduledController } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { eq } from 'drizzle-orm'
 import { describe, expect, inject, it } from 'vitest'
+import { learners, ltiPlatforms, sessions } from '../src/db/schema.ts'
+import worker from '../src/index.ts'
 import { decodeJwt, type Jwk, verifiedWith } from '../src/lti/jwt.ts'
 import { insertActivity, insertSkill, insertUnit } from './fixtures.ts'
 import { api, countRoundTrips, expectProblem, json, send, testDb } from './helpers.ts'
@@ -34,7 +39,7 @@ async function registerPlatform() {
       jwksUrl: `${PLATFORM}/jwks?site=${n}`,
     },
   })
-  return { ...(await json<{ id: string }>(created, 201)), issuer, jwksSite: n }
+  return { ...(await json<{ id: string; name: string }>(created, 201)), issuer, jwksSite: n }
 }
 
 const cookieValue = (res: Response, name: string) =>
@@ -551,5 +556,43 @@ describe('the landed page', () => {
     if (others.items.length === 0) expect(after).toContain("frame-ancestors 'none'")
     // The API's own answers are framed by nobody.
     expect((await api('/health')).headers.get('x-frame-options')).toBe('DENY')
+  })
+})
+
+describe('the cron', () => {
+  const runCron = (at = new Date()) =>
+    worker.scheduled(createScheduledController({ scheduledTime: at, cron: '*/10 * * * *' }), env)
+
+  it('keeps a learner an LMS knows, however long idle, and clears drafts nobody approved within a week', async () => {
+    const platform = await registerPlatform()
+    const { state, nonce, cookie } = await login(platform.issuer)
+    const launched = await launch(
+      { id_token: await signed({ claims: claims(platform.issuer, nonce) }), state },
+      cookie,
+    )
+    const me = await json<{ id: string }>(
+      await send('GET', '/v1/me', { cookie: cookieValue(launched, 'sid') }),
+      200,
+    )
+    const db = testDb()
+    const longAgo = new Date(Date.now() - 2 * 365 * 24 * 3600 * 1000)
+    await db.delete(sessions).where(eq(sessions.learnerId, me.id))
+    await db.update(learners).set({ lastActiveAt: longAgo }).where(eq(learners.id, me.id))
+    const draft = (age: number, name: string) => ({
+      name,
+      issuer: `https://${name}.example`,
+      clientId: 'c',
+      deploymentIds: [],
+      authLoginUrl: 'https://lms.example/auth',
+      accessTokenUrl: 'https://lms.example/token',
+      jwksUrl: 'https://lms.example/jwks',
+      status: 'draft',
+      createdAt: new Date(Date.now() - age * 24 * 3600 * 1000),
+    })
+    await db.insert(ltiPlatforms).values([draft(8, 'stale'), draft(1, 'fresh')])
+    await runCron()
+    expect(await db.select({ id: learners.id }).from(learners).where(eq(learners.id, me.id))).toHaveLength(1)
+    const left = await db.select({ name: ltiPlatforms.name, status: ltiPlatforms.status }).from(ltiPlatforms)
+    expect(left.map((p) => p.name).sort()).toEqual([platform.name, 'fresh'].sort())
   })
 })

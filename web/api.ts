@@ -43,11 +43,15 @@ const hint = {
   },
 }
 
-/** A new learner and a new session cookie; or, with a live session's cookie, that session resumed. */
+/**
+ * A new learner and a new session cookie (201); or, with a live session's cookie, that session
+ * resumed (200: an LMS launch's, in its frame, where the hint could not be kept).
+ */
 export async function newSession() {
-  const learner = await read(api.v1.session.$post())
+  const res = await api.v1.session.$post()
+  const learner = await read(res)
   hint.set()
-  return learner
+  return { learner, created: res.status === 201 }
 }
 
 /** That this browser has a session again (after signing in with a passkey). */
@@ -67,7 +71,7 @@ export async function startSession() {
       if (!hasStatus(error, 401)) throw error
     }
   }
-  return { learner: await newSession(), created: true }
+  return newSession()
 }
 
 /** Ends the session server-side and clears the cookie; the next newSession() is a new learner. */

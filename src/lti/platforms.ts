@@ -2,7 +2,7 @@
  * The LMS platforms this tool trusts: registered, listed, approved (a dynamically registered draft
  * becomes live) and removed by an admin. Each one statement: one round trip.
  */
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, lt, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { type LtiPlatform, ltiPlatforms } from '../db/schema.ts'
@@ -50,3 +50,17 @@ export async function deletePlatform(db: Db, platformId: string) {
     .returning({ id: ltiPlatforms.id })
   return gone.length > 0
 }
+
+/**
+ * Drafts nobody approved within a week: Dynamic Registration lets anyone who can reach the page
+ * leave one (never trusted, rate-limited), so the cron clears the ones left behind.
+ */
+export const deleteStaleDraftPlatforms = (db: Db, at: Date) =>
+  db
+    .delete(ltiPlatforms)
+    .where(
+      and(
+        eq(ltiPlatforms.status, 'draft'),
+        lt(ltiPlatforms.createdAt, sql`${at.toISOString()}::timestamptz - interval '7 days'`),
+      ),
+    )
