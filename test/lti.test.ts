@@ -529,10 +529,12 @@ describe('dynamic registration', () => {
       await register('/dr/openid-configuration', 'wrong-token'),
       /registration endpoint answered 401/,
     )
+    // Three a minute here, counted in fixed minutes: seven requests always put four in one of them.
     const address = { 'cf-connecting-ip': '203.0.113.77' }
-    for (let i = 0; i < 3; i++) await register('/dr-elsewhere/openid-configuration', 'x', address)
-    const limited = await register('/dr-elsewhere/openid-configuration', 'x', address)
-    expect(limited.status).toBe(429)
+    let limited: Response | undefined
+    for (let i = 0; i < 7 && limited?.status !== 429; i++)
+      limited = await register('/dr-elsewhere/openid-configuration', 'x', address)
+    expect(limited?.status).toBe(429)
   })
 })
 
