@@ -23,6 +23,8 @@ import { catalogue } from './routes/catalogue.ts'
 import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
 import { lti } from './routes/lti.ts'
+import { ltiDeepLink } from './routes/lti-deep-link.ts'
+import { ltiRegister } from './routes/lti-register.ts'
 import { me } from './routes/me.ts'
 import { meAttempts } from './routes/me-attempts.ts'
 import { meClasses } from './routes/me-classes.ts'
@@ -99,6 +101,8 @@ export function createApp() {
     .route('/', adminLtiPlatforms)
     .route('/', docs)
     .route('/', lti)
+    .route('/', ltiDeepLink)
+    .route('/', ltiRegister)
 }
 
 /** For Hono's typed client: `hc<AppType>(baseUrl)`. */

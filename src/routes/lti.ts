@@ -1,45 +1,27 @@
 /**
  * LTI 1.3's endpoints, pinned so that a platform admin and the tests can rely on them:
  * GET|POST /lti/login (third-party-initiated login), POST /lti/launch (the redirect URI), GET /lti/jwks
- * (the tool's public keys). Pages, redirects and a key set; never JSON problems for a refused launch,
+ * (the tool's public keys), GET /lti/app/ (the learner page inside an LMS). Deep linking's pages are
+ * in lti-deep-link.ts, Dynamic Registration's in lti-register.ts. Pages, redirects and a key set; never JSON problems for a refused launch,
  * which is a page naming what was wrong (and a security event in the log).
  */
 import type { Context } from 'hono'
 import { deleteCookie, getCookie } from 'hono/cookie'
 import * as z from 'zod'
-import { ApiError, requestFacts } from '../errors.ts'
-import { NO_STORE } from '../http/cache-control.ts'
-import { logSecurityEvent } from '../http/security-events.ts'
-import { toBase64 } from '../lib/encoding.ts'
-import type { Launch } from '../lti/claims.ts'
-import {
-  chosenItems,
-  contextKeys,
-  deepLinkingResponse,
-  pickable,
-  signContext,
-  verifyContext,
-} from '../lti/deep-linking.ts'
+import { ApiError } from '../errors.ts'
 import { frameAncestors, LEARNER_PAGE_CSP, LEARNER_PAGE_PERMISSIONS, platformOrigins } from '../lti/frame.ts'
 import { toolKeys } from '../lti/keys.ts'
-import { LaunchRefused, livePlatform, signInLaunch, verifyLaunch } from '../lti/launch.ts'
+import { LaunchRefused, signInLaunch, verifyLaunch } from '../lti/launch.ts'
 import { authenticationUrl, type LoginRequest, newNonce, platformForLogin } from '../lti/login.ts'
-import {
-  CLOSE_SCRIPT,
-  newWindowPage,
-  pickerPage,
-  refusedPage,
-  registeredPage,
-  returnPage,
-} from '../lti/pages.ts'
-import { RegistrationFailed, registerDynamically } from '../lti/registration.ts'
+import { newWindowPage } from '../lti/pages.ts'
 import { signState, stateKeys, verifyState } from '../lti/state.ts'
-import { limitLtiRegistration } from '../middleware/rate-limit.ts'
 import { emptyResponse, htmlResponse, jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
 import { embeddableCookie, embeddableSessionCookie, sessionKeys, signSessionId } from '../session/cookie.ts'
 import type { AppEnv } from '../types.ts'
 import { ltiRoute } from './define.ts'
+import { picker } from './lti-deep-link.ts'
+import { formBody, pageHeaders, redirect, refuse } from './lti-shared.ts'
 
 const STATE_COOKIE = 'lti_state'
 const CHECK_COOKIE = 'lti_check'
@@ -56,27 +38,6 @@ const loginFields = {
   checked: z.string().max(1).optional(),
 }
 const LoginParams = z.object(loginFields)
-
-const formBody = <T extends z.ZodType>(schema: T) => ({
-  body: { required: true, content: { 'application/x-www-form-urlencoded': { schema } } },
-})
-
-/** A page, with a CSP that loads nothing and may be framed by any platform (it holds no action). */
-const pageHeaders = {
-  ...NO_STORE,
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors *; form-action 'none'; base-uri 'none'",
-}
-
-/** A redirect no cache keeps: each one carries a one-time state or a new session. */
-function redirect(c: Context<AppEnv>, location: string, status: 302 | 303) {
-  c.header('Cache-Control', 'no-store')
-  return c.redirect(location, status)
-}
-
-async function refuse(c: Context<AppEnv>, reason: string, detail: string) {
-  await logSecurityEvent(requestFacts(c), 403, `lti_${reason}`)
-  return c.html(refusedPage(detail, c.var.requestId), 403, pageHeaders)
-}
 
 const loginResponses = {
   302: emptyResponse('To the platform’s authentication endpoint, with the state and nonce', [
@@ -115,37 +76,6 @@ async function login(c: Context<AppEnv>, params: LoginRequest & { checked?: stri
   const redirectUri = new URL('/lti/launch', c.req.url).toString()
   return redirect(c, authenticationUrl(platform, request, { redirectUri, state, nonce }), 302)
 }
-
-/** A page whose forms post back to this tool only (the picker). */
-const pickerHeaders = {
-  ...pageHeaders,
-  'Content-Security-Policy': pageHeaders['Content-Security-Policy'].replace(
-    "form-action 'none'",
-    "form-action 'self'",
-  ),
-}
-
-/** Deep linking: only an instructor picks, from the published catalogue. Two round trips with the launch's. */
-async function picker(c: Context<AppEnv>, launched: Launch, platformId: string) {
-  if (!launched.instructor)
-    return refuse(c, 'not_instructor', 'Only instructors can choose content from here.')
-  const keys = await contextKeys(c.env.SESSION_SECRETS)
-  if (!keys || !launched.deepLinking) throw new ApiError('misconfigured', 'The service is misconfigured.')
-  const context = await signContext(keys, {
-    ...launched.deepLinking,
-    platformId,
-    deploymentId: launched.deploymentId,
-    issuedAt: Date.now(),
-  })
-  const rows = await pickable(c.var.db, undefined)
-  return c.html(pickerPage(rows, context, '', launched.deepLinking.acceptsMultiple), 200, pickerHeaders)
-}
-
-const DeepLinkQuery = z.object({ context: z.string().min(1).max(4000), q: z.string().max(200).optional() })
-const DeepLinkForm = z.object({
-  context: z.string().min(1).max(4000),
-  item: z.union([z.string().max(100), z.array(z.string().max(100)).max(100)]).optional(),
-})
 
 const LaunchForm = z.object({
   id_token: z.string().max(60_000).optional(),
@@ -257,126 +187,6 @@ export const lti = createRouter()
         return redirect(c, new URL(`/lti/app/${signedIn.landing ?? ''}`, c.req.url).toString(), 303)
       } catch (error) {
         if (error instanceof LaunchRefused) return refuse(c, error.reason, error.message)
-        throw error
-      }
-    },
-  )
-  .openapi(
-    ltiRoute({
-      method: 'get',
-      path: '/lti/deep-link',
-      tags: ['LTI'],
-      summary: 'The deep-linking picker, searched',
-      request: { query: DeepLinkQuery },
-      responses: {
-        200: htmlResponse('The published catalogue, names matching the search'),
-        403: htmlResponse('The picker’s context is not ours, or older than an hour'),
-        ...problemResponses(400),
-      },
-    }),
-    async function search(c) {
-      const { context, q } = c.req.valid('query')
-      const keys = await contextKeys(c.env.SESSION_SECRETS)
-      if (!keys) throw new ApiError('misconfigured', 'The service is misconfigured.')
-      const settings = await verifyContext(keys, context)
-      if (!settings)
-        return refuse(c, 'deep_link_expired', 'This choice took too long: start it again from your course.')
-      const rows = await pickable(c.var.db, q)
-      return c.html(pickerPage(rows, context, q ?? '', settings.acceptsMultiple), 200, pickerHeaders)
-    },
-  )
-  .openapi(
-    ltiRoute({
-      method: 'post',
-      path: '/lti/deep-link',
-      tags: ['LTI'],
-      summary: 'The instructor’s choice, signed as an LtiDeepLinkingResponse for the platform',
-      request: formBody(DeepLinkForm),
-      responses: {
-        200: htmlResponse('The signed answer, with the button that posts it to the platform'),
-        403: htmlResponse('The picker’s context is not ours, or older than an hour; or its platform is gone'),
-        ...problemResponses(400),
-      },
-    }),
-    async function answer(c) {
-      const form = c.req.valid('form')
-      const [keys, tool] = await Promise.all([
-        contextKeys(c.env.SESSION_SECRETS),
-        toolKeys(c.env.LTI_PRIVATE_KEYS),
-      ])
-      if (!keys || !tool) throw new ApiError('misconfigured', 'The service is misconfigured.')
-      const context = await verifyContext(keys, form.context)
-      if (!context)
-        return refuse(c, 'deep_link_expired', 'This choice took too long: start it again from your course.')
-      const values = form.item === undefined ? [] : Array.isArray(form.item) ? form.item : [form.item]
-      const [platform, chosen] = await Promise.all([
-        livePlatform(c.var.db, context.platformId),
-        chosenItems(c.var.db, values),
-      ])
-      if (!platform) return refuse(c, 'unknown_platform', 'The platform that asked is no longer registered.')
-      const picked = context.acceptsMultiple ? chosen : chosen.slice(0, 1)
-      const launchUrl = new URL('/lti/launch', c.req.url).toString()
-      const jwt = await deepLinkingResponse(tool, platform, context, picked, launchUrl)
-      // The one form of this page posts to the platform's return URL: form-action allows it, and only it.
-      const csp = pageHeaders['Content-Security-Policy'].replace(
-        "form-action 'none'",
-        `form-action ${new URL(context.returnUrl).origin}`,
-      )
-      const titles =
-        picked.length === 0
-          ? ['Nothing chosen: the platform adds nothing.']
-          : picked.map((item) => item.title)
-      return c.html(returnPage(context.returnUrl, jwt, titles), 200, {
-        ...pageHeaders,
-        'Content-Security-Policy': csp,
-      })
-    },
-  )
-  .openapi(
-    ltiRoute(
-      {
-        method: 'get',
-        path: '/lti/register',
-        tags: ['LTI'],
-        summary: 'LTI Dynamic Registration: the URL an LMS admin pastes into the LMS',
-        description:
-          'The LMS opens it with `openid_configuration` and `registration_token`: the tool reads the configuration ' +
-          '(its issuer must be where it lives), registers itself at once, and keeps the platform as a draft an admin ' +
-          'approves (`POST /v1/admin/lti/platforms/{platformId}/approve`, or the studio). Rate-limited per address.',
-        request: {
-          query: z.object({
-            openid_configuration: z.string().min(1).max(2000),
-            registration_token: z.string().max(4000).optional(),
-          }),
-        },
-        responses: {
-          200: htmlResponse('Registered as a draft; the page tells the LMS to close it'),
-          403: htmlResponse('The registration failed: the page says why'),
-          ...problemResponses(400),
-        },
-      },
-      limitLtiRegistration,
-    ),
-    async function register(c) {
-      const { openid_configuration, registration_token } = c.req.valid('query')
-      try {
-        const platform = await registerDynamically(c.var.db, {
-          configurationUrl: openid_configuration,
-          ...(registration_token && { token: registration_token }),
-          origin: new URL(c.req.url).origin,
-          https: c.env.ENVIRONMENT === 'production',
-        })
-        const hash = toBase64(
-          new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(CLOSE_SCRIPT))),
-        )
-        const csp = pageHeaders['Content-Security-Policy'].replace(
-          "default-src 'none'",
-          `default-src 'none'; script-src 'sha256-${hash}='`,
-        )
-        return c.html(registeredPage(platform.name), 200, { ...pageHeaders, 'Content-Security-Policy': csp })
-      } catch (error) {
-        if (error instanceof RegistrationFailed)
-          return refuse(c, 'registration_failed', `The registration failed: ${error.message}.`)
         throw error
       }
     },
