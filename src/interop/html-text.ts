@@ -3,6 +3,7 @@
  * line breaks become new lines, tags go, entities are decoded. What text cannot carry (images,
  * tables, formulas) is named, so the import report can say what an author should look at.
  */
+import { escapeXml } from './xml.ts'
 
 const NAMED: Record<string, string> = {
   amp: '&',
@@ -87,7 +88,4 @@ export function htmlToText(html: string): PlainText {
 }
 
 /** Plain text as HTML that shows the same: escaped, new lines as `<br>`. */
-export const textToHtml = (text: string) =>
-  text
-    .replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`)
-    .replace(/\n/g, '<br>')
+export const textToHtml = (text: string) => escapeXml(text).replace(/\n/g, '<br>')

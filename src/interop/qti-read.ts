@@ -12,6 +12,7 @@ import {
   childrenOf,
   descendants,
   element,
+  escapeXml,
   parseXml,
   textOf,
   type XmlElement,
@@ -54,8 +55,7 @@ function declarationOf(item: XmlElement, identifier: string): Declaration | unde
 
 /** Markup of a node again, `replace` deciding for elements (a string, or undefined to keep it). */
 function markup(node: XmlNode, replace: (e: XmlElement) => string | undefined): string {
-  if (typeof node === 'string')
-    return node.replace(/[&<>]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt' }[c]};`)
+  if (typeof node === 'string') return escapeXml(node)
   const replaced = replace(node)
   if (replaced !== undefined) return replaced
   const attributes = Object.fromEntries(Object.entries(node.attributes).filter(([k]) => k === 'alt'))
