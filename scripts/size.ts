@@ -17,9 +17,10 @@ import { gzipSync } from 'node:zlib'
  * raises it here, by what it states: +18 KiB for the question-bank formats (GIFT, Moodle XML, QTI 3.0
  * readers and writers, an XML reader and a zip reader of our own), measured at +16.5 (206.6 → 223.1);
  * +13 for LTI 1.3's login, launch, keys, deep linking, dynamic registration and the framed learner
- * page (223.1 → 234.5; the LTI issue allows 15 in all).
+ * page (223.1 → 234.5), and the last +2 the LTI issue allows (15 in all) for its grades (outbox,
+ * queue consumer, access tokens, line items), rosters and the instructor's class view (→ 240.5).
  */
-const SIZE_BUDGET_KIB = 239
+const SIZE_BUDGET_KIB = 241
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',

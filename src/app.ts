@@ -23,6 +23,7 @@ import { catalogue } from './routes/catalogue.ts'
 import { docs } from './routes/docs.ts'
 import { health } from './routes/health.ts'
 import { lti } from './routes/lti.ts'
+import { ltiClass } from './routes/lti-class.ts'
 import { ltiDeepLink } from './routes/lti-deep-link.ts'
 import { ltiRegister } from './routes/lti-register.ts'
 import { me } from './routes/me.ts'
@@ -102,6 +103,7 @@ export function createApp() {
     .route('/', docs)
     .route('/', lti)
     .route('/', ltiDeepLink)
+    .route('/', ltiClass)
     .route('/', ltiRegister)
 }
 

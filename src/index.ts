@@ -5,7 +5,10 @@ import { createDb } from './db/client.ts'
 import { describeForLog } from './db/errors.ts'
 import { parseEnv } from './env.ts'
 import { renderProblem } from './errors.ts'
+import { stalledScoreLinks } from './lti/grade-sender.ts'
+import { toolKeys } from './lti/keys.ts'
 import { deleteStaleDraftPlatforms } from './lti/platforms.ts'
+import { consumeLti, tellQueue } from './lti/queue.ts'
 import { abandonStaleAttempts } from './progress/queries.ts'
 import { flipDueReviews } from './progress/reads/due-reviews.ts'
 import { deleteExpiredKeys } from './progress/write/idempotency.ts'
@@ -59,10 +62,19 @@ export default {
         abandonedLearners: deleteAbandonedLearners(db, at),
         expiredChallenges: deleteExpiredChallenges(db, at),
         staleDraftPlatforms: deleteStaleDraftPlatforms(db, at),
+        stalledGrades: stalledScoreLinks(db, at),
       })
-      const counts = Object.fromEntries(
-        Object.entries(named).map(([name, result]) => [name, result.rowCount ?? 0]),
+      const { stalledGrades, ...deletions } = named
+      await tellQueue(
+        result.env.LTI_QUEUE,
+        stalledGrades.map(({ linkId }) => ({ kind: 'scores', linkId })),
       )
+      const counts = {
+        ...Object.fromEntries(
+          Object.entries(deletions).map(([name, result]) => [name, result.rowCount ?? 0]),
+        ),
+        stalledGrades: stalledGrades.length,
+      }
       // The analytics change logs, in rounds of their own: a slow round never holds up the cleanup above.
       const consumed = await consumeChanges(db)
       console.log(
@@ -76,6 +88,29 @@ export default {
       )
     } catch (error) {
       console.error(JSON.stringify({ level: 'error', cron: controller.cron, ...describeForLog(error) }))
+      throw error
+    }
+  },
+
+  /**
+   * LTI's queue and its dead letters (lti/queue.ts): grades to send, rosters to read. One line of
+   * counts per batch; never a URL, a token or a score.
+   */
+  async queue(batch, bindings) {
+    const result = parseEnv(bindings)
+    if (!result.ok) {
+      console.error(JSON.stringify({ level: 'error', queue: batch.queue, invalidKeys: result.invalidKeys }))
+      batch.retryAll()
+      return
+    }
+    try {
+      const db = createDb(result.env)
+      const report = await consumeLti(batch, db, await toolKeys(result.env.LTI_PRIVATE_KEYS))
+      console.log(
+        JSON.stringify({ level: 'info', queue: batch.queue, messages: batch.messages.length, ...report }),
+      )
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', queue: batch.queue, ...describeForLog(error) }))
       throw error
     }
   },

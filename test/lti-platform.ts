@@ -2,11 +2,13 @@
  * A simulated LMS platform for the LTI suite, in Node on 127.0.0.1: keys generated here, published at
  * /jwks (counted, so a test can see a refetch), and a /sign endpoint the tests ask for id_tokens —
  * signed with the current key, a key it does not publish (`forge`), or a kid it has never had.
- * /rotate makes a new key current. Started by test/global-setup.ts, stopped with it.
+ * /rotate makes a new key current. Its grade and roster services are in lti-platform-services.ts.
+ * Started by test/global-setup.ts, stopped with it.
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { services } from './lti-platform-services.ts'
 
 type Key = { kid: string; privateKey: KeyObject; publicJwk: object }
 
@@ -35,8 +37,10 @@ export async function startLtiPlatform() {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
-    const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString()) : {}
+    const raw = Buffer.concat(chunks).toString()
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    if (services(req, res, raw, base)) return
+    const body = raw ? JSON.parse(raw) : {}
     const reply = (status: number, value: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' })
       res.end(JSON.stringify(value))

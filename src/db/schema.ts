@@ -226,6 +226,93 @@ export const ltiUsers = pgTable(
   ],
 )
 
+/**
+ * Where a learner's grades go on a platform (LTI AGS): one row per (learner, resource link), kept
+ * fresh by each launch — what the link names, the launch's `lineitem` (or, without one, the
+ * container to create it in, on the first score). `sentAt` is the newest score timestamp the
+ * platform took, so the next one is sent strictly later (Moodle refuses one not later, to the second).
+ */
+export const ltiGradeLinks = pgTable(
+  'lti_grade_links',
+  {
+    id: id(),
+    platformId: uuid()
+      .notNull()
+      .references(() => ltiPlatforms.id, { onDelete: 'cascade' }),
+    learnerId: uuid()
+      .notNull()
+      .references(() => learners.id, { onDelete: 'cascade' }),
+    /** The platform's user id: a score's `userId`. */
+    subject: text().notNull(),
+    resourceLinkId: text().notNull(),
+    targetKind: text().notNull(),
+    targetId: uuid().notNull(),
+    lineItemUrl: text(),
+    lineItemsUrl: text(),
+    /** The resource link's title: a created line item's label. */
+    label: text().notNull(),
+    sentAt: timestamp({ withTimezone: true }),
+    /** When the newest score sent was scored: an older one found later is stale, never sent. */
+    coveredAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('lti_grade_links_learner_link_unique').on(t.learnerId, t.platformId, t.resourceLinkId),
+    index('lti_grade_links_learner_target_idx').on(t.learnerId, t.targetKind, t.targetId),
+    check('lti_grade_links_target_kind', sql`${t.targetKind} IN ('activity', 'unit', 'skill')`),
+    check('lti_grade_links_line_item', sql`${t.lineItemUrl} IS NOT NULL OR ${t.lineItemsUrl} IS NOT NULL`),
+  ],
+)
+
+/**
+ * A course on a platform (LTI context) as one of our classes: created by its first instructor launch,
+ * whose roster sync (NRPS, through the queue) makes its members the class's members.
+ */
+export const ltiContexts = pgTable(
+  'lti_contexts',
+  {
+    platformId: uuid()
+      .notNull()
+      .references(() => ltiPlatforms.id, { onDelete: 'cascade' }),
+    contextId: text().notNull(),
+    classId: uuid()
+      .notNull()
+      .references(() => classes.id, { onDelete: 'cascade' }),
+    /** The platform's membership service for the context (NRPS), when it offers one. */
+    membershipsUrl: text(),
+    syncedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platformId, t.contextId], name: 'lti_contexts_pkey' }),
+    unique('lti_contexts_class_unique').on(t.classId),
+  ],
+)
+
+/**
+ * The grade outbox: a submit adds the scores of the learner's links it changed, in its own batch,
+ * and tells the queue; the consumer sends each link's newest and deletes what it covered. A score
+ * the platform never took is kept with `failedAt` and why, for the studio.
+ */
+export const ltiScores = pgTable(
+  'lti_scores',
+  {
+    id: id(),
+    linkId: uuid()
+      .notNull()
+      .references(() => ltiGradeLinks.id, { onDelete: 'cascade' }),
+    /** Out of 100. */
+    score: doublePrecision().notNull(),
+    scoredAt: timestamp({ withTimezone: true }).notNull(),
+    /** The platform's last refusal of it, in words; `failedAt` once the queue gave up. */
+    lastError: text(),
+    failedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index('lti_scores_link_idx').on(t.linkId, t.scoredAt),
+    check('lti_scores_score_range', sql`${t.score} BETWEEN 0 AND 100`),
+  ],
+)
+
 export const skills = pgTable(
   'skills',
   {

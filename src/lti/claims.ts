@@ -13,6 +13,7 @@ const CLAIM = {
   context: 'https://purl.imsglobal.org/spec/lti/claim/context',
   deepLinkingSettings: 'https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings',
   gradeService: 'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint',
+  roster: 'https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice',
 } as const
 
 const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const
@@ -27,6 +28,7 @@ export type Platform = { id: string; issuer: string; clientId: string; deploymen
 type Target = { kind: 'activity' | 'unit' | 'skill'; id: string } | null
 
 export type Launch = {
+  platformId: string
   issuer: string
   subject: string
   nonce: string
@@ -38,6 +40,18 @@ export type Launch = {
   expiresAt: Date
   /** A deep-linking request's settings: where to send the chosen links back, and what it takes. */
   deepLinking?: DeepLinkingSettings
+  /** A resource link whose platform takes grades for it (AGS): where they go. */
+  grades?: GradeService
+  /** The course, and its membership service (NRPS) when offered. */
+  context?: { id: string; title: string; membershipsUrl?: string }
+}
+
+type GradeService = {
+  resourceLinkId: string
+  label: string
+  /** The link's own line item; without it, the container to create one in. */
+  lineItemUrl?: string
+  lineItemsUrl?: string
 }
 
 export type DeepLinkingSettings = {
@@ -67,6 +81,36 @@ function targetOf(custom: unknown): Target {
 }
 
 const refuse = (reason: string, detail: string): Refusal => ({ reason, detail })
+
+const objectOf = (value: unknown) =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
+const urlOf = (value: unknown) =>
+  typeof value === 'string' && /^https?:\/\//.test(value) ? value : undefined
+
+/** Where a resource link's grades go (AGS §3.1), when the platform offers the score scope. */
+function gradeServiceOf(claims: Record<string, unknown>): GradeService | undefined {
+  const service = objectOf(claims[CLAIM.gradeService])
+  const link = objectOf(claims[CLAIM.resourceLink])
+  const scopes = Array.isArray(service.scope) ? service.scope : []
+  const lineItemUrl = urlOf(service.lineitem)
+  const lineItemsUrl = urlOf(service.lineitems)
+  if (typeof link.id !== 'string' || !scopes.some((s) => String(s).endsWith('/scope/score'))) return undefined
+  if (!lineItemUrl && !lineItemsUrl) return undefined
+  return {
+    resourceLinkId: link.id,
+    label: typeof link.title === 'string' && link.title.trim() ? link.title.trim().slice(0, 200) : 'Practice',
+    ...(lineItemUrl && { lineItemUrl }),
+    ...(lineItemsUrl && { lineItemsUrl }),
+  }
+}
+
+function contextOf(claims: Record<string, unknown>): Launch['context'] {
+  const { id, title, label } = objectOf(claims[CLAIM.context])
+  if (typeof id !== 'string' || id === '') return undefined
+  const membershipsUrl = urlOf(objectOf(claims[CLAIM.roster]).context_memberships_url)
+  const name = [title, label].find((value) => typeof value === 'string' && value.trim()) as string | undefined
+  return { id, title: name?.trim().slice(0, 200) ?? 'Course', ...(membershipsUrl && { membershipsUrl }) }
+}
 
 /** A deep-linking request's settings, or why they cannot be answered. */
 function deepLinkingOf(claims: Record<string, unknown>): DeepLinkingSettings | string {
@@ -135,8 +179,13 @@ export function checkClaims(
   if (typeof nonce !== 'string' || nonce === '') return refuse('bad_token', 'The launch has no nonce.')
   const deepLinking = messageType === 'LtiDeepLinkingRequest' ? deepLinkingOf(claims) : undefined
   if (typeof deepLinking === 'string') return refuse('bad_deep_linking', deepLinking)
+  const grades = messageType === 'LtiResourceLinkRequest' ? gradeServiceOf(claims) : undefined
+  const context = contextOf(claims)
   return {
     ...(deepLinking && { deepLinking }),
+    ...(grades && { grades }),
+    ...(context && { context }),
+    platformId: platform.id,
     issuer: platform.issuer,
     subject: sub,
     nonce,

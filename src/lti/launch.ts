@@ -11,13 +11,14 @@ import type { Db } from '../db/client.ts'
 import { failedAssertionOf } from '../db/errors.ts'
 import { insertWhere } from '../db/insert-where.ts'
 import { retryReads } from '../db/retry.ts'
-import { learners, ltiPlatforms, ltiUsers, sessions, units } from '../db/schema.ts'
+import { activities, learners, ltiPlatforms, ltiUsers, sessions, skills, units } from '../db/schema.ts'
 import { sha256Hex } from '../lib/encoding.ts'
 import { useChallenge } from '../passkeys/statements.ts'
 import { hashSessionId, newSessionId } from '../session/cookie.ts'
 import { deviceLabel } from '../session/device-label.ts'
 import { checkClaims, type Launch, type Refusal } from './claims.ts'
 import { decodeJwt, JwtError, verifiedWith } from './jwt.ts'
+import { gradeLink, instructorCourse } from './launch-records.ts'
 import { PlatformKeysUnavailable, platformKey } from './platform-keys.ts'
 import type { LoginState } from './state.ts'
 
@@ -25,10 +26,9 @@ import type { LoginState } from './state.ts'
 const NO_ID = '00000000-0000-0000-0000-000000000000'
 
 /** The learner page's place for a launch's target: an activity, a skill, or a unit's skill; else the home page. */
-function landingOf(target: Launch['target'], unitSkill: string | undefined): string | null {
+function landingOf(target: Launch['target'], skillId: string | undefined): string | null {
   if (target?.kind === 'activity') return `#/activities/${target.id}`
-  if (target?.kind === 'skill') return `#/skills/${target.id}`
-  return unitSkill ? `#/skills/${unitSkill}` : null
+  return skillId ? `#/skills/${skillId}` : null
 }
 
 /** A nonce already used is a replayed launch: the batch rolled back whole, nothing was written. */
@@ -121,6 +121,7 @@ export async function signInLaunch(db: Db, launch: Launch, userAgent: string | u
   const user = and(eq(ltiUsers.issuer, launch.issuer), eq(ltiUsers.subject, launch.subject))
   const known = sql`EXISTS (SELECT 1 FROM ${ltiUsers} WHERE ${user})`
   const learnerOfUser = sql`(SELECT ${ltiUsers.learnerId} FROM ${ltiUsers} WHERE ${user})`
+  const idOf = (kind: string) => (launch.target?.kind === kind ? launch.target.id : NO_ID)
   const { named } = await replayRefused(
     batchByName(db, {
       ...useChallenge(db, {
@@ -149,20 +150,26 @@ export async function signInLaunch(db: Db, launch: Launch, userAgent: string | u
         },
         known,
       ).returning({ learnerId: sessions.learnerId }),
-      // A unit lands on its skill's page: which skill, read in the same round trip.
-      unitSkill: db
-        .select({ skillId: units.skillId })
-        .from(units)
-        .where(eq(units.id, launch.target?.kind === 'unit' ? launch.target.id : NO_ID)),
+      ...gradeLink(db, launch, learnerOfUser, known),
+      ...instructorCourse(db, launch),
+      // A unit lands on its skill's page, and an instructor sees the skill's dashboard: which skill,
+      // read in the same round trip.
+      targetSkill: db.execute<{ skill_id: string | null }>(sql`SELECT coalesce(
+        (SELECT u.skill_id FROM ${activities} a JOIN ${units} u ON u.id = a.unit_id WHERE a.id = ${idOf('activity')}),
+        (SELECT skill_id FROM ${units} WHERE id = ${idOf('unit')}),
+        (SELECT id FROM ${skills} WHERE id = ${idOf('skill')})) AS skill_id`),
     }),
   )
   const [session] = named.session
   if (!session) throw new Error('the launch session insert returned no row')
-  const [unit] = named.unitSkill
+  const skillId = named.targetSkill.rows[0]?.skill_id ?? undefined
+  const [course] = ((named as Record<string, unknown>).course ?? []) as { classId: string }[]
   return {
     sessionId,
     learnerId: session.learnerId,
     created: named.learner.length > 0,
-    landing: landingOf(launch.target, unit?.skillId),
+    landing: landingOf(launch.target, skillId),
+    /** An instructor's course, as its class, and the skill the link is about. */
+    course: course && { classId: course.classId, skillId: skillId ?? null },
   }
 }

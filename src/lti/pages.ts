@@ -100,3 +100,48 @@ export const registeredPage = (name: string) =>
     p('An administrator of this tool approves it in the studio (LMS), after which launches work.'),
     `<script>${CLOSE_SCRIPT}</script>`,
   )
+
+type ClassPage = {
+  name: string
+  members: number
+  skill: {
+    name: string
+    learners: number
+    byStatus: { in_progress: number; mastered: number; review_needed: number }
+    funnel: { started: number; passedOne: number; passedAll: number; mastered: number }
+  } | null
+}
+
+const row = (label: string, value: number) =>
+  `<tr><th scope="row">${escapeHtml(label)}</th><td>${value}</td></tr>`
+
+/** An instructor's read-only view of their course's class (lti/class-view.ts). */
+export function classPage(view: ClassPage, learnerPage: string | null) {
+  const { skill } = view
+  const table = skill
+    ? `<table><caption>${escapeHtml(skill.name)}</caption><tbody>${[
+        row('Started', skill.funnel.started),
+        row('Passed at least one activity', skill.funnel.passedOne),
+        row('Passed every activity', skill.funnel.passedAll),
+        row('Practising', skill.byStatus.in_progress),
+        row('Mastered', skill.byStatus.mastered),
+        row('Due for review', skill.byStatus.review_needed),
+      ].join('')}</tbody></table>`
+    : p('This link names no skill, unit or activity of ours: the class’s numbers are per skill.')
+  return page(
+    view.name,
+    p(
+      view.members === 1
+        ? '1 learner of this course is in the class.'
+        : `${view.members} learners of this course are in the class.`,
+    ),
+    table,
+    learnerPage ? `<p><a href="${escapeHtml(learnerPage)}">Open it as a learner</a></p>` : '',
+    p('The class follows the course’s roster; learners appear here once they have practised.'),
+  )
+}
+
+export const classPassExpiredPage = page(
+  'Open this from your course again',
+  p('The class view opens from a launch in your course, and lasts a working day.'),
+)

@@ -6,6 +6,7 @@
  */
 import { ApiError } from '../errors.ts'
 import { PRIVATE } from '../http/cache-control.ts'
+import { tellQueue } from '../lti/queue.ts'
 import { limitProgressWrites } from '../middleware/rate-limit.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../openapi.ts'
 import { abandonAttempt } from '../progress/attempts/abandon.ts'
@@ -106,6 +107,13 @@ export const attemptRoutes = createRouter()
       const idempotency = await idempotencyKeyOf(c, { body: true })
       const token = c.req.header('submit-token')
       const submitted = await submitAttempt(learnerScope(c), attemptId, answers, idempotency, token)
+      // Scores for an LMS (LTI AGS): committed with the submit, sent by the queue's consumer.
+      c.executionCtx.waitUntil(
+        tellQueue(
+          c.env.LTI_QUEUE,
+          submitted.scoredLinks.map((linkId) => ({ kind: 'scores', linkId })),
+        ),
+      )
       return c.json(
         {
           attempt: presentAttempt(submitted.attempt),

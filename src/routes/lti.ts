@@ -9,11 +9,13 @@ import type { Context } from 'hono'
 import { deleteCookie, getCookie } from 'hono/cookie'
 import * as z from 'zod'
 import { ApiError } from '../errors.ts'
+import { CLASS_VIEW_COOKIE, CLASS_VIEW_SECONDS, sealPass } from '../lti/class-view.ts'
 import { frameAncestors, LEARNER_PAGE_CSP, LEARNER_PAGE_PERMISSIONS, platformOrigins } from '../lti/frame.ts'
 import { toolKeys } from '../lti/keys.ts'
 import { LaunchRefused, signInLaunch, verifyLaunch } from '../lti/launch.ts'
 import { authenticationUrl, type LoginRequest, newNonce, platformForLogin } from '../lti/login.ts'
 import { newWindowPage } from '../lti/pages.ts'
+import { tellQueue } from '../lti/queue.ts'
 import { signState, stateKeys, verifyState } from '../lti/state.ts'
 import { emptyResponse, htmlResponse, jsonResponse, problemResponses } from '../openapi.ts'
 import { createRouter } from '../router.ts'
@@ -137,7 +139,10 @@ export const lti = createRouter()
         'of what the link’s custom parameter `activity`, `unit` or `skill` names. Two round trips.',
       request: formBody(LaunchForm),
       responses: {
-        303: emptyResponse('Signed in: to the learner page', ['Location', 'Set-Cookie']),
+        303: emptyResponse(
+          'Signed in: a learner to the learner page, an instructor to their course’s class (/lti/class)',
+          ['Location', 'Set-Cookie'],
+        ),
         200: htmlResponse(
           'A deep-linking request from an instructor: the picker of the published catalogue',
           ['Set-Cookie'],
@@ -184,7 +189,27 @@ export const lti = createRouter()
             append: true,
           },
         )
-        return redirect(c, new URL(`/lti/app/${signedIn.landing ?? ''}`, c.req.url).toString(), 303)
+        const landing = `/lti/app/${signedIn.landing ?? ''}`
+        if (!signedIn.course) return redirect(c, new URL(landing, c.req.url).toString(), 303)
+        // An instructor: their course's roster is read through the queue, and they land on its class.
+        if (launched.context?.membershipsUrl)
+          c.executionCtx.waitUntil(
+            tellQueue(c.env.LTI_QUEUE, [
+              { kind: 'roster', platformId: launched.platformId, contextId: launched.context.id },
+            ]),
+          )
+        const pass = { ...signedIn.course, landing, expiresAt: Date.now() + CLASS_VIEW_SECONDS * 1000 }
+        c.header(
+          'Set-Cookie',
+          embeddableCookie(
+            CLASS_VIEW_COOKIE,
+            await sealPass(c.env.SESSION_SECRETS, pass),
+            CLASS_VIEW_SECONDS,
+            '/lti/class',
+          ),
+          { append: true },
+        )
+        return redirect(c, new URL('/lti/class', c.req.url).toString(), 303)
       } catch (error) {
         if (error instanceof LaunchRefused) return refuse(c, error.reason, error.message)
         throw error

@@ -17,6 +17,7 @@ import {
   units,
 } from '../../db/schema.ts'
 import type { AnswerValue } from '../../grading/grade.ts'
+import { addScores, scoreTargets } from '../../lti/grade-outbox.ts'
 import type { Decision } from '../../mastery/decide.ts'
 import { creditHistory, learnerCompleted, ownAttempt, versionOf } from '../queries.ts'
 import type { WriteContext } from '../write/learner-write.ts'
@@ -134,7 +135,7 @@ export const tokenStillCurrent = (learnerId: SQL, token: SubmitTokenClaims) => s
   AND coalesce((SELECT ${skillStates.version} FROM ${skillStates}
     WHERE ${skillStates.learnerId} = ${learnerId} AND ${skillStates.skillId} = ${token.skillId}), 0) = ${token.stateVersion})`
 
-export type Place = { learnerId: string; skillId: string; attemptId: string }
+export type Place = { learnerId: string; skillId: string; activityId: string; attemptId: string }
 
 /** What a submit stores of the learner's: their answers, and the instances they answered. */
 export type Submitted = { answers: Record<string, AnswerValue>; bindings: Bindings }
@@ -150,7 +151,7 @@ export function completeAttempt(
   decision: Decision,
   versionRead: number,
 ) {
-  const { completed, saved } = completion(w, place, submitted, decision, sql`true`)
+  const { completed, saved, scores } = completion(w, place, submitted, decision, sql`true`)
   const thisState = and(eq(skillStates.learnerId, place.learnerId), eq(skillStates.skillId, place.skillId))
   return {
     unchanged: w.assert(
@@ -160,17 +161,23 @@ export function completeAttempt(
     completed,
     inProgress: w.assert(w.happened, 'attempt_in_progress'),
     saved,
+    scores,
   }
 }
 
-/** The two writes of a submit, each only `when` it holds: the attempt completed, the state stored. */
+/**
+ * The writes of a submit, each only `when` it holds: the attempt completed, the state stored, and the
+ * scores of the learner's LTI grade links it changed (the grade outbox, lti/grade-outbox.ts).
+ */
 export function completion(
   { db, done }: WriteContext,
-  { learnerId, skillId, attemptId }: Place,
+  place: Place,
   { answers, bindings }: Submitted,
-  { at, grade, state }: Decision,
+  decision: Decision,
   when: SQL,
 ) {
+  const { learnerId, skillId, attemptId } = place
+  const { at, grade, state } = decision
   return {
     completed: db
       .update(attempts)
@@ -195,6 +202,7 @@ export function completion(
         where: when,
       })
       .returning(),
+    scores: addScores(db, learnerId, scoreTargets(place, decision), at, when),
   }
 }
 

@@ -62,6 +62,8 @@ export type Submitted = {
   /** True when the answer is the stored one of an earlier request with the same Idempotency-Key. */
   replayed: boolean
   path: SubmitPath
+  /** The LTI grade links this submit gave a score (lti/grade-outbox.ts): the queue is told to send them. */
+  scoredLinks: string[]
 }
 
 /** Why a submit took the two-trip path. */
@@ -149,7 +151,12 @@ async function submitFromToken(
   }
 
   const decision = decide(snapshot, answers, new Date())
-  const place = { learnerId: claims.learnerId, skillId: claims.skillId, attemptId }
+  const place = {
+    learnerId: claims.learnerId,
+    skillId: claims.skillId,
+    activityId: claims.activityId,
+    attemptId,
+  }
   const written = await guardedWrite(
     scope,
     idempotency,
@@ -165,13 +172,13 @@ async function submitFromToken(
     },
   )
   if (written.replay) return { submitted: submittedFrom(written.replay) }
-  const { completed, saved, target, state, activities } = written.results
+  const { completed, saved, scores, target, state, activities } = written.results
   if (!written.held) {
     const read = { learnerId: written.learnerId, target, state, activities }
     return { cause: guardFailure(claims, read), read }
   }
   return {
-    submitted: submittedOf(completed, saved, decision, snapshot.parameters.pInit, 'one_trip'),
+    submitted: submittedOf({ completed, saved, scores }, decision, snapshot.parameters.pInit, 'one_trip'),
   }
 }
 
@@ -223,7 +230,12 @@ async function submitOnce(
 
   const decision = decide(snapshot, answers, new Date())
 
-  const place = { learnerId: read.learnerId, skillId: target.skillId, attemptId }
+  const place = {
+    learnerId: read.learnerId,
+    skillId: target.skillId,
+    activityId: target.activityId,
+    attemptId,
+  }
   const written = await learnerWrite(
     scope,
     idempotency,
@@ -242,13 +254,11 @@ async function submitOnce(
     },
   )
   if (written.replay) return submittedFrom(written.replay)
-  const { completed, saved } = written.results
-  return submittedOf(completed, saved, decision, snapshot.parameters.pInit, cause)
+  return submittedOf(written.results, decision, snapshot.parameters.pInit, cause)
 }
 
 function submittedOf(
-  completed: Attempt[],
-  saved: SkillState[],
+  { completed, saved, scores }: { completed: Attempt[]; saved: SkillState[]; scores: { linkId: string }[] },
   decision: Decision,
   pInit: number,
   path: SubmitPath,
@@ -265,6 +275,7 @@ function submittedOf(
     pInit,
     replayed: false,
     path,
+    scoredLinks: scores.map((score) => score.linkId),
   }
 }
 
@@ -284,6 +295,8 @@ function submittedFrom({ snapshot }: Replay): Submitted {
     pInit: Number(snapshot.pInit),
     replayed: true,
     path: 'replayed',
+    // The first request told the queue.
+    scoredLinks: [],
   }
 }
 
