@@ -5,7 +5,12 @@
  * consumer pin what a message cannot show by timing: newest wins, stale and superseded scores, and
  * the dead-letter queue.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
@@ -134,7 +139,7 @@ async function consume(queue: string, linkIds: string[], attempts = 1) {
     })),
   )
   const ctx = createExecutionContext()
-  await worker.queue(batch, env, ctx)
+  await worker.queue(batch, env)
   return getQueueResult(batch, ctx)
 }
 
@@ -282,6 +287,21 @@ describe('the consumer', () => {
     expect(await db.select().from(ltiScores).where(eq(ltiScores.linkId, linkId))).toEqual([])
   })
 
+  it('a score the queue was never told of (its send failed) is sent after the cron’s next run', {
+    timeout: 90_000,
+  }, async () => {
+    const { lineItem } = await linkWithScores([{ score: 45, secondsAgo: 20 * 60 }])
+    const fresh = await linkWithScores([{ score: 55, secondsAgo: 60 }])
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: new Date(), cron: '*/10 * * * *' }),
+      env,
+    )
+    const [score] = await scoresOf(lineItem)
+    expect(score?.scoreGiven).toBe(45)
+    // A score a minute old may still be on its way: the cron leaves it to the queue.
+    expect((await services()).scores.filter((s) => s.lineItem === fresh.lineItem)).toEqual([])
+  })
+
   it('takes a 409 as superseded (the platform has a later score) and acks', async () => {
     const { db, linkId, lineItem } = await linkWithScores([{ score: 40, secondsAgo: 5 }])
     // The platform holds a score from the future for this user (another tool, a teacher's override).
@@ -311,7 +331,9 @@ describe('the consumer', () => {
     expect(await db.select().from(ltiScores).where(eq(ltiScores.linkId, linkId))).toEqual([])
   })
 
-  it('retries a 5xx with a growing delay, gives up on a refusal at once, and the dead-letter queue records what failed', async () => {
+  it('retries a 5xx with a growing delay, gives up on a refusal at once, and the dead-letter queue records what failed, for the studio', {
+    timeout: 90_000,
+  }, async () => {
     const retried = await linkWithScores([{ score: 60, secondsAgo: 1 }])
     await behave({ failScores: 1 })
     const result = await consume('lti', [retried.linkId], 3)
@@ -338,5 +360,23 @@ describe('the consumer', () => {
     const [gaveUp] = await refused.db.select().from(ltiScores).where(eq(ltiScores.linkId, refused.linkId))
     expect(gaveUp?.failedAt).toBeInstanceOf(Date)
     expect(gaveUp?.lastError).toBe('the platform answered 404 to the score')
+
+    // The studio lists both, with what the platform answered; sent again, the recovered one goes through.
+    const listed = await json<{ items: { learner: string; score: number; reason: string }[] }>(
+      await send('GET', '/v1/admin/lti/grade-failures', { admin: true }),
+      200,
+    )
+    expect(listed.items.map((item) => [item.score, item.reason])).toEqual([
+      [70, 'the platform answered 404 to the score'],
+      [60, 'the platform answered 500 to the score'],
+    ])
+    expect(listed.items[0]?.learner).toBe('Ada Lovelace')
+    const again = await json<{ links: number }>(
+      await send('POST', '/v1/admin/lti/grade-failures/retry', { admin: true }),
+      200,
+    )
+    expect(again.links).toBe(2)
+    const [recovered] = await scoresOf(retried.lineItem)
+    expect(recovered?.scoreGiven).toBe(60)
   })
 })

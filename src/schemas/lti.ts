@@ -46,3 +46,17 @@ export const LtiPlatformSchema = z
     createdAt: Timestamp,
   })
   .meta({ id: 'LtiPlatform' })
+
+export const FailedGradeSchema = z
+  .object({
+    platform: z.string(),
+    learner: z.string().meta({ description: 'Their name as the platform gave it, else its user id.' }),
+    link: z.string().meta({ description: 'The LMS link’s title.' }),
+    targetKind: z.enum(['activity', 'unit', 'skill']),
+    targetId: z.guid(),
+    score: z.number().meta({ description: 'Out of 100.' }),
+    scoredAt: Timestamp,
+    failedAt: Timestamp,
+    reason: z.string().meta({ description: 'What the platform answered, in words.' }),
+  })
+  .meta({ id: 'FailedGrade' })

@@ -1,14 +1,19 @@
-/** LMS platforms (LTI 1.3): registered by an admin, listed, approved when they registered themselves, removed. */
+/**
+ * LMS platforms (LTI 1.3): registered by an admin, listed, approved when they registered themselves,
+ * removed; and the grades that never reached one, listed and sent again.
+ */
 import * as z from 'zod'
 import type { LtiPlatform } from '../../db/schema.ts'
 import { ApiError } from '../../errors.ts'
 import { NO_STORE } from '../../http/cache-control.ts'
 import { forgetPlatformOrigins } from '../../lti/frame.ts'
+import { listFailedScores, retryFailedScores } from '../../lti/grade-failures.ts'
 import { approvePlatform, deletePlatform, listPlatforms, registerPlatform } from '../../lti/platforms.ts'
+import { tellQueue } from '../../lti/queue.ts'
 import { jsonBody, jsonResponse, problemResponses } from '../../openapi.ts'
 import { createRouter } from '../../router.ts'
 import { uuidParam } from '../../schemas/common.ts'
-import { CreateLtiPlatformSchema, LtiPlatformSchema } from '../../schemas/lti.ts'
+import { CreateLtiPlatformSchema, FailedGradeSchema, LtiPlatformSchema } from '../../schemas/lti.ts'
 import { adminRoute } from '../define.ts'
 import { deleted, failures, found, route } from './shared.ts'
 
@@ -90,5 +95,49 @@ export const adminLtiPlatforms = createRouter()
       }
       forgetPlatformOrigins()
       return c.body(null, 204, NO_STORE)
+    },
+  )
+  .openapi(
+    adminRoute({
+      ...route('get', '/v1/admin/lti/grade-failures', 'LTI', 'Grades that never reached their LMS'),
+      description:
+        'The 100 newest scores a platform refused for good, or never took after the queue’s retries (its dead ' +
+        'letters), with what it answered. One round trip.',
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(FailedGradeSchema) }), 'Newest first'),
+        ...failures,
+      },
+    }),
+    async function gradeFailures(c) {
+      const rows = await listFailedScores(c.var.db)
+      const items = rows.map((row) => ({
+        ...row,
+        targetKind: row.targetKind as 'activity' | 'unit' | 'skill',
+        scoredAt: row.scoredAt.toISOString(),
+        failedAt: new Date(row.failedAt).toISOString(),
+      }))
+      return c.json({ items }, 200, NO_STORE)
+    },
+  )
+  .openapi(
+    adminRoute({
+      ...route('post', '/v1/admin/lti/grade-failures/retry', 'LTI', 'Send every failed grade again'),
+      description:
+        'Once what was wrong is fixed (a platform back, a line item restored): every failed score is pending again ' +
+        'and the queue sends each link’s newest. One round trip.',
+      responses: {
+        200: jsonResponse(z.object({ links: z.int() }), 'How many grade links the queue was told to send'),
+        ...failures,
+      },
+    }),
+    async function retryGradeFailures(c) {
+      const links = await retryFailedScores(c.var.db)
+      c.executionCtx.waitUntil(
+        tellQueue(
+          c.env.LTI_QUEUE,
+          links.map((linkId) => ({ kind: 'scores', linkId })),
+        ),
+      )
+      return c.json({ links: links.length }, 200, NO_STORE)
     },
   )

@@ -1,6 +1,7 @@
 /**
  * LMS platforms (LTI 1.3): the URLs to give the LMS, the platforms this tool trusts (drafts approved
- * here), and a form to register one by hand with what the LMS shows of itself.
+ * here), the grades that never reached one, and a form to register one by hand with what the LMS
+ * shows of itself.
  */
 import { action, markProblemFields } from '../../action.ts'
 import { h, statusBadge } from '../../dom.ts'
@@ -31,8 +32,48 @@ function toolUrls() {
   )
 }
 
+/** Grades the platforms never took (lti/grade-failures.ts), with what each answered, and a way to send them again. */
+async function failedGrades() {
+  const { items } = await read(admin.lti['grade-failures'].$get())
+  if (items.length === 0) return [h('p', {}, 'None: every grade reached its LMS.')]
+  const again = action('Send them again', async () => {
+    const { links } = await read(admin.lti['grade-failures'].retry.$post())
+    announce(`Sending the newest grade of ${links} link${links === 1 ? '' : 's'} again.`)
+    location.reload()
+  })
+  const rows = items.map((item) =>
+    h(
+      'tr',
+      {},
+      h('td', {}, item.learner),
+      h('td', {}, `${item.link} (${item.platform})`),
+      h('td', {}, String(Math.round(item.score))),
+      h('td', {}, new Date(item.failedAt).toLocaleString()),
+      h('td', {}, item.reason),
+    ),
+  )
+  const head = ['Learner', 'Link', 'Score', 'Failed', 'What the LMS answered']
+  return [
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((title) => h('th', { scope: 'col' }, title)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+    again,
+  ]
+}
+
 export async function platformsView() {
-  const platforms = await read(admin.lti.platforms.$get())
+  const [platforms, failed] = await Promise.all([read(admin.lti.platforms.$get()), failedGrades()])
   const form = h(
     'form',
     { class: 'editor-form', 'aria-label': 'Register a platform' },
@@ -104,6 +145,8 @@ export async function platformsView() {
       toolUrls(),
       h('h2', {}, 'Platforms this tool trusts'),
       cards.length === 0 ? h('p', {}, 'None yet.') : h('ul', { class: 'cards' }, cards),
+      h('h2', {}, 'Grades that did not reach the LMS'),
+      ...failed,
       h('h2', {}, 'Register a platform'),
       form,
       register,
