@@ -80,15 +80,34 @@ async function accessToken(
   return granted.access_token
 }
 
-/** A service call with the platform's token: renewed once when the platform answers 401. */
-export async function withToken(
+/**
+ * A request to one of the platform's services with its token, renewed once when the platform answers
+ * 401. A platform that cannot be reached (or answers too slowly) is worth another try later.
+ */
+export async function callService(
   platform: TokenPlatform,
   scopes: readonly string[],
   tool: ToolKeys,
-  call: (token: string) => Promise<Response>,
+  url: string,
+  init: { method?: string; headers: Record<string, string>; body?: string },
 ): Promise<Response> {
-  const res = await call(await accessToken(platform, scopes, tool))
-  if (res.status !== 401) return res
-  dropToken(platform, scopes)
-  return call(await accessToken(platform, scopes, tool))
+  const call = async (token: string) =>
+    fetch(url, {
+      ...init,
+      headers: { ...init.headers, Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    })
+  try {
+    const res = await call(await accessToken(platform, scopes, tool))
+    if (res.status !== 401) return res
+    dropToken(platform, scopes)
+    return await call(await accessToken(platform, scopes, tool))
+  } catch (error) {
+    if (error instanceof ServiceError) throw error
+    throw new ServiceError('the platform could not be reached', true)
+  }
 }
+
+/** A platform's answer as a ServiceError: 5xx and 429 are worth another try, other refusals are not. */
+export const refusal = (what: string, res: Response) =>
+  new ServiceError(`the platform answered ${res.status} to ${what}`, res.status >= 500 || res.status === 429)

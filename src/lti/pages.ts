@@ -1,10 +1,10 @@
 /**
- * The few pages LTI shows, inside the LMS's frame or beside it: a refused launch (what was wrong, in
- * words), the offer to open the tool in its own window when the frame's cookies are blocked, and the
- * note that choosing content from the LMS is not here yet. Plain HTML, every text escaped, no script.
+ * The pages LTI shows, inside the LMS's frame or beside it: a refused launch (what was wrong, in
+ * words), the offer to open the tool in its own window when the frame's cookies are blocked, the
+ * deep-linking picker, and the instructor's class view. Plain HTML, every text escaped (attributes
+ * are double-quoted), no script but the registration's closing message.
  */
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`)
+import { escapeXml as escapeHtml } from '../interop/xml.ts'
 
 const page = (title: string, ...paragraphs: string[]) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${paragraphs.join('')}</main></body></html>`

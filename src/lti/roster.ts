@@ -9,7 +9,7 @@ import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { classMembers, learners, ltiContexts, ltiPlatforms, ltiUsers } from '../db/schema.ts'
-import { SCOPES, ServiceError, withToken } from './access-token.ts'
+import { callService, refusal, SCOPES, ServiceError } from './access-token.ts'
 import type { ToolKeys } from './keys.ts'
 
 export type RosterRequest = { platformId: string; contextId: string }
@@ -39,17 +39,10 @@ async function readMembers(
   const members: Member[] = []
   let page: string | undefined = url
   for (let n = 0; page && n < MAX_PAGES; n++) {
-    const at: string = page
-    const res = await withToken(platform, [SCOPES.roster], tool, (token) =>
-      fetch(at, {
-        headers: {
-          Authorization: `Bearer ${token}`,
-          Accept: 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json',
-        },
-        signal: AbortSignal.timeout(10_000),
-      }),
-    )
-    if (!res.ok) throw new ServiceError(`the roster answered ${res.status}`, res.status >= 500)
+    const res = await callService(platform, [SCOPES.roster], tool, page, {
+      headers: { Accept: 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json' },
+    })
+    if (!res.ok) throw refusal('the roster request', res)
     const body = (await res.json()) as { members?: Record<string, unknown>[] }
     for (const member of body.members ?? []) {
       const active = member.status === undefined || member.status === 'Active'
@@ -83,7 +76,7 @@ export async function syncRoster(
     members = await readMembers(course.platform, course.context.membershipsUrl, tool)
   } catch (error) {
     if (error instanceof ServiceError) return error.retry ? 'retry' : 'gone'
-    return 'retry' // the platform could not be reached
+    throw error
   }
   const { issuer } = course.platform
   const { classId } = course.context

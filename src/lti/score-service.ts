@@ -2,8 +2,7 @@
  * The platform's side of a grade (LTI AGS 2.0): where a line item's scores go, a line item made for a
  * link whose launch named none, and one score posted. Plain values in; what the platform said out.
  */
-
-import { SCOPES, ServiceError, type TokenPlatform, withToken } from './access-token.ts'
+import { callService, refusal, SCOPES, ServiceError, type TokenPlatform } from './access-token.ts'
 import type { ToolKeys } from './keys.ts'
 
 export type ScoreLink = {
@@ -16,6 +15,7 @@ export type ScoreLink = {
 }
 
 const SCORE_SCOPES = [SCOPES.score, SCOPES.lineItem] as const
+const LINE_ITEM = 'application/vnd.ims.lis.v2.lineitem+json'
 
 /** AGS §3.4.1: the line item's URL with `/scores` added to its path, its query kept. */
 function scoresUrl(lineItemUrl: string) {
@@ -24,58 +24,26 @@ function scoresUrl(lineItemUrl: string) {
   return url.toString()
 }
 
-/** A platform's answer as a ServiceError: 5xx and 429 are worth another try, other refusals are not. */
-const refusal = (what: string, res: Response) =>
-  new ServiceError(`the platform answered ${res.status} to ${what}`, res.status >= 500 || res.status === 429)
-
-/** The call, with a network failure or timeout worth another try. */
-async function reach(call: () => Promise<Response>) {
-  try {
-    return await call()
-  } catch (error) {
-    if (error instanceof ServiceError) throw error
-    throw new ServiceError('the platform could not be reached', true)
-  }
-}
-
 /** The link's line item: the launch's, else the link's own in the container, made when it has none. */
 export async function lineItemOf(link: ScoreLink, tool: ToolKeys): Promise<string> {
   if (link.lineItemUrl) return link.lineItemUrl
   if (!link.lineItemsUrl) throw new ServiceError('the platform gave no line item for this link', false)
-  const container = link.lineItemsUrl
-  const listUrl = new URL(container)
+  const listUrl = new URL(link.lineItemsUrl)
   listUrl.searchParams.set('resource_link_id', link.resourceLinkId)
-  const listed = await reach(() =>
-    withToken(link.platform, SCORE_SCOPES, tool, (token) =>
-      fetch(listUrl, {
-        headers: {
-          Authorization: `Bearer ${token}`,
-          Accept: 'application/vnd.ims.lis.v2.lineitemcontainer+json',
-        },
-        signal: AbortSignal.timeout(10_000),
-      }),
-    ),
-  )
+  const listed = await callService(link.platform, SCORE_SCOPES, tool, listUrl.toString(), {
+    headers: { Accept: 'application/vnd.ims.lis.v2.lineitemcontainer+json' },
+  })
   if (!listed.ok) throw refusal('the line items request', listed)
   const items = (await listed.json()) as { id?: unknown; resourceLinkId?: unknown }[]
   const own = Array.isArray(items)
     ? items.find((item) => item.resourceLinkId === link.resourceLinkId && typeof item.id === 'string')
     : undefined
   if (own) return own.id as string
-  const made = await reach(() =>
-    withToken(link.platform, SCORE_SCOPES, tool, (token) =>
-      fetch(container, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/vnd.ims.lis.v2.lineitem+json',
-          Accept: 'application/vnd.ims.lis.v2.lineitem+json',
-        },
-        body: JSON.stringify({ scoreMaximum: 100, label: link.label, resourceLinkId: link.resourceLinkId }),
-        signal: AbortSignal.timeout(10_000),
-      }),
-    ),
-  )
+  const made = await callService(link.platform, SCORE_SCOPES, tool, link.lineItemsUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': LINE_ITEM, Accept: LINE_ITEM },
+    body: JSON.stringify({ scoreMaximum: 100, label: link.label, resourceLinkId: link.resourceLinkId }),
+  })
   if (!made.ok) throw refusal('creating a line item', made)
   const item = (await made.json()) as { id?: unknown }
   if (typeof item.id !== 'string')
@@ -93,26 +61,18 @@ export async function postScore(
   score: { given: number; timestamp: Date },
   tool: ToolKeys,
 ): Promise<'taken' | 'superseded'> {
-  const res = await reach(() =>
-    withToken(link.platform, SCORE_SCOPES, tool, (token) =>
-      fetch(scoresUrl(lineItemUrl), {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/vnd.ims.lis.v1.score+json',
-        },
-        body: JSON.stringify({
-          userId: link.subject,
-          scoreGiven: Math.round(score.given * 100) / 100,
-          scoreMaximum: 100,
-          activityProgress: 'Completed',
-          gradingProgress: 'FullyGraded',
-          timestamp: score.timestamp.toISOString(),
-        }),
-        signal: AbortSignal.timeout(10_000),
-      }),
-    ),
-  )
+  const res = await callService(link.platform, SCORE_SCOPES, tool, scoresUrl(lineItemUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/vnd.ims.lis.v1.score+json' },
+    body: JSON.stringify({
+      userId: link.subject,
+      scoreGiven: Math.round(score.given * 100) / 100,
+      scoreMaximum: 100,
+      activityProgress: 'Completed',
+      gradingProgress: 'FullyGraded',
+      timestamp: score.timestamp.toISOString(),
+    }),
+  })
   if (res.status === 409) return 'superseded'
   if (!res.ok) throw refusal('the score', res)
   return 'taken'
