@@ -73,7 +73,8 @@ describe('an instructor’s launch', () => {
         member('pupil-2'),
         member('teacher-1', [INSTRUCTOR]),
         { ...member('pupil-3'), status: 'Inactive' },
-        member('pupil-4'),
+        // Moodle's roster names roles by their short names.
+        member('pupil-4', ['Learner']),
       ],
     })
     const res = await courseLaunch(platform.issuer, 'teacher-1', [INSTRUCTOR], { skill: skill.id }, course)

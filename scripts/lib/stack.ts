@@ -47,7 +47,13 @@ async function waitFor(url: string, timeoutMs: number) {
   throw new Error(`${url} did not come up within ${timeoutMs} ms`)
 }
 
-export async function startStack(options: { name: string; delayMs?: number; vars?: Record<string, string> }) {
+export async function startStack(options: {
+  name: string
+  delayMs?: number
+  vars?: Record<string, string>
+  /** Where the Worker's log lines go (a file descriptor); by default nowhere. */
+  logTo?: number
+}) {
   const cleanups: (() => unknown)[] = []
   const close = async () => {
     // Let requests still in flight (a load run's last ones) finish before their database goes away.
@@ -95,7 +101,7 @@ export async function startStack(options: { name: string; delayMs?: number; vars
     const args = [wranglerBin, 'dev', '--ip', '127.0.0.1', '--port', String(port)]
     for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
     const wrangler: ChildProcess = spawn(process.execPath, args, {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', options.logTo ?? 'ignore', 'inherit'],
       env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
     })
     cleanups.push(() => wrangler.kill('SIGTERM'))

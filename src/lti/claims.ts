@@ -67,9 +67,9 @@ export type Refusal = { reason: string; detail: string }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Instructor, Administrator and ContentDeveloper, in any of LIS's vocabularies, and their sub-roles. */
+/** Instructor, Administrator and ContentDeveloper, in any of LIS's vocabularies or by short name, and their sub-roles. */
 const isInstructor = (roles: readonly string[]) =>
-  roles.some((role) => /[#/](Instructor|Administrator|ContentDeveloper)(#\w+)?$/.test(role))
+  roles.some((role) => /(^|[#/])(Instructor|Administrator|ContentDeveloper)(#\w+)?$/.test(role))
 
 function targetOf(custom: unknown): Target {
   if (typeof custom !== 'object' || custom === null) return null

@@ -41,6 +41,8 @@ export type QueueReport = {
   retried: number
   failed: number
   rosters: number
+  /** What platforms answered when they refused: words, never a URL or a token. */
+  errors: string[]
 }
 
 export async function consumeLti(
@@ -48,7 +50,7 @@ export async function consumeLti(
   db: Db,
   tool: ToolKeys | null,
 ): Promise<QueueReport> {
-  const report: QueueReport = { sent: 0, stale: 0, nothing: 0, retried: 0, failed: 0, rosters: 0 }
+  const report: QueueReport = { sent: 0, stale: 0, nothing: 0, retried: 0, failed: 0, rosters: 0, errors: [] }
   const messages = batch.messages.filter((message) => {
     if (isMessage(message.body)) return true
     message.ack() // not ours to understand: no retry will make it so
@@ -74,13 +76,16 @@ export async function consumeLti(
     if (outcome?.outcome === 'failed' && outcome.retry) message.retry(backoff(message.attempts))
     else message.ack()
   }
-  for (const outcome of outcomes)
+  for (const outcome of outcomes) {
     report[outcome.outcome === 'failed' && outcome.retry ? 'retried' : outcome.outcome]++
+    if (outcome.outcome === 'failed') report.errors.push(outcome.error)
+  }
   for (const message of messages.filter((m) => (m.body as LtiMessage).kind === 'roster')) {
     const synced = await syncRoster(db, message.body as RosterRequest, tool)
-    if (synced === 'retry') message.retry(backoff(message.attempts))
+    if (synced.outcome === 'retry') message.retry(backoff(message.attempts))
     else message.ack()
     report.rosters++
+    if (synced.error) report.errors.push(synced.error)
   }
   return report
 }

@@ -19,8 +19,9 @@ type Member = { user_id: string; name: string | null }
 /** A long roster is read in pages; this many at most (10 000 members at Moodle's 1000 a page… or more). */
 const MAX_PAGES = 50
 
+/** A learner in LIS's vocabulary, a sub-role, or the short name Moodle's roster gives (`Learner`). */
 const isLearner = (roles: unknown) =>
-  Array.isArray(roles) && roles.some((role) => /[#/]Learner(#\w+)?$/.test(String(role)))
+  Array.isArray(roles) && roles.some((role) => /(^|[#/])Learner(#\w+)?$/.test(String(role)))
 
 /** The `rel="next"` URL of a Link header (RFC 8288), if any. */
 function nextPage(link: string | null): string | undefined {
@@ -57,12 +58,15 @@ async function readMembers(
   return members
 }
 
-/** Reads the course's roster and makes it the class's: `retry` when the platform may answer later. */
+/**
+ * Reads the course's roster and makes it the class's: `retry` when the platform may answer later,
+ * with what it answered (for the log: never a URL or a token).
+ */
 export async function syncRoster(
   db: Db,
   { platformId, contextId }: RosterRequest,
   tool: ToolKeys,
-): Promise<'synced' | 'gone' | 'retry'> {
+): Promise<{ outcome: 'synced' | 'gone' | 'retry'; error?: string }> {
   const [course] = await retryReads(() =>
     db
       .select({ context: ltiContexts, platform: ltiPlatforms })
@@ -70,12 +74,13 @@ export async function syncRoster(
       .innerJoin(ltiPlatforms, eq(ltiPlatforms.id, ltiContexts.platformId))
       .where(and(eq(ltiContexts.platformId, platformId), eq(ltiContexts.contextId, contextId))),
   )
-  if (!course?.context.membershipsUrl) return 'gone'
+  if (!course?.context.membershipsUrl) return { outcome: 'gone' }
   let members: Member[]
   try {
     members = await readMembers(course.platform, course.context.membershipsUrl, tool)
   } catch (error) {
-    if (error instanceof ServiceError) return error.retry ? 'retry' : 'gone'
+    if (error instanceof ServiceError)
+      return { outcome: error.retry ? 'retry' : 'gone', error: error.message }
     throw error
   }
   const { issuer } = course.platform
@@ -102,5 +107,5 @@ export async function syncRoster(
       .set({ syncedAt: sql`now()` })
       .where(and(eq(ltiContexts.platformId, platformId), eq(ltiContexts.contextId, contextId))),
   })
-  return 'synced'
+  return { outcome: 'synced' }
 }
