@@ -146,13 +146,13 @@ try {
       )
       await teacher.click('#id_submitbutton2')
       await teacher.waitForURL((url) => url.pathname.startsWith('/course/view.php'))
-      const link = JSON.parse(
+      const link = (JSON.parse(
         moodlePhp(
           tree,
           `$l = $DB->get_record_sql("SELECT l.id, l.name, l.instructorcustomparameters AS custom, cm.id AS cmid FROM {lti} l JOIN {course_modules} cm ON cm.instance = l.id JOIN {modules} m ON m.id = cm.module AND m.name = 'lti' WHERE l.course = ? AND l.instructorcustomparameters LIKE '%unit=%'", [${setup.courseId}]); echo json_encode($l);`,
         ),
-      ) as { cmid: number; name: string; custom: string } | false
-      if (!link || !link.custom.includes(SEED_IDS.units.addition))
+      ) || null) as { cmid: number; name: string; custom: string } | null
+      if (!link?.custom.includes(SEED_IDS.units.addition))
         throw new Error('the deep-linked activity does not name the unit')
       return link
     },

@@ -9,8 +9,6 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
-export type MoodleSite = { url: string; tree: string; stop: () => void }
-
 /** Moodle's installer checks this; its pages post many fields. */
 const PHP_SETTINGS = ['-d', 'max_input_vars=5000']
 
