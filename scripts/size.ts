@@ -18,9 +18,11 @@ import { gzipSync } from 'node:zlib'
  * readers and writers, an XML reader and a zip reader of our own), measured at +16.5 (206.6 → 223.1);
  * +13 for LTI 1.3's login, launch, keys, deep linking, dynamic registration and the framed learner
  * page (223.1 → 234.5), and the last +2 the LTI issue allows (15 in all) for its grades (outbox,
- * queue consumer, access tokens, line items), rosters and the instructor's class view (→ 240.5).
+ * queue consumer, access tokens, line items), rosters and the instructor's class view (→ 241.1).
+ * Then wrangler's `keep_names` off (wrangler.toml) took 13.8 off the whole bundle (241.1 → 227.3),
+ * and the budget followed it down to the measurement plus 2, so that it still means something.
  */
-const SIZE_BUDGET_KIB = 241
+const SIZE_BUDGET_KIB = 229
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve('wrangler/package.json')),
   'bin',

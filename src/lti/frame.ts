@@ -32,9 +32,9 @@ export const forgetPlatformOrigins = () => {
   cached = undefined
 }
 
-/** The `frame-ancestors` directive for these origins: 'none' when there are none. */
+/** The sources of a `frame-ancestors` directive for these origins: 'none' when there are none. */
 export const frameAncestors = (origins: readonly string[]) =>
-  `frame-ancestors ${origins.length === 0 ? "'none'" : origins.join(' ')}`
+  origins.length === 0 ? "'none'" : origins.join(' ')
 
 /** The learner page's CSP (public/_headers, `/`), but for who may frame it. test/node/build.test.ts holds them equal. */
 export const LEARNER_PAGE_CSP =

@@ -33,10 +33,7 @@ export const ltiClass = createRouter().openapi(
       pass ? readClassView(c.var.db, pass) : null,
       platformOrigins(c.var.db),
     ])
-    const headers = {
-      ...pageHeaders,
-      'Content-Security-Policy': `default-src 'none'; form-action 'none'; base-uri 'none'; ${frameAncestors(origins)}`,
-    }
+    const headers = pageHeaders({ ancestors: frameAncestors(origins) })
     if (!view) return c.html(classPassExpiredPage, 403, headers)
     return c.html(classPage(view, pass?.landing ?? null), 200, headers)
   },

@@ -24,13 +24,7 @@ import { ltiRoute } from './define.ts'
 import { formBody, pageHeaders, refuse } from './lti-shared.ts'
 
 /** A page whose forms post back to this tool only (the picker). */
-const pickerHeaders = {
-  ...pageHeaders,
-  'Content-Security-Policy': pageHeaders['Content-Security-Policy'].replace(
-    "form-action 'none'",
-    "form-action 'self'",
-  ),
-}
+const pickerHeaders = pageHeaders({ formAction: "'self'" })
 
 /** Deep linking: only an instructor picks, from the published catalogue. Two round trips with the launch's. */
 export async function picker(c: Context<AppEnv>, launched: Launch, platformId: string) {
@@ -112,17 +106,14 @@ export const ltiDeepLink = createRouter()
       const launchUrl = new URL('/lti/launch', c.req.url).toString()
       const jwt = await deepLinkingResponse(tool, platform, context, picked, launchUrl)
       // The one form of this page posts to the platform's return URL: form-action allows it, and only it.
-      const csp = pageHeaders['Content-Security-Policy'].replace(
-        "form-action 'none'",
-        `form-action ${new URL(context.returnUrl).origin}`,
-      )
       const titles =
         picked.length === 0
           ? ['Nothing chosen: the platform adds nothing.']
           : picked.map((item) => item.title)
-      return c.html(returnPage(context.returnUrl, jwt, titles), 200, {
-        ...pageHeaders,
-        'Content-Security-Policy': csp,
-      })
+      return c.html(
+        returnPage(context.returnUrl, jwt, titles),
+        200,
+        pageHeaders({ formAction: new URL(context.returnUrl).origin }),
+      )
     },
   )

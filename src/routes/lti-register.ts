@@ -46,11 +46,7 @@ export const ltiRegister = createRouter().openapi(
       const hash = toBase64(
         new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(CLOSE_SCRIPT))),
       )
-      const csp = pageHeaders['Content-Security-Policy'].replace(
-        "default-src 'none'",
-        `default-src 'none'; script-src 'sha256-${hash}='`,
-      )
-      return c.html(registeredPage(platform.name), 200, { ...pageHeaders, 'Content-Security-Policy': csp })
+      return c.html(registeredPage(platform.name), 200, pageHeaders({ script: `'sha256-${hash}='` }))
     } catch (error) {
       if (error instanceof RegistrationFailed)
         return refuse(c, 'registration_failed', `The registration failed: ${error.message}.`)

@@ -14,11 +14,23 @@ export const formBody = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/x-www-form-urlencoded': { schema } } },
 })
 
-/** A page, with a CSP that loads nothing and may be framed by any platform (it holds no action). */
-export const pageHeaders = {
+/**
+ * An LTI page's headers: no cache, and a CSP that loads nothing but the script it names, posts its
+ * forms nowhere but where it says, and may be framed by anyone unless it says who (a page holding no
+ * action may be: a refusal, the new-window offer).
+ */
+export const pageHeaders = ({
+  formAction = "'none'",
+  script,
+  ancestors = '*',
+}: {
+  formAction?: string
+  script?: string
+  ancestors?: string
+} = {}) => ({
   ...NO_STORE,
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors *; form-action 'none'; base-uri 'none'",
-}
+  'Content-Security-Policy': `default-src 'none';${script ? ` script-src ${script};` : ''} frame-ancestors ${ancestors}; form-action ${formAction}; base-uri 'none'`,
+})
 
 /** A redirect no cache keeps: each one carries a one-time state or a new session. */
 export function redirect(c: Context<AppEnv>, location: string, status: 302 | 303) {
@@ -29,5 +41,5 @@ export function redirect(c: Context<AppEnv>, location: string, status: 302 | 303
 /** A refused login, launch or registration: a page that says what was wrong, and a security event. */
 export async function refuse(c: Context<AppEnv>, reason: string, detail: string) {
   await logSecurityEvent(requestFacts(c), 403, `lti_${reason}`)
-  return c.html(refusedPage(detail, c.var.requestId), 403, pageHeaders)
+  return c.html(refusedPage(detail, c.var.requestId), 403, pageHeaders())
 }

@@ -67,7 +67,7 @@ async function login(c: Context<AppEnv>, params: LoginRequest & { checked?: stri
     c.header('Set-Cookie', embeddableCookie(CHECK_COOKIE, '1', TEN_MINUTES, '/lti'))
     return redirect(c, again.toString(), 303)
   }
-  if (getCookie(c, CHECK_COOKIE) !== '1') return c.html(newWindowPage(again.toString()), 200, pageHeaders)
+  if (getCookie(c, CHECK_COOKIE) !== '1') return c.html(newWindowPage(again.toString()), 200, pageHeaders())
   const platform = await platformForLogin(c.var.db, iss, params.client_id)
   if (!platform) return refuse(c, 'unknown_platform', `No live platform is registered for ${iss}.`)
   const keys = await stateKeys(c.env.SESSION_SECRETS)
@@ -236,7 +236,7 @@ export const lti = createRouter()
       if (!page.ok) throw new ApiError('misconfigured', 'The learner page is missing from the assets.')
       return c.html(await page.text(), 200, {
         'Cache-Control': 'no-cache',
-        'Content-Security-Policy': `${LEARNER_PAGE_CSP}; ${frameAncestors(origins)}`,
+        'Content-Security-Policy': `${LEARNER_PAGE_CSP}; frame-ancestors ${frameAncestors(origins)}`,
         'Permissions-Policy': LEARNER_PAGE_PERMISSIONS,
       })
     },
