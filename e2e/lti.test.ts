@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { ADMIN_TOKEN } from '../scripts/lib/stack.ts'
 import { SEED_IDS, seedActivities } from '../scripts/seed.ts'
-import { snap, useChromium } from './browser.ts'
+import { answerArithmetic, snap, useChromium } from './browser.ts'
 
 const openPage = useChromium()
 const tool = inject('baseUrl')
@@ -44,7 +44,7 @@ beforeAll(async () => {
       res.writeHead(204)
       return res.end()
     }
-    if (url.pathname === '/course') {
+    if (url.pathname === '/course' || url.pathname === '/course-window') {
       const login = new URL('/lti/login', tool)
       for (const [k, v] of Object.entries({
         iss: site(),
@@ -55,9 +55,12 @@ beforeAll(async () => {
       }))
         login.searchParams.set(k, v)
       res.writeHead(200, { 'Content-Type': 'text/html' })
-      return res.end(
-        `<!doctype html><title>Course</title><h1>Year 7 maths</h1><iframe title="Activity" width="900" height="700" src="${escapeAttribute(login.toString())}"></iframe>`,
-      )
+      // The course page frames the tool, or (a tool set to open in a new window) links to it.
+      const opening =
+        url.pathname === '/course'
+          ? `<iframe title="Activity" width="900" height="700" src="${escapeAttribute(login.toString())}"></iframe>`
+          : `<a href="${escapeAttribute(login.toString())}">Open the activity</a>`
+      return res.end(`<!doctype html><title>Course</title><h1>Year 7 maths</h1>${opening}`)
     }
     if (url.pathname === '/auth') {
       // The platform's authentication step: the id_token for this login, posted back by the browser.
@@ -125,6 +128,34 @@ describe('a launch from the LMS', () => {
       .find((f) => f.url().startsWith(`${tool}/lti/app/`))
       ?.evaluate(async () => (await fetch('/v1/me', { credentials: 'same-origin' })).json())
     expect(me).toMatchObject({ displayName: 'Sam Student' })
+    expect(errors).toEqual([])
+    await context.close()
+  })
+
+  it('opened in its own window, offers to bring what the learner did on this browser before into their course account', async () => {
+    const { context, page, errors } = await openPage()
+    // Before the course: the learner practised on the tool's own page, anonymously.
+    await page.goto(`/#/activities/${ACTIVITY}`)
+    await page.getByRole('button', { name: 'Start activity' }).click()
+    await answerArithmetic(page)
+    await page.getByRole('button', { name: 'Submit answers' }).click()
+    await page.getByRole('heading', { name: 'Passed', level: 2 }).waitFor()
+
+    // The course opens the tool at the top level: the launch's learner, and the browser's own.
+    await page.goto(`${site()}/course-window`)
+    await page.getByRole('link', { name: 'Open the activity' }).click()
+    await page.getByRole('heading', { name: activityName, level: 1 }).waitFor()
+    const offer = page.getByRole('region', { name: 'This browser has progress from before' })
+    await expect(offer.textContent()).resolves.toContain('1 attempt in 1 skill')
+    await snap(page, 'lti-02-merge-offer')
+    await offer.getByRole('button', { name: 'Bring it into this account' }).click()
+    await offer.waitFor({ state: 'detached' })
+    const mine = await page.evaluate(async () => {
+      const me = await (await fetch('/v1/me')).json()
+      const attempts = await (await fetch('/v1/me/attempts')).json()
+      return { name: me.displayName, attempts: attempts.items.length }
+    })
+    expect(mine).toEqual({ name: 'Sam Student', attempts: 1 })
     expect(errors).toEqual([])
     await context.close()
   })

@@ -31,6 +31,7 @@ import { meAttempts } from './routes/me-attempts.ts'
 import { meClasses } from './routes/me-classes.ts'
 import { meCredit } from './routes/me-credit.ts'
 import { meExport } from './routes/me-export.ts'
+import { meMerge } from './routes/me-merge.ts'
 import { meNext } from './routes/me-next.ts'
 import { mePasskeys } from './routes/me-passkeys.ts'
 import { meReview } from './routes/me-review.ts'
@@ -88,6 +89,7 @@ export function createApp() {
     .route('/', meReview)
     .route('/', meNext)
     .route('/', meClasses)
+    .route('/', meMerge)
     .route('/', attemptRoutes)
     .route('/', adminSkills)
     .route('/', adminUnits)

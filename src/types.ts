@@ -19,6 +19,11 @@ export type SessionScope = {
   env: Env
   /** The verified session cookie's session, or null (optional on session routes). */
   session: Session | null
+  /**
+   * This browser's own session, when the request came with an LTI launch's session (preferred) and
+   * the browser's ordinary one of another learner too: what a merge would bring over.
+   */
+  browserSession: Session | null
   /** The request's User-Agent: a new session's device label comes from it. */
   userAgent: string | undefined
   device: {
@@ -28,6 +33,8 @@ export type SessionScope = {
     started(sessionId: string): void
     /** This device's session is over (its cookie is cleared). */
     ended(): void
+    /** The browser's own session is over, merged into the launch's learner (its cookie is cleared). */
+    browserSessionEnded(): void
   }
   /** Logs a credential that was ignored rather than refused (a security event). */
   ignoredCredential(reason: string): Promise<void>

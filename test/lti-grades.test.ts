@@ -100,7 +100,7 @@ async function gradedLaunch(
   })
   const res = await launch({ id_token: token, state }, cookie)
   expect(res.status, await res.clone().text()).toBe(303)
-  return cookieValue(res, 'sid') as string
+  return cookieValue(res, 'lti_sid') as string
 }
 
 async function submit(session: string, activityId: string, answers: object) {

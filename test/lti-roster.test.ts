@@ -98,7 +98,7 @@ describe('an instructor’s launch', () => {
       course,
     )
     expect(pupil.headers.get('location')).toBe(`http://api.test/lti/app/#/activities/${activity.id}`)
-    await completeActivity(cookieValue(pupil, 'sid') as string, activity.id, { q1: 2, q2: 'b' })
+    await completeActivity(cookieValue(pupil, 'lti_sid') as string, activity.id, { q1: 2, q2: 'b' })
     expect(await db.select().from(classMembers).where(eq(classMembers.classId, classId))).toHaveLength(3)
 
     const { result: view, roundTrips } = await countRoundTrips(() =>

@@ -105,10 +105,12 @@ describe('a launch', () => {
     expect(res.status, await res.clone().text()).toBe(303)
     expect(roundTrips).toBe(2)
     expect(res.headers.get('location')).toBe(`http://api.test/lti/app/#/activities/${activity.id}`)
-    const session = cookieValue(res, 'sid') as string
-    expect(res.headers.getSetCookie().find((c) => c.startsWith('sid='))).toMatch(
+    const session = cookieValue(res, 'lti_sid') as string
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('lti_sid='))).toMatch(
       /Secure; SameSite=None; Partitioned/,
     )
+    // The browser's own session cookie is left alone: a launch's has a name of its own.
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('sid='))).toBeUndefined()
     const me = await json<{ id: string; displayName: string }>(
       await send('GET', '/v1/me', { cookie: session }),
       200,
@@ -124,7 +126,7 @@ describe('a launch', () => {
     expect(second.status).toBe(303)
     expect(second.headers.get('location')).toBe(`http://api.test/lti/app/#/skills/${unit.skillId}`)
     const meAgain = await json<{ id: string }>(
-      await send('GET', '/v1/me', { cookie: cookieValue(second, 'sid') }),
+      await send('GET', '/v1/me', { cookie: cookieValue(second, 'lti_sid') }),
       200,
     )
     expect(meAgain.id).toBe(me.id)
@@ -487,7 +489,7 @@ describe('the cron', () => {
       cookie,
     )
     const me = await json<{ id: string }>(
-      await send('GET', '/v1/me', { cookie: cookieValue(launched, 'sid') }),
+      await send('GET', '/v1/me', { cookie: cookieValue(launched, 'lti_sid') }),
       200,
     )
     const db = testDb()

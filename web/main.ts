@@ -4,6 +4,7 @@ import { announce, configureRouter, render, route } from './router.ts'
 import { accountView } from './views/account.ts'
 import { activityView } from './views/activity.ts'
 import { skillsView, skillView } from './views/catalogue.ts'
+import { offerMerge } from './views/merge-offer.ts'
 import { progressView } from './views/progress.ts'
 import { signInView } from './views/sign-in.ts'
 
@@ -42,6 +43,10 @@ async function boot() {
     return
   }
   await render({ focus: false })
+  if (location.pathname.startsWith('/lti/app/'))
+    void offerMerge(() => render({ focus: false })).catch(() => {
+      // An offer that cannot be read is no offer: the page works on.
+    })
   window.addEventListener('hashchange', () => {
     // The skip link's #main is not a route.
     if (location.hash.startsWith('#/') || location.hash === '') void render({ focus: true })

@@ -56,7 +56,7 @@ export const CreationOptionsSchema = z
       '`timeout` milliseconds, by this session only.',
   })
 
-const MergePreview = z
+export const MergePreview = z
   .object({
     allowed: z.boolean().meta({
       description:

@@ -17,7 +17,7 @@ const SESSION_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
 
 const COOKIE_VALUE = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{43})$/
 
-type SessionKeys = { signing: CryptoKey; verifying: CryptoKey[] }
+export type SessionKeys = { signing: CryptoKey; verifying: CryptoKey[] }
 
 const imported = new WeakMap<readonly string[], Promise<SessionKeys | null>>()
 
@@ -104,6 +104,13 @@ export const clearedSessionCookie = (url: string) => serialize(cookieName(url), 
 export const embeddableCookie = (name: string, value: string, maxAge: number, path = '/') =>
   serialize(name, value, { path, httpOnly: true, secure: true, sameSite: 'None', partitioned: true, maxAge })
 
-/** The session cookie a launch sets: the ordinary session, usable inside the LMS's frame. */
-export const embeddableSessionCookie = (url: string, signedValue: string) =>
-  embeddableCookie(cookieName(url), signedValue, SESSION_MAX_AGE_SECONDS)
+/**
+ * The session cookie an LTI launch sets: an ordinary session, under a name of its own and usable
+ * inside the LMS's frame. Its own name, because a top-level page (the new-window launch) receives the
+ * browser's own `sid` too: the middleware prefers this one, and the two learners can be merged.
+ */
+export const ltiCookieName = (url: string) =>
+  new URL(url).protocol === 'https:' ? '__Host-lti_sid' : 'lti_sid'
+
+export const embeddableSessionCookie = (url: string, signedValue: string, maxAge = SESSION_MAX_AGE_SECONDS) =>
+  embeddableCookie(ltiCookieName(url), signedValue, maxAge)

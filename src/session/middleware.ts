@@ -17,7 +17,10 @@ import type { AppEnv, LearnerScope, SessionScope } from '../types.ts'
 import {
   clearedSessionCookie,
   cookieName,
+  embeddableSessionCookie,
   hashSessionId,
+  ltiCookieName,
+  type SessionKeys,
   sessionCookie,
   sessionKeys,
   signSessionId,
@@ -33,38 +36,67 @@ async function requireKeys(c: Context<AppEnv>) {
 }
 
 /** What the domain said of the device's session during the request. */
-type DeviceNews = { renewDue: boolean; started: string | null; ended: boolean }
+type DeviceNews = { renewDue: boolean; started: string | null; ended: boolean; browserEnded: boolean }
+
+/**
+ * The session cookie to use: an LTI launch's (lti_sid) when it verifies, else the browser's own
+ * (sid). With both, of two sessions, the browser's own is what a merge would bring over.
+ */
+async function cookiesOf(c: Context<AppEnv>, keys: SessionKeys) {
+  const url = c.req.url
+  const launched = getCookie(c, ltiCookieName(url))
+  const own = getCookie(c, cookieName(url))
+  const fromLaunch = launched === undefined ? null : await verifySessionCookie(launched, keys)
+  const fromOwn = own === undefined ? null : await verifySessionCookie(own, keys)
+  if (fromLaunch) {
+    const other = fromOwn && fromOwn.sessionId !== fromLaunch.sessionId ? fromOwn : null
+    return { lti: true, value: launched, verified: fromLaunch, other }
+  }
+  return { lti: false, value: own, verified: fromOwn, other: null }
+}
+
+const sessionOf = async (verified: { sessionId: string } | null) =>
+  verified ? { id: verified.sessionId, hash: await hashSessionId(verified.sessionId) } : null
 
 /**
  * Verifies the cookie, makes the route's scope, runs the route, then sets the cookie the route's
  * outcome calls for: a new session's, none after an ended one, the current one re-issued when due
- * (or when it was signed with an older key: rotation), and none after a 401 that had one.
+ * (or when it was signed with an older key: rotation), and none after a 401 that had one. An LTI
+ * session's cookie is re-issued and cleared as what it is (partitioned, for the LMS's frame).
  */
 async function withSession(c: Context<AppEnv>, next: Next, required: boolean) {
   const keys = await requireKeys(c)
-  const value = getCookie(c, cookieName(c.req.url))
-  const verified = value === undefined ? null : await verifySessionCookie(value, keys)
+  const { lti, value, verified, other } = await cookiesOf(c, keys)
+  const url = c.req.url
   if (required && value === undefined) throw noSession('missing_session')
-  if (required && !verified)
-    throw noSession('bad_signature', { 'Set-Cookie': clearedSessionCookie(c.req.url) })
-  const session = verified ? { id: verified.sessionId, hash: await hashSessionId(verified.sessionId) } : null
+  if (required && !verified) throw noSession('bad_signature', { 'Set-Cookie': clearedSessionCookie(url) })
+  const session = await sessionOf(verified)
   c.set('session', session)
-  const news: DeviceNews = { renewDue: false, started: null, ended: false }
-  c.set('scope', scopeOf(c, session, news))
+  const news: DeviceNews = { renewDue: false, started: null, ended: false, browserEnded: false }
+  c.set('scope', scopeOf(c, session, await sessionOf(other), news))
   await next()
   const signed = (sessionId: string) => signSessionId(sessionId, keys.signing)
-  if (news.started) c.header('Set-Cookie', sessionCookie(c.req.url, await signed(news.started)))
+  const reissued = (signedValue: string) =>
+    lti ? embeddableSessionCookie(url, signedValue) : sessionCookie(url, signedValue)
+  if (news.started) c.header('Set-Cookie', sessionCookie(url, await signed(news.started)))
   else if (news.ended || (c.res.status === 401 && value !== undefined))
-    c.header('Set-Cookie', clearedSessionCookie(c.req.url))
+    c.header('Set-Cookie', lti ? embeddableSessionCookie(url, '', 0) : clearedSessionCookie(url))
   else if (verified && c.res.ok && (news.renewDue || verified.keyIndex > 0))
-    c.header('Set-Cookie', sessionCookie(c.req.url, await signed(verified.sessionId)))
+    c.header('Set-Cookie', reissued(await signed(verified.sessionId)))
+  if (news.browserEnded) c.header('Set-Cookie', clearedSessionCookie(url), { append: true })
 }
 
-function scopeOf(c: Context<AppEnv>, session: SessionScope['session'], news: DeviceNews): SessionScope {
+function scopeOf(
+  c: Context<AppEnv>,
+  session: SessionScope['session'],
+  browserSession: SessionScope['browserSession'],
+  news: DeviceNews,
+): SessionScope {
   return {
     db: c.var.db,
     env: c.env,
     session,
+    browserSession,
     userAgent: c.req.header('user-agent'),
     device: {
       renewDue: () => {
@@ -75,6 +107,9 @@ function scopeOf(c: Context<AppEnv>, session: SessionScope['session'], news: Dev
       },
       ended: () => {
         news.ended = true
+      },
+      browserSessionEnded: () => {
+        news.browserEnded = true
       },
     },
     ignoredCredential: (reason) => logIgnoredCredential(requestFacts(c), reason),
