@@ -309,6 +309,8 @@ describe('deep linking', () => {
     )
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("form-action 'self'")
+    // Framed by the platform that asked (its return URL's origin), by no one else.
+    expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors ${PLATFORM};`)
     const picker = await res.text()
     expect(picker).toContain('Tide tables')
     expect(picker).not.toContain('Secret draft')

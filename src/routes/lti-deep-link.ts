@@ -23,8 +23,12 @@ import type { AppEnv } from '../types.ts'
 import { ltiRoute } from './define.ts'
 import { formBody, pageHeaders, refuse } from './lti-shared.ts'
 
-/** A page whose forms post back to this tool only (the picker). */
-const pickerHeaders = pageHeaders({ formAction: "'self'" })
+/**
+ * The picker's headers: its forms post back to this tool only, and only the platform that asked (the
+ * origin of its return URL) may frame it, as the answer's page that posts there.
+ */
+const pickerHeaders = (returnUrl: string) =>
+  pageHeaders({ formAction: "'self'", ancestors: new URL(returnUrl).origin })
 
 /** Deep linking: only an instructor picks, from the published catalogue. Two round trips with the launch's. */
 export async function picker(c: Context<AppEnv>, launched: Launch, platformId: string) {
@@ -39,7 +43,8 @@ export async function picker(c: Context<AppEnv>, launched: Launch, platformId: s
     issuedAt: Date.now(),
   })
   const rows = await pickable(c.var.db, undefined)
-  return c.html(pickerPage(rows, context, '', launched.deepLinking.acceptsMultiple), 200, pickerHeaders)
+  const { acceptsMultiple, returnUrl } = launched.deepLinking
+  return c.html(pickerPage(rows, context, '', acceptsMultiple), 200, pickerHeaders(returnUrl))
 }
 
 const DeepLinkQuery = z.object({ context: z.string().min(1).max(4000), q: z.string().max(200).optional() })
@@ -70,7 +75,11 @@ export const ltiDeepLink = createRouter()
       if (!settings)
         return refuse(c, 'deep_link_expired', 'This choice took too long: start it again from your course.')
       const rows = await pickable(c.var.db, q)
-      return c.html(pickerPage(rows, context, q ?? '', settings.acceptsMultiple), 200, pickerHeaders)
+      return c.html(
+        pickerPage(rows, context, q ?? '', settings.acceptsMultiple),
+        200,
+        pickerHeaders(settings.returnUrl),
+      )
     },
   )
   .openapi(
@@ -113,7 +122,10 @@ export const ltiDeepLink = createRouter()
       return c.html(
         returnPage(context.returnUrl, jwt, titles),
         200,
-        pageHeaders({ formAction: new URL(context.returnUrl).origin }),
+        pageHeaders({
+          formAction: new URL(context.returnUrl).origin,
+          ancestors: new URL(context.returnUrl).origin,
+        }),
       )
     },
   )
