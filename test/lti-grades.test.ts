@@ -334,30 +334,45 @@ describe('the consumer', () => {
   it('retries a 5xx with a growing delay, gives up on a refusal at once, and the dead-letter queue records what failed, for the studio', {
     timeout: 90_000,
   }, async () => {
-    const retried = await linkWithScores([{ score: 60, secondsAgo: 1 }])
+    const retried = await linkWithScores([
+      { score: 30, secondsAgo: 2 },
+      { score: 60, secondsAgo: 1 },
+    ])
+    const scoresOfLink = (linkId: string) =>
+      retried.db.select().from(ltiScores).where(eq(ltiScores.linkId, linkId)).orderBy(ltiScores.scoredAt)
     await behave({ failScores: 1 })
     const result = await consume('lti', [retried.linkId], 3)
     expect(result.retryMessages).toEqual([{ msgId: 'm0' }])
     // getQueueResult does not report a retry's delay: the delay's rule, then.
     expect([1, 2, 3, 7, 12].map(retryDelaySeconds)).toEqual([5, 10, 20, 300, 300])
-    const [waiting] = await retried.db.select().from(ltiScores).where(eq(ltiScores.linkId, retried.linkId))
-    expect(waiting).toMatchObject({ lastError: 'the platform answered 500 to the score', failedAt: null })
+    expect(await scoresOfLink(retried.linkId)).toMatchObject([
+      { score: 30, lastError: null, failedAt: null },
+      { score: 60, lastError: 'the platform answered 500 to the score', failedAt: null },
+    ])
 
+    // The retries ran out: the newest is kept as failed; nothing older may go in its stead.
     const dead = await consume('lti-failed', [retried.linkId])
     expect(dead.ackAll).toBe(true)
-    const [failed] = await retried.db.select().from(ltiScores).where(eq(ltiScores.linkId, retried.linkId))
+    const [failed, ...behind] = await scoresOfLink(retried.linkId)
+    expect(behind).toEqual([])
+    expect(failed?.score).toBe(60)
     expect(failed?.failedAt).toBeInstanceOf(Date)
     expect(failed?.lastError).toBe('the platform answered 500 to the score')
 
     // A line item the platform does not have: 404, final at once, acked.
-    const refused = await linkWithScores([{ score: 70, secondsAgo: 1 }])
+    const refused = await linkWithScores([
+      { score: 50, secondsAgo: 2 },
+      { score: 70, secondsAgo: 1 },
+    ])
     await refused.db
       .update(ltiGradeLinks)
       .set({ lineItemUrl: `${PLATFORM}/nowhere/1` })
       .where(eq(ltiGradeLinks.id, refused.linkId))
     const final = await consume('lti', [refused.linkId])
     expect(final.explicitAcks).toEqual(['m0'])
-    const [gaveUp] = await refused.db.select().from(ltiScores).where(eq(ltiScores.linkId, refused.linkId))
+    const [gaveUp, ...older] = await scoresOfLink(refused.linkId)
+    expect(older).toEqual([])
+    expect(gaveUp?.score).toBe(70)
     expect(gaveUp?.failedAt).toBeInstanceOf(Date)
     expect(gaveUp?.lastError).toBe('the platform answered 404 to the score')
 

@@ -20,7 +20,14 @@ export type Sent =
   | { linkId: string; outcome: 'sent'; lineItemUrl: string; timestamp: Date; covers: Date }
   | { linkId: string; outcome: 'stale'; covers: Date }
   | { linkId: string; outcome: 'nothing' }
-  | { linkId: string; outcome: 'failed'; scoreId: string; error: string; retry: boolean }
+  | {
+      linkId: string
+      outcome: 'failed'
+      scoreId: string
+      scoredAt: Date
+      error: string
+      retry: boolean
+    }
 
 function pendingScores(db: Db, linkIds: string[]) {
   return retryReads(() =>
@@ -70,52 +77,58 @@ async function sendOne(pending: Pending, tool: ToolKeys): Promise<Sent> {
       linkId: link.id,
       outcome: 'failed',
       scoreId: pending.scoreId,
+      scoredAt: pending.scoredAt,
       error: error.message,
       retry: error.retry,
     }
   }
 }
 
+/** The link's pending scores up to `at` (inclusive, or not): covered by a newer one. */
+const coveredScores = (db: Db, linkId: string, at: Date, inclusive = true) =>
+  db
+    .delete(ltiScores)
+    .where(
+      and(
+        eq(ltiScores.linkId, linkId),
+        isNull(ltiScores.failedAt),
+        inclusive ? lte(ltiScores.scoredAt, at) : lt(ltiScores.scoredAt, at),
+      ),
+    )
+
+/** What an outcome writes, by name. */
+function outcomeStatements(db: Db, sent: Sent): [string, BatchItem<'pg'>][] {
+  const { linkId } = sent
+  if (sent.outcome === 'sent')
+    return [
+      [
+        `sent ${linkId}`,
+        db
+          .update(ltiGradeLinks)
+          .set({ lineItemUrl: sent.lineItemUrl, sentAt: sent.timestamp, coveredAt: sent.covers })
+          .where(eq(ltiGradeLinks.id, linkId)),
+      ],
+      [`covered ${linkId}`, coveredScores(db, linkId, sent.covers)],
+    ]
+  if (sent.outcome === 'stale') return [[`stale ${linkId}`, coveredScores(db, linkId, sent.covers)]]
+  if (sent.outcome !== 'failed') return []
+  const noted = [
+    `failed ${linkId}`,
+    db
+      .update(ltiScores)
+      .set({ lastError: sent.error, ...(!sent.retry && { failedAt: sql`now()` }) })
+      .where(eq(ltiScores.id, sent.scoreId)),
+  ] as [string, BatchItem<'pg'>]
+  // Retried, the newest is sent again. Final, it is kept as failed, and the older ones behind it go:
+  // nothing older may reach the platform instead.
+  return sent.retry ? [noted] : [noted, [`behind ${linkId}`, coveredScores(db, linkId, sent.scoredAt, false)]]
+}
+
 /** Sends the newest score of each link and records the outcomes: two round trips, whatever the count. */
 export async function sendScores(db: Db, linkIds: string[], tool: ToolKeys): Promise<Sent[]> {
   const pending = await pendingScores(db, linkIds)
   const outcomes = await Promise.all(pending.map((one) => sendOne(one, tool)))
-  const statements: Statements = Object.fromEntries(
-    outcomes.flatMap((sent): [string, BatchItem<'pg'>][] => {
-      if (sent.outcome === 'sent')
-        return [
-          [
-            `sent ${sent.linkId}`,
-            db
-              .update(ltiGradeLinks)
-              .set({ lineItemUrl: sent.lineItemUrl, sentAt: sent.timestamp, coveredAt: sent.covers })
-              .where(eq(ltiGradeLinks.id, sent.linkId)),
-          ],
-          [
-            `covered ${sent.linkId}`,
-            db
-              .delete(ltiScores)
-              .where(and(eq(ltiScores.linkId, sent.linkId), lte(ltiScores.scoredAt, sent.covers))),
-          ],
-        ]
-      if (sent.outcome === 'stale')
-        return [
-          [
-            `stale ${sent.linkId}`,
-            db
-              .delete(ltiScores)
-              .where(and(eq(ltiScores.linkId, sent.linkId), lte(ltiScores.scoredAt, sent.covers))),
-          ],
-        ]
-      if (sent.outcome !== 'failed') return []
-      const failure = db
-        .update(ltiScores)
-        // A refusal that will not change is final now; others wait for the dead-letter queue.
-        .set({ lastError: sent.error, ...(!sent.retry && { failedAt: sql`now()` }) })
-        .where(eq(ltiScores.id, sent.scoreId))
-      return [[`failed ${sent.linkId}`, failure]]
-    }),
-  )
+  const statements: Statements = Object.fromEntries(outcomes.flatMap((sent) => outcomeStatements(db, sent)))
   if (Object.keys(statements).length > 0) await batchByName(db, statements)
   const seen = new Set(pending.map((one) => one.link.id))
   return [
@@ -124,15 +137,23 @@ export async function sendScores(db: Db, linkIds: string[], tool: ToolKeys): Pro
   ]
 }
 
-/** The dead-letter queue's consumer: the links' pending scores never reached their platform. */
-export const recordFailedScores = (db: Db, linkIds: string[]) =>
-  db
+/**
+ * The dead-letter queue's consumer: the links' newest pending scores never reached their platform.
+ * They are kept as failed, with what the platform last answered; the older ones behind them go.
+ */
+export const recordFailedScores = (db: Db, linkIds: string[]) => ({
+  behind: db.execute(sql`DELETE FROM ${ltiScores} s
+    WHERE ${inArray(sql`s.link_id`, linkIds)} AND s.failed_at IS NULL AND EXISTS (
+      SELECT 1 FROM ${ltiScores} n WHERE n.link_id = s.link_id AND n.failed_at IS NULL
+        AND (n.scored_at, n.id) > (s.scored_at, s.id))`),
+  failed: db
     .update(ltiScores)
     .set({
       failedAt: sql`now()`,
       lastError: sql`coalesce(${ltiScores.lastError}, 'the platform did not take it')`,
     })
-    .where(and(inArray(ltiScores.linkId, linkIds), isNull(ltiScores.failedAt)))
+    .where(and(inArray(ltiScores.linkId, linkIds), isNull(ltiScores.failedAt))),
+})
 
 /**
  * Links whose scores waited a quarter of an hour without being sent or given up: the queue was never

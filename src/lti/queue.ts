@@ -4,6 +4,7 @@
  * so a message delivered twice, or late, or out of order does no harm: the consumer reads what is
  * current and acts on that.
  */
+import { batchByName } from '../db/batch.ts'
 import type { Db } from '../db/client.ts'
 import { recordFailedScores, sendScores } from './grade-sender.ts'
 import type { ToolKeys } from './keys.ts'
@@ -61,7 +62,10 @@ export async function consumeLti(
   ]
   const scores = messages.filter((message) => (message.body as LtiMessage).kind === 'scores')
   if (batch.queue === DEAD_LETTERS) {
-    if (scores.length > 0) report.failed = (await recordFailedScores(db, linkIds(scores))).rowCount ?? 0
+    if (scores.length > 0) {
+      const { named } = await batchByName(db, recordFailedScores(db, linkIds(scores)))
+      report.failed = named.failed.rowCount ?? 0
+    }
     batch.ackAll()
     return report
   }
