@@ -8,12 +8,19 @@
  */
 
 import { eq, sql } from 'drizzle-orm'
-import { AssertionFailed, asserting } from '../db/assert.ts'
+import { asserting } from '../db/assert.ts'
 import { batchByName } from '../db/batch.ts'
-import { retryReads, withRetries } from '../db/retry.ts'
+import { retryReads } from '../db/retry.ts'
 import { type Learner, learners, passkeys, sessions } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
-import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf } from '../progress/merge/merge.ts'
+import {
+  mergePreview,
+  mergeReads,
+  mergeStatements,
+  planMerge,
+  sourceOf,
+  withMergeRetries,
+} from '../progress/merge/merge.ts'
 import type { AuthenticationCredential } from '../schemas/passkeys.ts'
 import { learnerIdOf, newSession } from '../session/learner.ts'
 import type { SessionScope } from '../types.ts'
@@ -23,13 +30,7 @@ import { passkeyProblem } from './refusals.ts'
 import { signInWith, useChallenge } from './statements.ts'
 import { refused, userHandleOf, verifyAssertion } from './webauthn.ts'
 
-/** Another write of either learner between the read and the write; a few tries settle it. */
-const MAX_TRIES = 4
-
 export type SignedIn = { learner: Learner; merged: { attempts: number; skills: number } | null }
-
-const isStaleMerge = (error: unknown) =>
-  error instanceof AssertionFailed && error.assertion === 'merge_unchanged'
 
 export async function signInWithPasskey(
   scope: SessionScope,
@@ -38,18 +39,11 @@ export async function signInWithPasskey(
 ): Promise<SignedIn> {
   if (credential.id !== credential.rawId) throw refused('passkey_malformed', 'id and rawId differ.')
   try {
-    return await withRetries(() => signInOnce(scope, credential, merge), {
-      tries: MAX_TRIES,
-      retryOn: isStaleMerge,
-      delayMs: (attempt) => Math.random() * 20 * 2 ** attempt,
-    })
+    return await withMergeRetries(
+      () => signInOnce(scope, credential, merge),
+      'Progress kept changing while merging; sign in again.',
+    )
   } catch (error) {
-    if (isStaleMerge(error)) {
-      throw new ApiError('database_unavailable', 'Progress kept changing while merging; sign in again.', {
-        cause: error,
-        headers: { 'Retry-After': '1' },
-      })
-    }
     throw passkeyProblem(error)
   }
 }

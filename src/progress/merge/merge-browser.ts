@@ -4,13 +4,12 @@
  * offers (merge.ts): only an anonymous learner signed in nowhere else is brought over. Read (one
  * round trip: what merging would bring, and the plan's facts), plan, write (one batch).
  */
-import { AssertionFailed, asserting } from '../../db/assert.ts'
+import { asserting } from '../../db/assert.ts'
 import { batchByName } from '../../db/batch.ts'
-import { withRetries } from '../../db/retry.ts'
 import { ApiError } from '../../errors.ts'
 import { learnerIdOf, readLearner } from '../../session/learner.ts'
 import type { LearnerScope } from '../../types.ts'
-import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf } from './merge.ts'
+import { mergePreview, mergeReads, mergeStatements, planMerge, sourceOf, withMergeRetries } from './merge.ts'
 
 /** What merging this browser's own learner would bring over; null when there is none to merge. */
 export async function browserMergePreview(scope: LearnerScope) {
@@ -20,9 +19,6 @@ export async function browserMergePreview(scope: LearnerScope) {
   const [learner] = source
   return learner ? mergePreview(learner) : null
 }
-
-const isStaleMerge = (error: unknown) =>
-  error instanceof AssertionFailed && error.assertion === 'merge_unchanged'
 
 async function mergeOnce(scope: LearnerScope, browserHash: string) {
   const read = await readLearner(scope, (db, learnerId) => ({
@@ -49,19 +45,10 @@ async function mergeOnce(scope: LearnerScope, browserHash: string) {
 export async function mergeBrowserLearner(scope: LearnerScope) {
   const { browserSession } = scope
   if (!browserSession) throw new ApiError('conflict', 'This browser has no other learner to bring over.')
-  try {
-    const merged = await withRetries(() => mergeOnce(scope, browserSession.hash), {
-      tries: 4,
-      retryOn: isStaleMerge,
-      delayMs: (attempt) => Math.random() * 20 * 2 ** attempt,
-    })
-    scope.device.browserSessionEnded()
-    return merged
-  } catch (error) {
-    if (!isStaleMerge(error)) throw error
-    throw new ApiError('database_unavailable', 'Progress kept changing while merging; try again.', {
-      cause: error,
-      headers: { 'Retry-After': '1' },
-    })
-  }
+  const merged = await withMergeRetries(
+    () => mergeOnce(scope, browserSession.hash),
+    'Progress kept changing while merging; try again.',
+  )
+  scope.device.browserSessionEnded()
+  return merged
 }

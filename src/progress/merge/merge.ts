@@ -12,8 +12,9 @@
  *    both; delete the source (its keys, states and sessions go with it).
  */
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm'
-import { batchAssert } from '../../db/assert.ts'
+import { AssertionFailed, batchAssert } from '../../db/assert.ts'
 import type { Db } from '../../db/client.ts'
+import { withRetries } from '../../db/retry.ts'
 import {
   activities,
   attempts,
@@ -24,12 +25,33 @@ import {
   skillStates,
   units,
 } from '../../db/schema.ts'
+import { ApiError } from '../../errors.ts'
 import { type Replayed, replaySkill } from '../../mastery/replay.ts'
 import type { MasteryState } from '../../mastery/state.ts'
 import { IDLE_LIMIT, learnerIdOf, liveSession } from '../../session/learner.ts'
 import { completedHistory, creditRewrite, replayable, replayedSkill, skillActivities } from './history.ts'
 
 const count = (query: SQL) => sql<number>`(${query})`.mapWith(Number)
+
+const isStaleMerge = (error: unknown) =>
+  error instanceof AssertionFailed && error.assertion === 'merge_unchanged'
+
+/**
+ * A merge from its read to its write, again while either learner wrote in between
+ * (`merge_unchanged`): four tries with jitter settle it; after that, a 503 that says `again`.
+ */
+export async function withMergeRetries<T>(run: () => Promise<T>, again: string): Promise<T> {
+  try {
+    return await withRetries(run, {
+      tries: 4,
+      retryOn: isStaleMerge,
+      delayMs: (attempt) => Math.random() * 20 * 2 ** attempt,
+    })
+  } catch (error) {
+    if (!isStaleMerge(error)) throw error
+    throw new ApiError('database_unavailable', again, { cause: error, headers: { 'Retry-After': '1' } })
+  }
+}
 
 /**
  * This device's learner as a merge source, for the sign-in options (what merging would bring) and
