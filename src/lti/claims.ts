@@ -67,9 +67,19 @@ export type Refusal = { reason: string; detail: string }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Instructor, Administrator and ContentDeveloper, in any of LIS's vocabularies or by short name, and their sub-roles. */
+/**
+ * Whether the roles hold one of `names`, in any of LIS's vocabularies (`…/membership#Learner`), by
+ * short name (`Learner`, as Moodle's roster gives it), or as a sub-role (`…#Instructor#TeachingAssistant`).
+ */
+export function hasRole(roles: unknown, names: readonly string[]) {
+  if (!Array.isArray(roles)) return false
+  const named = new RegExp(`(^|[#/])(${names.join('|')})(#\\w+)?$`)
+  return roles.some((role) => named.test(String(role)))
+}
+
+/** Instructor, Administrator and ContentDeveloper, and their sub-roles, count as instructor. */
 const isInstructor = (roles: readonly string[]) =>
-  roles.some((role) => /(^|[#/])(Instructor|Administrator|ContentDeveloper)(#\w+)?$/.test(role))
+  hasRole(roles, ['Instructor', 'Administrator', 'ContentDeveloper'])
 
 function targetOf(custom: unknown): Target {
   if (typeof custom !== 'object' || custom === null) return null

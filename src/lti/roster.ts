@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts'
 import { retryReads } from '../db/retry.ts'
 import { classMembers, learners, ltiContexts, ltiPlatforms, ltiUsers } from '../db/schema.ts'
 import { callService, refusal, SCOPES, ServiceError } from './access-token.ts'
+import { hasRole } from './claims.ts'
 import type { ToolKeys } from './keys.ts'
 
 export type RosterRequest = { platformId: string; contextId: string }
@@ -18,10 +19,6 @@ type Member = { user_id: string; name: string | null }
 
 /** A long roster is read in pages; this many at most (10 000 members at Moodle's 1000 a page… or more). */
 const MAX_PAGES = 50
-
-/** A learner in LIS's vocabulary, a sub-role, or the short name Moodle's roster gives (`Learner`). */
-const isLearner = (roles: unknown) =>
-  Array.isArray(roles) && roles.some((role) => /(^|[#/])Learner(#\w+)?$/.test(String(role)))
 
 /** The `rel="next"` URL of a Link header (RFC 8288), if any. */
 function nextPage(link: string | null): string | undefined {
@@ -47,7 +44,7 @@ async function readMembers(
     const body = (await res.json()) as { members?: Record<string, unknown>[] }
     for (const member of body.members ?? []) {
       const active = member.status === undefined || member.status === 'Active'
-      if (typeof member.user_id === 'string' && active && isLearner(member.roles))
+      if (typeof member.user_id === 'string' && active && hasRole(member.roles, ['Learner']))
         members.push({
           user_id: member.user_id,
           name: typeof member.name === 'string' ? member.name.trim().slice(0, 80) || null : null,
