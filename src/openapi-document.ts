@@ -110,6 +110,20 @@ export function openApiDocument() {
     description:
       'The same session cookie over https (production): `__Host-`, Secure, HttpOnly, SameSite=Lax, Path=/.',
   })
+  registry.registerComponent('securitySchemes', 'ltiSessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'lti_sid',
+    description:
+      'A session an LTI launch started (POST /lti/launch), over http: SameSite=None, Secure, Partitioned, so that it ' +
+      'works inside the LMS’s frame. Preferred over `sid` when both come (GET|POST /v1/me/merge).',
+  })
+  registry.registerComponent('securitySchemes', 'hostLtiSessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: '__Host-lti_sid',
+    description: 'The same LTI launch’s session cookie over https (production).',
+  })
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {

@@ -38,7 +38,13 @@ type Definition<P extends string> = Omit<RouteConfig, 'middleware' | 'security' 
 const createRoute = <R extends RouteConfig>(route: R): R => route
 
 /** The session cookie by either of its names: `sid` over http (development), `__Host-sid` over https. */
-const SESSION_COOKIE: Record<string, string[]>[] = [{ sessionCookie: [] }, { hostSessionCookie: [] }]
+const SESSION_COOKIE: Record<string, string[]>[] = [
+  { sessionCookie: [] },
+  { hostSessionCookie: [] },
+  // A session an LTI launch started: its own cookie (session/cookie.ts, ltiCookieName).
+  { ltiSessionCookie: [] },
+  { hostLtiSessionCookie: [] },
+]
 const ADMIN_TOKEN = { adminToken: [] as string[] }
 /** Said outright (`security: []`), so tools read "public" rather than "forgot to say". */
 const NO_CREDENTIAL: Record<string, string[]>[] = []
