@@ -42,12 +42,20 @@ describe('credentials declared in the OpenAPI document', () => {
       const learner =
         path.startsWith('/v1/me') || path.startsWith('/v1/attempts/') || path.endsWith('/attempts')
       if (path.startsWith('/v1/admin/')) expect(required(op), route).toEqual(['adminToken'])
-      else if (learner) expect(required(op), route).toEqual(['sessionCookie', 'hostSessionCookie'])
+      else if (learner)
+        expect(required(op), route).toEqual([
+          'sessionCookie',
+          'hostSessionCookie',
+          'ltiSessionCookie',
+          'hostLtiSessionCookie',
+        ])
       else expect(required(op), route).toEqual([])
     }
     expect(operations.find((o) => o.path === '/v1/activities/{activityId}/attempts')?.op.security).toEqual([
       { sessionCookie: [] },
       { hostSessionCookie: [] },
+      { ltiSessionCookie: [] },
+      { hostLtiSessionCookie: [] },
     ])
   })
 
@@ -55,20 +63,24 @@ describe('credentials declared in the OpenAPI document', () => {
     await buildPracticeCatalogue(testDb())
     const { cookie } = await newLearner()
     const forged = `sid=${'a'.repeat(64)}.${'A'.repeat(43)}`
+    const forgedLaunch = `lti_sid=${'a'.repeat(64)}.${'A'.repeat(43)}`
+    const cookieSchemes = ['sessionCookie', 'ltiSessionCookie']
     let checked = 0
     for (const { method, path, op } of operations) {
       const route = `${method} ${path}`
-      // The cookie's two names are one credential: walked once.
-      for (const scheme of required(op).filter((name) => name !== 'hostSessionCookie')) {
+      // Each cookie's two names (http, https) are one credential: walked once.
+      for (const scheme of required(op).filter((name) => !name.startsWith('host'))) {
         const wrong: Record<string, string>[] =
           scheme === 'sessionCookie'
             ? [{}, { Cookie: forged }, { Authorization: 'Bearer test-admin-token-current' }]
-            : [{}, { Authorization: 'Bearer not-an-admin-token-at-all' }, { Cookie: cookie }]
+            : scheme === 'ltiSessionCookie'
+              ? [{ Cookie: forgedLaunch }]
+              : [{}, { Authorization: 'Bearer not-an-admin-token-at-all' }, { Cookie: cookie }]
         for (const headers of wrong) {
           const res = await call(method, path, headers)
           const problem = await expectProblem(res, 401)
           expect(res.headers.get('www-authenticate'), route).toMatch(
-            scheme === 'sessionCookie' ? /^Cookie/ : /^Bearer/,
+            cookieSchemes.includes(scheme) ? /^Cookie/ : /^Bearer/,
           )
           expect(problem.detail, route).toBeTruthy()
           checked++
